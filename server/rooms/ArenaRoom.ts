@@ -1,0 +1,134 @@
+/**
+ * The quick-play arena room: a thin adapter between Colyseus and the shared simulation.
+ * It validates who joins, buffers each client's inputs (one consumed per step), runs the
+ * shared `step` on a fixed timestep, and projects the world into the schema state that
+ * Colyseus sends as binary delta patches.
+ */
+import { randomInt } from "node:crypto";
+import { Room, ServerError, type Client, type ClientPrivate } from "@colyseus/core";
+import { INPUT_BUFFER_MAX, MAX_MESSAGES_PER_SECOND, MAX_PLAYERS, PATCH_RATE_HZ } from "../../shared/constants.ts";
+import {
+  CloseCodes,
+  INPUT_LIMITS,
+  joinOptionsSchema,
+  ServerMessage,
+  type JoinOptions,
+  type KillMessage,
+} from "../../shared/protocol.ts";
+import { ArenaState, PlayerInput } from "../../shared/schema.ts";
+import { addShip, createWorld, removeShip, step, type InputFrame, type World } from "../../shared/sim/index.ts";
+import { projectWorld } from "./project-state.ts";
+
+/** Server-side settings of every arena room (never taken from clients). */
+export interface ArenaSettings {
+  tickRate: number;
+  matchSeconds: number;
+  resultsSeconds: number;
+  /** Fixed world seed, for tests; random when absent. */
+  seed?: number;
+}
+
+/** What `defineRoom(ArenaRoom, ...)` passes to `onCreate`; it overrides client options. */
+export interface ArenaCreateOptions {
+  settings: ArenaSettings;
+}
+
+/** Close reason sent to a client whose input frame does not decode. */
+const MALFORMED_INPUT = "malformed input frame";
+
+export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
+  override maxClients = MAX_PLAYERS;
+  override patchRate = 1000 / PATCH_RATE_HZ;
+  override maxMessagesPerSecond = MAX_MESSAGES_PER_SECOND;
+  override state = new ArenaState();
+
+  /** Bounded per-client input buffers; `next()` takes one frame per step. */
+  override inputs = this.defineInput(PlayerInput, {
+    seqField: "seq",
+    bufferMaxSize: INPUT_BUFFER_MAX,
+    sanitize: INPUT_LIMITS,
+  });
+
+  private world!: World;
+  /** Reused each step: the one input each ship consumes. */
+  private readonly frames = new Map<string, InputFrame>();
+  private joinCount = 0;
+
+  override onCreate(options: ArenaCreateOptions): void {
+    const { settings } = options;
+    this.world = createWorld({
+      seed: settings.seed ?? randomInt(2 ** 31),
+      tickRate: settings.tickRate,
+      matchSeconds: settings.matchSeconds,
+      resultsSeconds: settings.resultsSeconds,
+    });
+    this.state.tickRate = settings.tickRate;
+    projectWorld(this.world, this.state);
+    this.setFixedTimestep(() => this.tick(), settings.tickRate);
+  }
+
+  /** Validates the join options; a bad nickname fails the join with a readable message. */
+  override onAuth(_client: Client, options: unknown): JoinOptions {
+    const parsed = joinOptionsSchema.safeParse(options ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ServerError(
+        400,
+        `invalid join options: ${issue?.path.join(".") || "options"}: ${issue?.message ?? "invalid"}`,
+      );
+    }
+    return parsed.data;
+  }
+
+  override onJoin(client: Client, _options: unknown, auth: JoinOptions): void {
+    this.joinCount += 1;
+    const name = auth.name ?? `Pilot ${this.joinCount}`;
+    addShip(this.world, client.sessionId, name);
+    projectWorld(this.world, this.state);
+    this.closeOnMalformedInput(client);
+  }
+
+  override onLeave(client: Client): void {
+    removeShip(this.world, client.sessionId);
+    projectWorld(this.world, this.state);
+  }
+
+  /** One fixed step: one buffered input per ship, the shared step, then the projection. */
+  private tick(): void {
+    this.frames.clear();
+    for (const id of this.world.ships.keys()) {
+      const frame = this.inputs.get(id).next();
+      if (frame !== undefined) this.frames.set(id, frame);
+    }
+    const events = step(this.world, this.frames);
+    projectWorld(this.world, this.state);
+    for (const e of events) {
+      if (e.type === "kill") {
+        const msg: KillMessage = { killerId: e.killerId, victimId: e.victimId };
+        this.broadcast(ServerMessage.Kill, msg, { afterNextPatch: true });
+      }
+    }
+  }
+
+  /**
+   * Colyseus drops an input frame that fails to decode and keeps the socket open. A client
+   * that sends one is broken or hostile, so we close it (4002) like any other protocol
+   * violation; only that client is affected.
+   */
+  private closeOnMalformedInput(client: Client): void {
+    const decoder = (client as unknown as ClientPrivate)._inputDecoder;
+    if (decoder === undefined) return;
+    const guard =
+      <A extends unknown[], R>(fn: (...args: A) => R) =>
+      (...args: A): R => {
+        try {
+          return fn(...args);
+        } catch (error) {
+          client.leave(CloseCodes.ProtocolError, MALFORMED_INPUT);
+          throw error;
+        }
+      };
+    decoder.decode = guard(decoder.decode.bind(decoder));
+    decoder.decodeAll = guard(decoder.decodeAll.bind(decoder));
+  }
+}

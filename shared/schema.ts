@@ -1,0 +1,90 @@
+/**
+ * The wire contract: the schema state the server sends as binary delta patches, and the input
+ * schema clients send each tick. Data only; the rules live in `sim/`.
+ */
+import { schema, t } from "@colyseus/schema";
+import { POSITION_WIRE_MAX, SHIP_MAX_HP } from "./constants.ts";
+
+/** A position on the 1/16 px grid: 16 bits on the wire, exact for every grid value. */
+const position = () => t.quantized({ min: 0, max: POSITION_WIRE_MAX, bits: 16 }).default(0);
+
+/** One player's ship as clients see it. */
+export const PlayerState = schema(
+  {
+    name: t.string().default(""),
+    x: position(),
+    y: position(),
+    /** Facing in radians, [0, 2π), 16-bit. */
+    aim: t.angle().default(0),
+    hp: t.uint8().default(SHIP_MAX_HP),
+    alive: t.boolean().default(true),
+    /** True while spawn protection lasts. */
+    shielded: t.boolean().default(false),
+    /** Tick at which a destroyed ship respawns (meaningful while `alive` is false). */
+    respawnTick: t.uint32().default(0),
+    kills: t.uint16().default(0),
+    deaths: t.uint16().default(0),
+  },
+  "PlayerState",
+);
+/** An instance of {@link PlayerState}. */
+export type PlayerState = InstanceType<typeof PlayerState>;
+
+/**
+ * A projectile. Its path is fixed at launch, so only launch data travels (once, on add): at the
+ * end of tick T its centre is (x + vx·(T − spawnTick + 1), y + vy·(T − spawnTick + 1)).
+ */
+export const ProjectileState = schema(
+  {
+    ownerId: t.string().default(""),
+    x: position(),
+    y: position(),
+    /** Velocity in px per tick. */
+    vx: t.float32().default(0),
+    vy: t.float32().default(0),
+    spawnTick: t.uint32().default(0),
+  },
+  "ProjectileState",
+);
+/** An instance of {@link ProjectileState}. */
+export type ProjectileState = InstanceType<typeof ProjectileState>;
+
+/** The root state of an `arena` room. */
+export const ArenaState = schema(
+  {
+    /** Simulation steps done; advances `tickRate` times per second. */
+    tick: t.uint32().default(0),
+    tickRate: t.uint8().default(0),
+    /** 0 = playing, 1 = results (see `Phase` in `sim/world.ts`). */
+    phase: t.uint8().default(0),
+    /** Tick at which the current phase ends. */
+    phaseEndsTick: t.uint32().default(0),
+    matchNumber: t.uint16().default(1),
+    /** Ships by session id. */
+    players: t.map(PlayerState),
+    /** Projectiles in flight by id. */
+    projectiles: t.map(ProjectileState),
+  },
+  "ArenaState",
+);
+/** An instance of {@link ArenaState}. */
+export type ArenaState = InstanceType<typeof ArenaState>;
+
+/**
+ * One tick of a client's controls, sent with `room.input()`. The server clamps every field
+ * (see `INPUT_LIMITS` in `protocol.ts`) and consumes one frame per simulation step.
+ */
+export const PlayerInput = schema(
+  {
+    /** Monotonic per-client sequence number; frames not above the last one are dropped. */
+    seq: t.uint32().default(0),
+    moveX: t.int8().default(0),
+    moveY: t.int8().default(0),
+    aimX: t.int16().default(0),
+    aimY: t.int16().default(0),
+    fire: t.boolean().default(false),
+  },
+  "PlayerInput",
+);
+/** An instance of {@link PlayerInput}. */
+export type PlayerInput = InstanceType<typeof PlayerInput>;

@@ -1,0 +1,163 @@
+/**
+ * The simulation step: advances a world by exactly one fixed tick. Pure in the sense that
+ * matters: its only inputs are the world and the inputs given, it reads no clock and no global
+ * randomness, and the same world and inputs always give the same bits. The server calls it
+ * once per tick; a client can call it to predict.
+ */
+import { AIM_SCALE, POSITION_STEPS_PER_PX, PROJECTILE_DAMAGE, PROJECTILE_RADIUS, SHIP_RADIUS } from "../constants.ts";
+import { clamp, resolveCircleWalls, snap, sweepCircle, sweepWalls } from "./geometry.ts";
+import { spawnShip } from "./roster.ts";
+import { Phase, type Projectile, type Ship, type World } from "./world.ts";
+
+/** One tick of one player's controls. */
+export interface InputFrame {
+  /** -1, 0 or 1: left / none / right. Other values are clamped. */
+  readonly moveX: number;
+  /** -1, 0 or 1: up / none / down. Other values are clamped. */
+  readonly moveY: number;
+  /** Aim direction, any length (signed 16-bit components on the wire); (0, 0) keeps the last aim. */
+  readonly aimX: number;
+  readonly aimY: number;
+  /** Trigger held. */
+  readonly fire: boolean;
+}
+
+/** Something that happened during a step, for feeds, sounds and tests. */
+export type SimEvent =
+  | { readonly type: "shot"; readonly shooterId: string; readonly projectileId: number }
+  | { readonly type: "hit"; readonly shooterId: string; readonly targetId: string; readonly hp: number }
+  | { readonly type: "kill"; readonly killerId: string; readonly victimId: string }
+  | { readonly type: "respawn"; readonly shipId: string }
+  | { readonly type: "matchEnd"; readonly matchNumber: number }
+  | { readonly type: "matchStart"; readonly matchNumber: number };
+
+/** Inputs for one step, by ship id. A ship with no entry holds still and does not fire. */
+export type StepInputs = ReadonlyMap<string, InputFrame>;
+
+/** Advances the world by one tick, in place, and returns what happened. */
+export function step(world: World, inputs: StepInputs): SimEvent[] {
+  const events: SimEvent[] = [];
+  world.tick += 1;
+
+  if (advancePhase(world, events)) return events;
+  if (world.phase !== Phase.Playing) return events;
+
+  for (const ship of world.ships.values()) {
+    if (!ship.alive) {
+      if (world.tick >= ship.respawnTick) {
+        spawnShip(world, ship);
+        events.push({ type: "respawn", shipId: ship.id });
+      }
+      continue;
+    }
+    const input = inputs.get(ship.id);
+    if (input !== undefined) applyInput(world, ship, input, events);
+  }
+
+  moveProjectiles(world, events);
+  return events;
+}
+
+/** Ends a match or starts the next one when the phase clock runs out; true if it changed. */
+function advancePhase(world: World, events: SimEvent[]): boolean {
+  if (world.tick < world.phaseEndsTick) return false;
+  if (world.phase === Phase.Playing) {
+    world.phase = Phase.Results;
+    world.phaseEndsTick = world.tick + world.config.resultsTicks;
+    world.projectiles = [];
+    events.push({ type: "matchEnd", matchNumber: world.matchNumber });
+  } else {
+    world.phase = Phase.Playing;
+    world.phaseEndsTick = world.tick + world.config.matchTicks;
+    world.matchNumber += 1;
+    for (const ship of world.ships.values()) {
+      ship.kills = 0;
+      ship.deaths = 0;
+      spawnShip(world, ship);
+    }
+    events.push({ type: "matchStart", matchNumber: world.matchNumber });
+  }
+  return true;
+}
+
+function applyInput(world: World, ship: Ship, input: InputFrame, events: SimEvent[]): void {
+  let mx = clamp(Math.trunc(input.moveX) || 0, -1, 1);
+  let my = clamp(Math.trunc(input.moveY) || 0, -1, 1);
+  if (mx !== 0 && my !== 0) {
+    mx *= Math.SQRT1_2;
+    my *= Math.SQRT1_2;
+  }
+  const speed = world.config.shipSpeed;
+  ship.x += mx * speed;
+  ship.y += my * speed;
+  resolveCircleWalls(ship, SHIP_RADIUS, world.map.walls);
+  ship.x = snap(clamp(ship.x, 0, world.map.width), POSITION_STEPS_PER_PX);
+  ship.y = snap(clamp(ship.y, 0, world.map.height), POSITION_STEPS_PER_PX);
+
+  const ax = clamp(input.aimX || 0, -AIM_SCALE, AIM_SCALE);
+  const ay = clamp(input.aimY || 0, -AIM_SCALE, AIM_SCALE);
+  const len = Math.sqrt(ax * ax + ay * ay);
+  if (len > 0) {
+    ship.aimX = ax / len;
+    ship.aimY = ay / len;
+  }
+
+  if (input.fire && world.tick >= ship.nextFireTick) {
+    ship.nextFireTick = world.tick + world.config.fireCooldownTicks;
+    const speedP = world.config.projectileSpeed;
+    const projectile: Projectile = {
+      id: world.nextProjectileId++,
+      ownerId: ship.id,
+      originX: ship.x,
+      originY: ship.y,
+      x: ship.x,
+      y: ship.y,
+      vx: ship.aimX * speedP,
+      vy: ship.aimY * speedP,
+      spawnTick: world.tick,
+      expireTick: world.tick + world.config.projectileLifetimeTicks,
+    };
+    world.projectiles.push(projectile);
+    events.push({ type: "shot", shooterId: ship.id, projectileId: projectile.id });
+  }
+}
+
+/** Moves every projectile one tick; removes those that hit a wall, a ship, or expire. */
+function moveProjectiles(world: World, events: SimEvent[]): void {
+  const kept: Projectile[] = [];
+  for (const p of world.projectiles) {
+    const tWall = sweepWalls(p.x, p.y, p.vx, p.vy, PROJECTILE_RADIUS, world.map.walls);
+    let target: Ship | undefined;
+    let tShip = Infinity;
+    for (const s of world.ships.values()) {
+      if (!s.alive || s.id === p.ownerId) continue;
+      const t = sweepCircle(p.x, p.y, p.vx, p.vy, s.x, s.y, SHIP_RADIUS + PROJECTILE_RADIUS);
+      if (t < tShip) {
+        tShip = t;
+        target = s;
+      }
+    }
+    if (target !== undefined && tShip <= tWall) {
+      damage(world, p.ownerId, target, events);
+      continue;
+    }
+    if (tWall !== Infinity || world.tick >= p.expireTick) continue;
+    p.x += p.vx;
+    p.y += p.vy;
+    kept.push(p);
+  }
+  world.projectiles = kept;
+}
+
+function damage(world: World, shooterId: string, target: Ship, events: SimEvent[]): void {
+  if (world.tick < target.protectedUntilTick) return;
+  target.hp = Math.max(0, target.hp - PROJECTILE_DAMAGE);
+  events.push({ type: "hit", shooterId, targetId: target.id, hp: target.hp });
+  if (target.hp > 0) return;
+  target.alive = false;
+  target.deaths += 1;
+  target.respawnTick = world.tick + world.config.respawnTicks;
+  const killer = world.ships.get(shooterId);
+  if (killer !== undefined && killer !== target) killer.kills += 1;
+  events.push({ type: "kill", killerId: shooterId, victimId: target.id });
+}

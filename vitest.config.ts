@@ -1,0 +1,43 @@
+/**
+ * Test layers as Vitest projects: `unit` (pure modules, synchronous), `integration` (a real
+ * server and real SDK clients on loopback), `e2e` (the production build in headless Chromium).
+ */
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          environment: "node",
+          // Colyseus keeps its matchmaker in module state: one server per file, files in
+          // separate threads, run one after another so timings are not starved.
+          pool: "threads",
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          pool: "threads",
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
+        },
+      },
+    ],
+  },
+});
