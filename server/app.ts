@@ -37,6 +37,7 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
       matchSeconds: config.matchSeconds,
       resultsSeconds: config.resultsSeconds,
       ...(config.seed !== undefined ? { seed: config.seed } : {}),
+      ...(config.map !== undefined ? { map: config.map } : {}),
     },
   };
   const transport = new WebSocketTransport({

@@ -11,6 +11,7 @@ import {
   MIN_TICK_RATE,
   RESULTS_SECONDS,
 } from "../shared/constants.ts";
+import type { ArenaMap } from "../shared/map.ts";
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
@@ -32,6 +33,8 @@ export interface ServerConfig {
   staticDir: string | null;
   /** Fixed world seed for every room (tests); random per room when absent. */
   seed?: number;
+  /** Another arena layout, for tests only (clients always draw the standard map). */
+  map?: ArenaMap;
   /** Print the Colyseus banner on start. */
   greet?: boolean;
 }

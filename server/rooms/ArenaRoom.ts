@@ -15,8 +15,10 @@ import {
   type JoinOptions,
   type KillMessage,
 } from "../../shared/protocol.ts";
+import type { ArenaMap } from "../../shared/map.ts";
 import { ArenaState, PlayerInput } from "../../shared/schema.ts";
 import { addShip, createWorld, removeShip, step, type InputFrame, type World } from "../../shared/sim/index.ts";
+import { createInputFrameValidator } from "./input-guard.ts";
 import { projectWorld } from "./project-state.ts";
 
 /** Server-side settings of every arena room (never taken from clients). */
@@ -26,6 +28,11 @@ export interface ArenaSettings {
   resultsSeconds: number;
   /** Fixed world seed, for tests; random when absent. */
   seed?: number;
+  /**
+   * Another layout, for tests only: clients always draw `ARENA_MAP`, so a production server
+   * must not set this.
+   */
+  map?: ArenaMap;
 }
 
 /** What `defineRoom(ArenaRoom, ...)` passes to `onCreate`; it overrides client options. */
@@ -33,8 +40,9 @@ export interface ArenaCreateOptions {
   settings: ArenaSettings;
 }
 
-/** Close reason sent to a client whose input frame does not decode. */
+/** Close reason sent to a client whose input frame is malformed. */
 const MALFORMED_INPUT = "malformed input frame";
+const isValidInputFrame = createInputFrameValidator(PlayerInput);
 
 export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   override maxClients = MAX_PLAYERS;
@@ -61,6 +69,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
       tickRate: settings.tickRate,
       matchSeconds: settings.matchSeconds,
       resultsSeconds: settings.resultsSeconds,
+      ...(settings.map !== undefined ? { map: settings.map } : {}),
     });
     this.state.tickRate = settings.tickRate;
     projectWorld(this.world, this.state);
@@ -111,24 +120,19 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   }
 
   /**
-   * Colyseus drops an input frame that fails to decode and keeps the socket open. A client
-   * that sends one is broken or hostile, so we close it (4002) like any other protocol
-   * violation; only that client is affected.
+   * Checks every input frame before Colyseus decodes it (see `input-guard.ts`). A client that
+   * sends a malformed frame, or uses the unreliable input channel we do not offer, is broken
+   * or hostile: it is closed with 4002 like any other protocol violation, and only it.
    */
   private closeOnMalformedInput(client: Client): void {
     const decoder = (client as unknown as ClientPrivate)._inputDecoder;
     if (decoder === undefined) return;
-    const guard =
-      <A extends unknown[], R>(fn: (...args: A) => R) =>
-      (...args: A): R => {
-        try {
-          return fn(...args);
-        } catch (error) {
-          client.leave(CloseCodes.ProtocolError, MALFORMED_INPUT);
-          throw error;
-        }
-      };
-    decoder.decode = guard(decoder.decode.bind(decoder));
-    decoder.decodeAll = guard(decoder.decodeAll.bind(decoder));
+    const reject = (): never => {
+      client.leave(CloseCodes.ProtocolError, MALFORMED_INPUT);
+      throw new Error(`${MALFORMED_INPUT} from ${client.sessionId}; closed with ${CloseCodes.ProtocolError}`);
+    };
+    const decode = decoder.decode.bind(decoder);
+    decoder.decode = (bytes) => (isValidInputFrame(bytes) ? decode(bytes) : reject());
+    decoder.decodeAll = () => reject();
   }
 }

@@ -53,6 +53,7 @@ export function spawnShip(world: World, ship: Ship): void {
 /**
  * Ranks the map's spawn points by their distance to the nearest living enemy and picks one
  * of the farthest few at random (so two ships dying together do not reappear on one spot).
+ * Squared distances are compared, so "half as far" is a factor of 4.
  */
 export function chooseSpawn(world: World, forId: string): Point {
   const spawns = world.map.spawns.filter((s) => !circleHitsWalls(s.x, s.y, SHIP_RADIUS, world.map.walls));
@@ -60,7 +61,10 @@ export function chooseSpawn(world: World, forId: string): Point {
   const ranked = spawns
     .map((p, index) => ({ p, index, d: nearestEnemyDistanceSq(world, forId, p) }))
     .sort((a, b) => b.d - a.d || a.index - b.index);
-  const best = ranked.slice(0, Math.min(SPAWN_CHOICES, ranked.length));
+  const farthest = ranked[0];
+  if (farthest === undefined) throw new Error("map has no usable spawn point");
+  // Candidates: the farthest few, but none less than half as far from an enemy as the best.
+  const best = ranked.slice(0, SPAWN_CHOICES).filter((c) => c.d === Infinity || c.d * 4 >= farthest.d);
   const pick = best[nextInt(world.rng, best.length)];
   if (pick === undefined) throw new Error("spawn choice out of range");
   return pick.p;

@@ -1,0 +1,87 @@
+/**
+ * A whole duel on a real server: one client aims and fires at another until the target is
+ * destroyed, and the kill and the score reach every client.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningServer } from "../../server/app.ts";
+import { AIM_SCALE, DEFAULT_TICK_RATE, PROJECTILE_DAMAGE, SHIP_MAX_HP } from "../../shared/constants.ts";
+import type { ArenaMap } from "../../shared/map.ts";
+import { ServerMessage, type KillMessage } from "../../shared/protocol.ts";
+import { joinPlayer, startTestServer, waitFor, type TestPlayer, leaveAll } from "./harness.ts";
+
+/** An open field with two spawn points 500 px apart and a border, so shots have a clear line. */
+const DUEL_MAP: ArenaMap = {
+  width: 1200,
+  height: 800,
+  walls: [
+    { x: 0, y: 0, w: 1200, h: 20 },
+    { x: 0, y: 780, w: 1200, h: 20 },
+    { x: 0, y: 0, w: 20, h: 800 },
+    { x: 1180, y: 0, w: 20, h: 800 },
+  ],
+  spawns: [
+    { x: 350, y: 400 },
+    { x: 850, y: 400 },
+  ],
+};
+
+let server: RunningServer;
+const players: TestPlayer[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ map: DUEL_MAP, seed: 7 });
+});
+
+afterAll(async () => {
+  await leaveAll(players);
+  await server.stop();
+});
+
+describe("combat", () => {
+  it("destroys a ship after enough hits and shows the score to every client", async () => {
+    const shooter = await joinPlayer(server.url, "Shooter");
+    const target = await joinPlayer(server.url, "Target");
+    const watcher = await joinPlayer(server.url, "Watcher");
+    players.push(shooter, target, watcher);
+    await waitFor(() => watcher.room.state.players.size === 3, 5000, "three ships");
+
+    const kills: KillMessage[][] = [[], [], []];
+    players.forEach((p, i) => p.room.onMessage(ServerMessage.Kill, (m: KillMessage) => kills[i]!.push(m)));
+    const hpSeen = new Set<number>();
+    target.room.onStateChange(() => hpSeen.add(target.self()?.hp ?? -1));
+
+    // The shooter aims at the target's current position every tick and holds the trigger.
+    const timer = setInterval(() => {
+      const me = shooter.self();
+      const them = shooter.room.state.players.get(target.id);
+      if (me === undefined || them === undefined) return;
+      const dx = them.x - me.x;
+      const dy = them.y - me.y;
+      const scale = AIM_SCALE / Math.max(Math.abs(dx), Math.abs(dy), 1);
+      shooter.send({ aimX: Math.round(dx * scale), aimY: Math.round(dy * scale), fire: true });
+    }, 1000 / DEFAULT_TICK_RATE);
+    try {
+      await waitFor(() => kills.every((k) => k.length > 0), 10_000, "the kill to reach every client");
+    } finally {
+      clearInterval(timer);
+    }
+
+    for (const k of kills) expect(k[0]).toEqual({ killerId: shooter.id, victimId: target.id });
+    await waitFor(
+      () => players.every((p) => p.room.state.players.get(shooter.id)?.kills === 1),
+      2000,
+      "the score on every client",
+    );
+    for (const p of players) {
+      expect(p.room.state.players.get(target.id)?.deaths).toBe(1);
+      expect(p.room.state.players.get(target.id)?.alive).toBe(false);
+    }
+    // The target went down one hit at a time (the watcher's own view may skip values between patches).
+    const expectedSteps = SHIP_MAX_HP / PROJECTILE_DAMAGE;
+    expect([...hpSeen].filter((hp) => hp > 0 && hp < SHIP_MAX_HP).length).toBeGreaterThanOrEqual(expectedSteps - 2);
+
+    // It comes back at full health after the respawn delay.
+    await waitFor(() => target.self()?.alive === true, 6000, "the respawn");
+    expect(target.self()?.hp).toBe(SHIP_MAX_HP);
+  });
+});

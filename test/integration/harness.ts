@@ -1,0 +1,115 @@
+/**
+ * Integration harness: a real game server on a loopback port and real `@colyseus/sdk` clients.
+ * Every wait is bounded; nothing here mocks the server or the network.
+ */
+import { Client, type Room } from "@colyseus/sdk";
+import { startGameServer, type RunningServer } from "../../server/app.ts";
+import type { ServerConfig } from "../../server/config.ts";
+import { DEFAULT_TICK_RATE, RESULTS_SECONDS, SHIP_RADIUS } from "../../shared/constants.ts";
+import { ARENA_MAP } from "../../shared/map.ts";
+import { RoomName } from "../../shared/protocol.ts";
+import { ArenaState, type PlayerState } from "../../shared/schema.ts";
+import { circleHitsWalls } from "../../shared/sim/geometry.ts";
+
+/** Starts a server on 127.0.0.1 with an OS-chosen port and no static client. */
+export function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
+  return startGameServer({
+    port: 0,
+    host: "127.0.0.1",
+    tickRate: DEFAULT_TICK_RATE,
+    matchSeconds: 300,
+    resultsSeconds: RESULTS_SECONDS,
+    staticDir: null,
+    ...overrides,
+  });
+}
+
+/** A connected player: the SDK room and a helper to send input frames. */
+export interface TestPlayer {
+  readonly room: Room<unknown, ArenaState>;
+  readonly id: string;
+  /** Sends one input frame with the next sequence number. */
+  send(frame: Partial<{ moveX: number; moveY: number; aimX: number; aimY: number; fire: boolean }>): void;
+  /** This player's ship as this client sees it. */
+  self(): PlayerState | undefined;
+  /** Resolves with the close code when the room connection closes. */
+  readonly closed: Promise<number>;
+}
+
+/** Quick-plays into the arena like the browser client does. */
+export async function joinPlayer(url: string, name: string): Promise<TestPlayer> {
+  const client = new Client(url);
+  const room: Room<unknown, ArenaState> = await client.joinOrCreate(RoomName.Arena, { name }, ArenaState);
+  // Never auto-reconnect in tests: a close must be seen as a close.
+  room.reconnection.maxRetries = 0;
+  const closed = new Promise<number>((resolve) => room.onLeave((code) => resolve(code)));
+  const input = room.input();
+  let seq = 0;
+  return {
+    room,
+    id: room.sessionId,
+    closed,
+    send(frame) {
+      seq += 1;
+      input.data.seq = seq;
+      input.data.moveX = frame.moveX ?? 0;
+      input.data.moveY = frame.moveY ?? 0;
+      input.data.aimX = frame.aimX ?? 0;
+      input.data.aimY = frame.aimY ?? 0;
+      input.data.fire = frame.fire ?? false;
+      input.send();
+    },
+    self: () => room.state.players.get(room.sessionId),
+  };
+}
+
+/** Polls `check` every 10 ms until it returns true; rejects after `timeoutMs`. */
+export async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Calls `fn` `perTick` times every simulation tick (1000/tickRate ms) for `ms` milliseconds,
+ * from one timer: the way a client would send inputs.
+ */
+export async function everyTick(tickRate: number, ms: number, perTick: number, fn: () => void): Promise<void> {
+  const timer = setInterval(() => {
+    for (let i = 0; i < perTick; i++) fn();
+  }, 1000 / tickRate);
+  await sleep(ms);
+  clearInterval(timer);
+}
+
+/**
+ * An axis direction along which a ship at (x, y) can move `reach` px both ways without
+ * touching a wall, so movement tests measure speed, not collisions.
+ */
+export function freeAxis(x: number, y: number, reach: number): { dx: number; dy: number } {
+  const candidates = [
+    { dx: 1, dy: 0 },
+    { dx: 0, dy: 1 },
+  ];
+  for (const c of candidates) {
+    let clear = true;
+    for (let d = -reach; d <= reach && clear; d += 4) {
+      if (circleHitsWalls(x + c.dx * d, y + c.dy * d, SHIP_RADIUS + 1, ARENA_MAP.walls)) clear = false;
+    }
+    if (clear) return c;
+  }
+  throw new Error(`no free axis of ±${reach} px at (${x}, ${y})`);
+}
+
+/** Leaves every still-open room (consented leave), waiting at most 2 s. */
+export async function leaveAll(players: readonly TestPlayer[]): Promise<void> {
+  const open = players.filter((p) => p.room.connection.isOpen);
+  await Promise.race([Promise.all(open.map((p) => p.room.leave().catch(() => 0))), sleep(2000)]);
+}
