@@ -53,6 +53,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaultStaticDir: string |
     tickRate: e.TICK_RATE,
     matchSeconds: e.MATCH_SECONDS,
     resultsSeconds: e.RESULTS_SECONDS,
-    staticDir: e.STATIC_DIR ?? defaultStaticDir,
+    // STATIC_DIR="" serves no client (the dev server does that); unset serves the build.
+    staticDir: e.STATIC_DIR === undefined ? defaultStaticDir : e.STATIC_DIR === "" ? null : e.STATIC_DIR,
   };
 }

@@ -129,7 +129,10 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     if (decoder === undefined) return;
     const reject = (): never => {
       client.leave(CloseCodes.ProtocolError, MALFORMED_INPUT);
-      throw new Error(`${MALFORMED_INPUT} from ${client.sessionId}; closed with ${CloseCodes.ProtocolError}`);
+      const error = new Error(`${MALFORMED_INPUT} from ${client.sessionId}; closed with ${CloseCodes.ProtocolError}`);
+      // Colyseus logs what the decoder throws; one line per offender is enough for operators.
+      error.stack = error.message;
+      throw error;
     };
     const decode = decoder.decode.bind(decoder);
     decoder.decode = (bytes) => (isValidInputFrame(bytes) ? decode(bytes) : reject());
