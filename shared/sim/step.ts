@@ -81,15 +81,12 @@ function advancePhase(world: World, events: SimEvent[]): boolean {
 }
 
 function applyInput(world: World, ship: Ship, input: InputFrame, events: SimEvent[]): void {
-  let mx = clamp(Math.trunc(input.moveX) || 0, -1, 1);
-  let my = clamp(Math.trunc(input.moveY) || 0, -1, 1);
-  if (mx !== 0 && my !== 0) {
-    mx *= Math.SQRT1_2;
-    my *= Math.SQRT1_2;
-  }
-  const speed = world.config.shipSpeed;
-  ship.x += mx * speed;
-  ship.y += my * speed;
+  const mx = clamp(Math.trunc(input.moveX) || 0, -1, 1);
+  const my = clamp(Math.trunc(input.moveY) || 0, -1, 1);
+  // Whole grid steps, so a step lands on the grid without rounding up past the speed cap.
+  const units = mx !== 0 && my !== 0 ? world.config.shipDiagonalStepUnits : world.config.shipStepUnits;
+  ship.x += (mx * units) / POSITION_STEPS_PER_PX;
+  ship.y += (my * units) / POSITION_STEPS_PER_PX;
   resolveCircleWalls(ship, SHIP_RADIUS, world.map.walls);
   ship.x = snap(clamp(ship.x, 0, world.map.width), POSITION_STEPS_PER_PX);
   ship.y = snap(clamp(ship.y, 0, world.map.height), POSITION_STEPS_PER_PX);
@@ -112,8 +109,9 @@ function applyInput(world: World, ship: Ship, input: InputFrame, events: SimEven
       originY: ship.y,
       x: ship.x,
       y: ship.y,
-      vx: ship.aimX * speedP,
-      vy: ship.aimY * speedP,
+      // float32 velocities: the wire carries float32, so clients recompute the same path.
+      vx: Math.fround(ship.aimX * speedP),
+      vy: Math.fround(ship.aimY * speedP),
       spawnTick: world.tick,
       expireTick: world.tick + world.config.projectileLifetimeTicks,
     };
@@ -126,6 +124,7 @@ function applyInput(world: World, ship: Ship, input: InputFrame, events: SimEven
 function moveProjectiles(world: World, events: SimEvent[]): void {
   const kept: Projectile[] = [];
   for (const p of world.projectiles) {
+    if (world.tick >= p.expireTick) continue;
     const tWall = sweepWalls(p.x, p.y, p.vx, p.vy, PROJECTILE_RADIUS, world.map.walls);
     let target: Ship | undefined;
     let tShip = Infinity;
@@ -141,7 +140,7 @@ function moveProjectiles(world: World, events: SimEvent[]): void {
       damage(world, p.ownerId, target, events);
       continue;
     }
-    if (tWall !== Infinity || world.tick >= p.expireTick) continue;
+    if (tWall !== Infinity) continue;
     p.x += p.vx;
     p.y += p.vy;
     kept.push(p);

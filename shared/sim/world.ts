@@ -8,6 +8,7 @@ import {
   FIRE_COOLDOWN_S,
   MAX_TICK_RATE,
   MIN_TICK_RATE,
+  POSITION_STEPS_PER_PX,
   PROJECTILE_LIFETIME_S,
   PROJECTILE_SPEED,
   RESPAWN_DELAY_S,
@@ -62,7 +63,10 @@ export interface Projectile {
 /** Per-tick values derived once from the per-second constants and the room's tick rate. */
 export interface WorldConfig {
   readonly tickRate: number;
-  readonly shipSpeed: number;
+  /** Straight movement per tick, in 1/16 px grid steps (rounded down: never above SHIP_SPEED). */
+  readonly shipStepUnits: number;
+  /** Diagonal movement per tick along each axis, in grid steps (rounded down: never faster than straight). */
+  readonly shipDiagonalStepUnits: number;
   readonly projectileSpeed: number;
   readonly projectileLifetimeTicks: number;
   readonly fireCooldownTicks: number;
@@ -108,9 +112,11 @@ export function createConfig(tickRate: number, matchSeconds: number, resultsSeco
     throw new RangeError("match and results durations must be positive");
   }
   const ticks = (seconds: number): number => Math.max(1, Math.round(seconds * tickRate));
+  const straightUnits = Math.floor((SHIP_SPEED / tickRate) * POSITION_STEPS_PER_PX);
   return {
     tickRate,
-    shipSpeed: SHIP_SPEED / tickRate,
+    shipStepUnits: straightUnits,
+    shipDiagonalStepUnits: Math.floor(straightUnits * Math.SQRT1_2),
     projectileSpeed: PROJECTILE_SPEED / tickRate,
     projectileLifetimeTicks: ticks(PROJECTILE_LIFETIME_S),
     fireCooldownTicks: ticks(FIRE_COOLDOWN_S),

@@ -1,0 +1,130 @@
+/**
+ * The protocol module: join option validation (nicknames) at run time, and the names and
+ * payload types at the type level, so neither side can drift from the contract.
+ */
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { AIM_SCALE, NICKNAME_MAX_LENGTH } from "../../shared/constants.ts";
+import {
+  CloseCodes,
+  INPUT_LIMITS,
+  joinOptionsSchema,
+  nicknameSchema,
+  RoomName,
+  ServerMessage,
+  type JoinOptions,
+  type KillMessage,
+} from "../../shared/protocol.ts";
+
+const parse = (options: unknown) => joinOptionsSchema.safeParse(options);
+
+describe("join options", () => {
+  it("accepts a name, or no name at all", () => {
+    expect(parse({ name: "Ann" })).toMatchObject({ success: true, data: { name: "Ann" } });
+    expect(parse({})).toMatchObject({ success: true, data: {} });
+    expect(parse({}).data).not.toHaveProperty("name");
+    expect(parse({ name: undefined })).toMatchObject({ success: true });
+  });
+
+  it("trims and collapses spaces, and normalises to NFC", () => {
+    expect(parse({ name: "  Ann  " }).data).toStrictEqual({ name: "Ann" });
+    expect(parse({ name: "Ann    Lee" }).data).toStrictEqual({ name: "Ann Lee" });
+    // Tabs and line breaks are whitespace: they collapse into one plain space.
+    expect(parse({ name: " Ann\t\n Lee " }).data).toStrictEqual({ name: "Ann Lee" });
+    expect(parse({ name: "Zoe\u0301" }).data).toStrictEqual({ name: "Zoé" });
+    expect(parse({ name: "R2-D2_v.1" }).data).toStrictEqual({ name: "R2-D2_v.1" });
+    expect(parse({ name: "Łukasz 李" }).data).toStrictEqual({ name: "Łukasz 李" });
+  });
+
+  it(`accepts ${NICKNAME_MAX_LENGTH} characters and rejects more`, () => {
+    expect(parse({ name: "A".repeat(NICKNAME_MAX_LENGTH) }).success).toBe(true);
+    expect(parse({ name: ` ${"A".repeat(NICKNAME_MAX_LENGTH)}   ` }).success).toBe(true);
+    expect(parse({ name: "A".repeat(NICKNAME_MAX_LENGTH + 1) }).success).toBe(false);
+    // The limit applies after collapsing: 8 + 1 + 8 characters is one too many.
+    expect(parse({ name: `${"A".repeat(8)}     ${"B".repeat(8)}` }).success).toBe(false);
+    expect(parse({ name: `${"A".repeat(7)}     ${"B".repeat(8)}` }).data).toStrictEqual({
+      name: `${"A".repeat(7)} ${"B".repeat(8)}`,
+    });
+  });
+
+  it.each([
+    ["empty", ""],
+    ["spaces only", "    "],
+    ["a script tag", "<script>"],
+    ["markup", "Ann<b>"],
+    ["a NUL", "Ann\u0000"],
+    ["a bell", "A\u0007nn"],
+    ["an escape", "\u001b[31mAnn"],
+    ["a DEL", "Ann\u007f"],
+    ["a zero-width space", "An\u200bn"],
+    ["a right-to-left override", "\u202eAnn"],
+    ["an emoji", "Ann 🚀"],
+    ["quotes", 'Ann"'],
+  ])("rejects a name with %s", (_label, name) => {
+    expect(parse({ name }).success).toBe(false);
+    expect(nicknameSchema.safeParse(name).success).toBe(false);
+  });
+
+  it.each([
+    ["a number", 42],
+    ["null", null],
+    ["an array", ["Ann"]],
+    ["an object", { first: "Ann" }],
+    ["a boolean", true],
+  ])("rejects a name that is %s", (_label, name) => {
+    expect(parse({ name }).success).toBe(false);
+  });
+
+  it("rejects options that are not an object", () => {
+    for (const options of ["Ann", 1, null, undefined, []]) expect(parse(options).success).toBe(false);
+  });
+
+  it("ignores unknown keys", () => {
+    const r = parse(JSON.parse('{"name": "Ann", "isAdmin": true, "color": "red", "__proto__": {"isAdmin": true}}'));
+    expect(r.success).toBe(true);
+    expect(r.data).toStrictEqual({ name: "Ann" });
+    expect(Object.getPrototypeOf(r.data)).toBe(Object.prototype);
+  });
+
+  it("names the failing field in its error", () => {
+    const r = parse({ name: "<script>" });
+    expect(r.error?.issues[0]?.path).toStrictEqual(["name"]);
+  });
+});
+
+describe("protocol constants", () => {
+  it("has the values both sides rely on", () => {
+    expect(RoomName.Arena).toBe("arena");
+    expect(ServerMessage.Kill).toBe("kill");
+    expect(Object.values(CloseCodes)).toStrictEqual([4000, 4001, 4002]);
+    for (const code of Object.values(CloseCodes)) {
+      expect(code).toBeGreaterThanOrEqual(4000);
+      expect(code).toBeLessThanOrEqual(4999);
+    }
+    expect(INPUT_LIMITS).toStrictEqual({
+      moveX: [-1, 1],
+      moveY: [-1, 1],
+      aimX: [-AIM_SCALE, AIM_SCALE],
+      aimY: [-AIM_SCALE, AIM_SCALE],
+    });
+    // Aim components fit the signed 16-bit wire fields.
+    expect(AIM_SCALE).toBe(2 ** 15 - 1);
+  });
+
+  it("types names as literals and payloads as exact shapes", () => {
+    expectTypeOf(RoomName.Arena).toEqualTypeOf<"arena">();
+    expectTypeOf<RoomName>().toEqualTypeOf<"arena">();
+    expectTypeOf(ServerMessage.Kill).toEqualTypeOf<"kill">();
+    expectTypeOf<ServerMessage>().toEqualTypeOf<"kill">();
+    expectTypeOf<KillMessage>().toEqualTypeOf<{ readonly killerId: string; readonly victimId: string }>();
+    expectTypeOf<KillMessage["killerId"]>().toBeString();
+    expectTypeOf<KillMessage>().toHaveProperty("victimId").toBeString();
+    expectTypeOf<JoinOptions>().toEqualTypeOf<{ name?: string | undefined }>();
+    expectTypeOf(CloseCodes.ProtocolError).toEqualTypeOf<4002>();
+
+    // @ts-expect-error: a kill message needs both ids.
+    const partial: KillMessage = { killerId: "a" };
+    // @ts-expect-error: there is no other room name.
+    const other: RoomName = "lobby";
+    expect([partial, other]).toHaveLength(2);
+  });
+});
