@@ -1,0 +1,281 @@
+/**
+ * The match connection: the one module that talks to the Colyseus SDK. It joins the arena,
+ * interpolates the decoded state, paces inputs to the server's tick, measures ping, and hands
+ * scenes plain data ({@link GameSnapshot}) and plain events. Scenes never see SDK types.
+ *
+ * Every ship, your own included, is drawn ~100 ms in the past (interpolation). Client-side
+ * prediction of your own ship can later replace the `x`/`y` reads for `selfId` here without
+ * touching the scenes.
+ */
+import { Client } from "@colyseus/sdk";
+import { Predict } from "@colyseus/sdk/predict";
+import { DEFAULT_TICK_RATE } from "../../../shared/constants.ts";
+import { RoomName, ServerMessage, type KillMessage } from "../../../shared/protocol.ts";
+import { ArenaState, PlayerInput, type ProjectileState } from "../../../shared/schema.ts";
+import type { InputFrame } from "../../../shared/sim/step.ts";
+import { FixedStep } from "./fixed-step.ts";
+import { describeClose, describeJoinError } from "./messages.ts";
+import { flightAge, flightTicks, projectileAt, projectileLifetimeTicks, type ProjectileLaunch } from "./projectiles.ts";
+import { TickClock } from "./tick-clock.ts";
+import type {
+  CloseInfo,
+  ConnectionStatus,
+  GameSnapshot,
+  KillEvent,
+  PlayerView,
+  ProjectileView,
+  Session,
+} from "./types.ts";
+
+/** How far in the past remote state is drawn, in ms (about two patch intervals). */
+export const INTERPOLATION_DELAY_MS = 100;
+/** A position jump larger than this (px) between patches is a respawn: snap, do not glide. */
+const TELEPORT_PX = 120;
+/** How often the round trip is measured. */
+const PING_INTERVAL_MS = 2000;
+
+/** A projectile the client has seen, with how far along its path it may be drawn. */
+interface TrackedShot {
+  readonly launch: ProjectileLaunch;
+  readonly ownerId: string;
+  readonly dirX: number;
+  readonly dirY: number;
+  /** Ticks of flight after which it is no longer drawn (wall, lifetime or hit). */
+  maxFlight: number;
+  /** True once the server has removed it. */
+  gone: boolean;
+}
+
+async function joinArena(client: Client, name: string) {
+  return client.joinOrCreate<ArenaState>(RoomName.Arena, { name }, ArenaState);
+}
+type ArenaRoom = Awaited<ReturnType<typeof joinArena>>;
+
+/** A live seat in an arena room. */
+export class GameSession implements Session {
+  /**
+   * Joins (or opens) an arena as `name`. Rejects with an `Error` whose message is ready to
+   * show (unreachable server, rejected name, full room...).
+   */
+  static async connect(serverUrl: string, name: string): Promise<GameSession> {
+    let room: ArenaRoom;
+    try {
+      room = await joinArena(new Client(serverUrl), name);
+    } catch (error) {
+      throw new Error(describeJoinError(error, serverUrl), { cause: error });
+    }
+    return new GameSession(room);
+  }
+
+  readonly selfId: string;
+  private readonly predict;
+  private readonly input;
+  private readonly clock = new TickClock(DEFAULT_TICK_RATE);
+  private readonly pacer = new FixedStep(DEFAULT_TICK_RATE);
+  private readonly shots = new Map<string, TrackedShot>();
+  private readonly killListeners = new Set<(event: KillEvent) => void>();
+  private readonly closeListeners = new Set<(info: CloseInfo) => void>();
+  private readonly pingTimer: ReturnType<typeof setInterval>;
+  private lifetimeTicks = projectileLifetimeTicks(DEFAULT_TICK_RATE);
+  private lastPatchTick = -1;
+  private seq = 0;
+  private ping: number | null = null;
+  private status: ConnectionStatus = "connected";
+  private closed: CloseInfo | null = null;
+  private cached: { now: number; snapshot: GameSnapshot } | null = null;
+
+  private constructor(private readonly room: ArenaRoom) {
+    this.selfId = room.sessionId;
+    this.input = room.input<PlayerInput>({ mode: "reliable", type: PlayerInput });
+
+    this.predict = Predict.get(room, { mode: "lerp", delay: INTERPOLATION_DELAY_MS });
+    this.predict.attachAll("players", {
+      x: { mode: "lerp", snap: TELEPORT_PX },
+      y: { mode: "lerp", snap: TELEPORT_PX },
+    });
+    this.predict.attachAll("players", { aim: { mode: "lerp", angle: true } });
+
+    this.onPatch(room.state);
+    room.onStateChange((state) => this.onPatch(state));
+    room.onMessage(ServerMessage.Kill, (msg: KillMessage) => this.emitKill(msg));
+    room.onDrop(() => {
+      this.status = "reconnecting";
+    });
+    room.onReconnect(() => {
+      this.status = "connected";
+      this.pacer.reset();
+      this.measurePing();
+    });
+    room.onLeave((code, reason) => this.handleClose(code, reason));
+
+    this.measurePing();
+    this.pingTimer = setInterval(() => this.measurePing(), PING_INTERVAL_MS);
+  }
+
+  snapshot(nowMs: number): GameSnapshot {
+    if (this.cached !== null && this.cached.now === nowMs) return this.cached.snapshot;
+    const state = this.room.state;
+    this.syncTickRate(state.tickRate, nowMs);
+    this.predict.tick(nowMs);
+    const tick = this.clock.now(nowMs);
+    const renderTick = tick - (INTERPOLATION_DELAY_MS * this.clock.tickRate) / 1000;
+
+    const players: PlayerView[] = [];
+    state.players.forEach((p, id) => {
+      players.push({
+        id,
+        name: p.name,
+        x: this.predict.value(p, "x"),
+        y: this.predict.value(p, "y"),
+        aim: this.predict.value(p, "aim"),
+        hp: p.hp,
+        alive: p.alive,
+        shielded: p.shielded,
+        respawnTick: p.respawnTick,
+        kills: p.kills,
+        deaths: p.deaths,
+        isSelf: id === this.selfId,
+      });
+    });
+
+    const snapshot: GameSnapshot = {
+      selfId: this.selfId,
+      tick,
+      renderTick,
+      tickRate: this.clock.tickRate,
+      phase: state.phase,
+      phaseEndsTick: state.phaseEndsTick,
+      matchNumber: state.matchNumber,
+      ping: this.ping,
+      connection: this.status,
+      players,
+      projectiles: this.projectilesAt(renderTick),
+    };
+    this.cached = { now: nowMs, snapshot };
+    return snapshot;
+  }
+
+  update(nowMs: number, controls: InputFrame): void {
+    if (this.status === "closed") return;
+    this.syncTickRate(this.room.state.tickRate, nowMs);
+    const steps = this.pacer.advance(nowMs);
+    const data = this.input.data;
+    for (let i = 0; i < steps; i++) {
+      this.seq += 1;
+      data.seq = this.seq;
+      data.moveX = controls.moveX;
+      data.moveY = controls.moveY;
+      data.aimX = controls.aimX;
+      data.aimY = controls.aimY;
+      data.fire = controls.fire;
+      this.input.send();
+    }
+  }
+
+  onKill(listener: (event: KillEvent) => void): () => void {
+    this.killListeners.add(listener);
+    return () => this.killListeners.delete(listener);
+  }
+
+  onClosed(listener: (info: CloseInfo) => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  leave(): void {
+    if (this.status === "closed") return;
+    void this.room.leave(true);
+  }
+
+  dispose(): void {
+    clearInterval(this.pingTimer);
+    this.killListeners.clear();
+    this.closeListeners.clear();
+    if (this.status !== "closed") {
+      this.status = "closed";
+      void this.room.leave(true);
+    }
+    this.predict.dispose();
+  }
+
+  /** Runs on every decoded patch: feeds the tick clock and tracks projectiles. */
+  private onPatch(state: ArenaState): void {
+    const now = performance.now();
+    this.syncTickRate(state.tickRate, now);
+    this.clock.observe(state.tick, now);
+
+    const seen = new Set<string>();
+    state.projectiles.forEach((p, id) => {
+      seen.add(id);
+      if (!this.shots.has(id)) this.shots.set(id, this.track(p));
+    });
+    for (const [id, shot] of this.shots) {
+      if (seen.has(id) || shot.gone) continue;
+      // Removed by the server somewhere after the previous patch: it flew at most until then
+      // (a ship hit; walls and lifetime are already in maxFlight).
+      shot.gone = true;
+      const earliestRemoval = this.lastPatchTick >= 0 ? this.lastPatchTick + 1 : state.tick;
+      shot.maxFlight = Math.max(0, Math.min(shot.maxFlight, flightAge(shot.launch, earliestRemoval) - 1));
+    }
+    this.lastPatchTick = state.tick;
+  }
+
+  private track(p: ProjectileState): TrackedShot {
+    const launch: ProjectileLaunch = { x: p.x, y: p.y, vx: p.vx, vy: p.vy, spawnTick: p.spawnTick };
+    const speed = Math.hypot(p.vx, p.vy);
+    return {
+      launch,
+      ownerId: p.ownerId,
+      dirX: speed > 0 ? p.vx / speed : 1,
+      dirY: speed > 0 ? p.vy / speed : 0,
+      maxFlight: flightTicks(launch, this.lifetimeTicks),
+      gone: false,
+    };
+  }
+
+  /** Projectiles to draw at `renderTick`; forgets removed ones the render time has passed. */
+  private projectilesAt(renderTick: number): ProjectileView[] {
+    const out: ProjectileView[] = [];
+    for (const [id, shot] of this.shots) {
+      const pos = projectileAt(shot.launch, renderTick, shot.maxFlight);
+      if (pos === null) {
+        if (shot.gone && flightAge(shot.launch, renderTick) > 0) this.shots.delete(id);
+        continue;
+      }
+      out.push({ id, ownerId: shot.ownerId, x: pos.x, y: pos.y, dirX: shot.dirX, dirY: shot.dirY });
+    }
+    return out;
+  }
+
+  private syncTickRate(rate: number, nowMs: number): void {
+    if (!(rate > 0) || rate === this.clock.tickRate) return;
+    this.clock.setTickRate(rate, nowMs);
+    this.pacer.setTickRate(rate);
+    this.lifetimeTicks = projectileLifetimeTicks(rate);
+  }
+
+  private measurePing(): void {
+    this.room.ping((ms) => {
+      this.ping = ms;
+    });
+  }
+
+  private emitKill(msg: KillMessage): void {
+    const nameOf = (id: string): string => this.room.state.players.get(id)?.name ?? "someone";
+    const event: KillEvent = {
+      killerId: msg.killerId,
+      victimId: msg.victimId,
+      killerName: nameOf(msg.killerId),
+      victimName: nameOf(msg.victimId),
+    };
+    for (const listener of this.killListeners) listener(event);
+  }
+
+  private handleClose(code: number, reason?: string): void {
+    if (this.closed !== null) return;
+    clearInterval(this.pingTimer);
+    this.status = "closed";
+    this.closed = { code, reason: describeClose(code, reason) };
+    for (const listener of this.closeListeners) listener(this.closed);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The plain data the network layer hands to scenes. No SDK or engine types: scenes and
+ * renderers depend on these shapes only, so they run against a fake session in tests.
+ */
+import type { InputFrame } from "../../../shared/sim/step.ts";
+
+/** State of the link to the room. */
+export type ConnectionStatus = "connected" | "reconnecting" | "closed";
+
+/** One ship, as it should be drawn now. */
+export interface PlayerView {
+  readonly id: string;
+  readonly name: string;
+  /** Interpolated position, px. */
+  readonly x: number;
+  readonly y: number;
+  /** Facing in radians (interpolated, may lie outside [0, 2π)). */
+  readonly aim: number;
+  readonly hp: number;
+  readonly alive: boolean;
+  readonly shielded: boolean;
+  /** Tick at which a destroyed ship respawns (meaningful while `alive` is false). */
+  readonly respawnTick: number;
+  readonly kills: number;
+  readonly deaths: number;
+  readonly isSelf: boolean;
+}
+
+/** One projectile in flight, as it should be drawn now. */
+export interface ProjectileView {
+  readonly id: string;
+  readonly ownerId: string;
+  readonly x: number;
+  readonly y: number;
+  /** Unit direction of flight (for trails). */
+  readonly dirX: number;
+  readonly dirY: number;
+}
+
+/** Everything a frame needs to draw the match. */
+export interface GameSnapshot {
+  readonly selfId: string;
+  /** Estimated fractional server tick, now. */
+  readonly tick: number;
+  /** Tick at which ships and projectiles are drawn (interpolation delay behind `tick`). */
+  readonly renderTick: number;
+  readonly tickRate: number;
+  /** 0 = playing, 1 = results. */
+  readonly phase: number;
+  readonly phaseEndsTick: number;
+  readonly matchNumber: number;
+  /** Last measured round trip in ms, or null before the first measurement. */
+  readonly ping: number | null;
+  readonly connection: ConnectionStatus;
+  readonly players: readonly PlayerView[];
+  readonly projectiles: readonly ProjectileView[];
+}
+
+/** A ship was destroyed. */
+export interface KillEvent {
+  readonly killerId: string;
+  readonly victimId: string;
+  readonly killerName: string;
+  readonly victimName: string;
+}
+
+/** Why the session ended, ready to show. */
+export interface CloseInfo {
+  readonly code: number;
+  readonly reason: string;
+}
+
+/** What scenes need from a live match connection (implemented by `GameSession`). */
+export interface Session {
+  readonly selfId: string;
+  /** The state to draw at local time `nowMs` (performance.now()). */
+  snapshot(nowMs: number): GameSnapshot;
+  /** Called once per rendered frame: sends one input frame per simulation tick that elapsed. */
+  update(nowMs: number, controls: InputFrame): void;
+  /** Subscribes to kills; returns the unsubscribe function. */
+  onKill(listener: (event: KillEvent) => void): () => void;
+  /** Subscribes to the end of the session; returns the unsubscribe function. */
+  onClosed(listener: (info: CloseInfo) => void): () => void;
+  /** Leaves the room on purpose (the session then closes with code 4000). */
+  leave(): void;
+  /** Stops timers and drops listeners; leaves the room if still connected. */
+  dispose(): void;
+}

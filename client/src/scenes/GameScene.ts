@@ -1,0 +1,144 @@
+/**
+ * The match: draws the arena, ships, projectiles and HUD from the session's snapshots, sends
+ * your controls, and opens the results overlay between matches. All netcode lives in the
+ * session; this scene only reads plain snapshots.
+ */
+import Phaser from "phaser";
+import { ARENA_MAP } from "../../../shared/map.ts";
+import { CloseCodes } from "../../../shared/protocol.ts";
+import { SceneKeys } from "../game/keys.ts";
+import { toInputFrame } from "../input/controls.ts";
+import { KeyboardMouse } from "../input/keyboard-mouse.ts";
+import type { GameSnapshot, Session } from "../net/types.ts";
+import { drawArena } from "../render/arena.ts";
+import { Hud } from "../render/hud.ts";
+import { ProjectileLayer } from "../render/projectile-sprites.ts";
+import { ShipLayer } from "../render/ship-sprites.ts";
+import { setTestHook } from "../test-hook.ts";
+import type { MenuData } from "./MenuScene.ts";
+import type { ResultsData } from "./ResultsScene.ts";
+
+/** What the menu passes when a match starts. */
+export interface GameData {
+  readonly session: Session;
+}
+
+/** Camera follow smoothing (fraction of the gap closed per frame). */
+const CAMERA_LERP = 0.12;
+
+export class GameScene extends Phaser.Scene {
+  private session!: Session;
+  private ships!: ShipLayer;
+  private shots!: ProjectileLayer;
+  private hud!: Hud;
+  private controls!: KeyboardMouse;
+  private latest: GameSnapshot | null = null;
+  private following = false;
+  private selfAlive = false;
+  private cleanups: Array<() => void> = [];
+
+  constructor() {
+    super(SceneKeys.Game);
+  }
+
+  init(data: GameData): void {
+    this.session = data.session;
+    this.latest = null;
+    this.following = false;
+    this.selfAlive = false;
+    this.cleanups = [];
+  }
+
+  create(): void {
+    drawArena(this, ARENA_MAP);
+    this.shots = new ProjectileLayer(this);
+    this.ships = new ShipLayer(this);
+    this.hud = new Hud(this);
+    this.controls = new KeyboardMouse(this);
+    this.cameras.main.setBounds(0, 0, ARENA_MAP.width, ARENA_MAP.height);
+    this.input.setDefaultCursor("crosshair");
+
+    const selfId = this.session.selfId;
+    this.cleanups.push(
+      this.session.onKill((e) => this.hud.addKill(e, selfId, this.time.now)),
+      this.session.onClosed((info) => this.exit(info.reason, info.code !== CloseCodes.Consented)),
+    );
+    this.input.keyboard?.on("keydown-ESC", () => this.session.leave());
+    this.scale.on(Phaser.Scale.Events.RESIZE, this.onResize, this);
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.teardown());
+
+    setTestHook({
+      scene: "game",
+      selfId,
+      ships: () => this.ships.probe(),
+      view: () => {
+        const cam = this.cameras.main;
+        return { x: cam.worldView.x, y: cam.worldView.y, zoom: cam.zoom };
+      },
+    });
+  }
+
+  override update(): void {
+    const now = performance.now();
+    const snap = this.session.snapshot(now);
+    this.latest = snap;
+    const self = snap.players.find((p) => p.isSelf);
+
+    const controls = this.controls.read(self ? { x: self.x, y: self.y } : null);
+    const frame = toInputFrame(controls);
+    this.session.update(now, frame);
+
+    // Your turret follows the mouse at once; the server's facing arrives ~100 ms later.
+    const liveAim =
+      self?.alive && snap.phase === 0 && (frame.aimX !== 0 || frame.aimY !== 0)
+        ? Math.atan2(frame.aimY, frame.aimX)
+        : null;
+    this.ships.sync(snap.players, this.time.now, liveAim);
+    this.shots.sync(snap.projectiles, snap.selfId);
+    this.hud.update(snap, this.time.now);
+    this.followSelf(snap.selfId);
+    // A respawn is a teleport: cut to the new spot instead of panning across the map.
+    if (self?.alive && !this.selfAlive) this.cameras.main.centerOn(self.x, self.y);
+    this.selfAlive = self?.alive ?? false;
+    this.toggleResults(snap.phase === 1);
+  }
+
+  private followSelf(selfId: string): void {
+    if (this.following) return;
+    const sprite = this.ships.get(selfId);
+    if (sprite === undefined) return;
+    this.cameras.main.centerOn(sprite.container.x, sprite.container.y);
+    this.cameras.main.startFollow(sprite.container, false, CAMERA_LERP, CAMERA_LERP);
+    this.following = true;
+  }
+
+  private toggleResults(show: boolean): void {
+    const open = this.scene.isActive(SceneKeys.Results);
+    if (show && !open) {
+      const data: ResultsData = { read: () => this.latest };
+      this.scene.launch(SceneKeys.Results, data);
+    } else if (!show && open) {
+      this.scene.stop(SceneKeys.Results);
+    }
+  }
+
+  private onResize(size: Phaser.Structs.Size): void {
+    this.hud.layout(size.width, size.height);
+  }
+
+  private exit(notice: string, noticeIsError: boolean): void {
+    const data: MenuData = { notice, noticeIsError };
+    this.scene.start(SceneKeys.Menu, data);
+  }
+
+  private teardown(): void {
+    for (const cleanup of this.cleanups) cleanup();
+    this.cleanups = [];
+    this.session.dispose();
+    this.scale.off(Phaser.Scale.Events.RESIZE, this.onResize, this);
+    this.scene.stop(SceneKeys.Results);
+    this.input.setDefaultCursor("default");
+    this.ships.destroy();
+    this.latest = null;
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The read-only hook end-to-end tests use to see what the client draws
+ * (`window.__tickArena`). Scenes set it; nothing in the game reads it.
+ */
+
+/** A ship as drawn: the position of its game object, and whether the ship (not a wreck) shows. */
+export interface ShipProbe {
+  readonly id: string;
+  readonly name: string;
+  readonly x: number;
+  readonly y: number;
+  readonly visible: boolean;
+}
+
+/** `window.__tickArena` while the menu shows. */
+export interface MenuHook {
+  readonly scene: "menu";
+}
+
+/** `window.__tickArena` while a match runs. */
+export interface GameHook {
+  readonly scene: "game";
+  /** Your session id in the room. */
+  readonly selfId: string;
+  /** Every ship currently drawn. */
+  ships(): ShipProbe[];
+  /** The camera: world coordinates of the canvas's top-left corner, and the zoom. */
+  view(): { readonly x: number; readonly y: number; readonly zoom: number };
+}
+
+/** The shape of `window.__tickArena`. */
+export type TickArenaHook = MenuHook | GameHook;
+
+/** Publishes the hook. */
+export function setTestHook(hook: TickArenaHook): void {
+  window.__tickArena = hook;
+}
