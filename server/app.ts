@@ -79,7 +79,8 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
 }
 
 /** Serves the built client: hashed assets cached for a year, index.html never cached. */
-function serveClient(app: express.Application, dir: string): void {
+function serveClient(app: express.Application, staticDir: string): void {
+  const dir = path.resolve(staticDir);
   const index = path.join(dir, "index.html");
   if (!existsSync(index)) {
     throw new Error(`no built client at ${dir} (run "npm run build")`);

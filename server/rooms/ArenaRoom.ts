@@ -6,7 +6,13 @@
  */
 import { randomInt } from "node:crypto";
 import { Room, ServerError, type Client, type ClientPrivate } from "@colyseus/core";
-import { INPUT_BUFFER_MAX, MAX_MESSAGES_PER_SECOND, MAX_PLAYERS, PATCH_RATE_HZ } from "../../shared/constants.ts";
+import {
+  INPUT_BUFFER_MAX,
+  MAX_MESSAGES_PER_SECOND,
+  MAX_PLAYERS,
+  PATCH_RATE_HZ,
+  RECONNECT_GRACE_SECONDS,
+} from "../../shared/constants.ts";
 import {
   CloseCodes,
   INPUT_LIMITS,
@@ -40,6 +46,12 @@ export interface ArenaCreateOptions {
   settings: ArenaSettings;
 }
 
+/**
+ * Close codes after which a seat is held for reconnection: the ones the SDK retries on (going
+ * away, no status, abnormal closure, "may try reconnect").
+ */
+const RECONNECTABLE_CLOSE_CODES: ReadonlySet<number> = new Set([1001, 1005, 1006, 4010]);
+
 /** Close reason sent to a client whose input frame is malformed. */
 const MALFORMED_INPUT = "malformed input frame";
 const isValidInputFrame = createInputFrameValidator(PlayerInput);
@@ -61,6 +73,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   /** Reused each step: the one input each ship consumes. */
   private readonly frames = new Map<string, InputFrame>();
   private joinCount = 0;
+  /** Clients whose socket failed on a protocol fault: no seat is held for them. */
+  private readonly faulted = new WeakSet<Client>();
 
   override onCreate(options: ArenaCreateOptions): void {
     const { settings } = options;
@@ -95,6 +109,20 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     addShip(this.world, client.sessionId, name);
     projectWorld(this.world, this.state);
     this.closeOnMalformedInput(client);
+    // The socket reports protocol faults (an oversized or invalid frame) as an error just
+    // before it closes, and the close then reads as 1006 like a network drop: remember it.
+    client.ref.once("error", () => this.faulted.add(client));
+  }
+
+  /**
+   * A connection lost without a goodbye (network drop, missed heartbeats): hold the seat so the
+   * SDK's automatic reconnection finds the same ship and score. A socket closed for anything
+   * else (a protocol violation, an oversized frame) gets no second chance. `onLeave` follows
+   * when the grace period runs out.
+   */
+  override onDrop(client: Client, code?: number): void {
+    if (code === undefined || !RECONNECTABLE_CLOSE_CODES.has(code) || this.faulted.has(client)) return;
+    void this.allowReconnection(client, RECONNECT_GRACE_SECONDS);
   }
 
   override onLeave(client: Client): void {

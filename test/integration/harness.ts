@@ -78,15 +78,20 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /**
- * Calls `fn` `perTick` times every simulation tick (1000/tickRate ms) for `ms` milliseconds,
- * from one timer: the way a client would send inputs.
+ * Calls `fn` `perTick` times per simulation tick (tickRate per second) for `ms` milliseconds,
+ * paced by a fixed-step accumulator on the monotonic clock, as the browser client paces its
+ * inputs: no drift, however late the timer fires.
  */
 export async function everyTick(tickRate: number, ms: number, perTick: number, fn: () => void): Promise<void> {
-  const timer = setInterval(() => {
-    for (let i = 0; i < perTick; i++) fn();
-  }, 1000 / tickRate);
-  await sleep(ms);
-  clearInterval(timer);
+  const start = performance.now();
+  let ticks = 0;
+  for (;;) {
+    const elapsed = performance.now() - start;
+    const due = Math.min(Math.floor((elapsed * tickRate) / 1000), Math.floor((ms * tickRate) / 1000));
+    for (; ticks < due; ticks++) for (let i = 0; i < perTick; i++) fn();
+    if (elapsed >= ms) return;
+    await sleep(4);
+  }
 }
 
 /**
