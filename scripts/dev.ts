@@ -12,11 +12,15 @@ import { DEFAULT_PORT } from "../shared/constants.ts";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const gamePort = process.env.PORT ?? String(DEFAULT_PORT);
 
-const game = spawn(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "watch", "server/main.ts"], {
-  cwd: root,
-  stdio: "inherit",
-  env: { ...process.env, PORT: gamePort, STATIC_DIR: "", HOST: process.env.HOST ?? "127.0.0.1" },
-});
+const game = spawn(
+  process.execPath,
+  [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "watch", "server/main.ts"],
+  {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, PORT: gamePort, STATIC_DIR: "", HOST: process.env.HOST ?? "127.0.0.1" },
+  },
+);
 
 const vite = await createServer({ configFile: path.join(root, "vite.config.ts") });
 await vite.listen();

@@ -7,6 +7,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "vite";
 
+// A production server and a production build, whatever the caller's NODE_ENV (a test runner
+// sets "test", which would make Vite build the client in development mode).
+process.env.NODE_ENV = "production";
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const builtIndex = path.join(root, "dist", "client", "index.html");
 const sources = ["client", "shared", "vite.config.ts", "package-lock.json"].map((p) => path.join(root, p));
@@ -23,6 +27,6 @@ function newest(p: string): number {
 const stale = !existsSync(builtIndex) || sources.some((s) => existsSync(s) && newest(s) > statSync(builtIndex).mtimeMs);
 if (stale) {
   console.log("Building the client…");
-  await build({ configFile: path.join(root, "vite.config.ts"), logLevel: "warn" });
+  await build({ configFile: path.join(root, "vite.config.ts"), mode: "production", logLevel: "warn" });
 }
 await import("../server/main.ts");
