@@ -57,6 +57,12 @@ export const DEFAULT_MATCH_SECONDS = 300;
 /** How long the results screen shows before the next match, in seconds. */
 export const RESULTS_SECONDS = 6;
 
+/**
+ * How long a dropped player's seat, ship and score are held for the SDK's automatic
+ * reconnection, in seconds. The ship stays in the arena meanwhile, idle.
+ */
+export const RECONNECT_GRACE_SECONDS = 20;
+
 /** Longest nickname, in characters. */
 export const NICKNAME_MAX_LENGTH = 16;
 
