@@ -11,6 +11,7 @@ import express from "express";
 import { MAX_PAYLOAD_BYTES } from "../shared/constants.ts";
 import { RoomName } from "../shared/protocol.ts";
 import type { ServerConfig } from "./config.ts";
+import { ServerMetrics } from "./metrics/server-metrics.ts";
 import { ArenaRoom, type ArenaCreateOptions } from "./rooms/ArenaRoom.ts";
 
 /** Heartbeat: ping every 3 s; a socket that misses two pings in a row is terminated. */
@@ -24,6 +25,8 @@ export interface RunningServer {
   readonly port: number;
   /** Base HTTP URL, e.g. http://127.0.0.1:2567 */
   readonly url: string;
+  /** The server's own performance figures (also served at GET /metrics). */
+  readonly metrics: ServerMetrics;
   /** Graceful shutdown: locks rooms, disconnects clients (4001), closes the port. */
   stop(): Promise<void>;
 }
@@ -31,6 +34,10 @@ export interface RunningServer {
 /** Starts a game server with the given configuration and resolves once it listens. */
 export async function startGameServer(config: ServerConfig): Promise<RunningServer> {
   const startedAt = Date.now();
+  const metrics = new ServerMetrics(1000 / config.tickRate, () => ({
+    ccu: matchMaker.stats.local.ccu,
+    rooms: matchMaker.stats.local.roomCount,
+  }));
   const arenaOptions: ArenaCreateOptions = {
     settings: {
       tickRate: config.tickRate,
@@ -38,6 +45,7 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
       resultsSeconds: config.resultsSeconds,
       ...(config.seed !== undefined ? { seed: config.seed } : {}),
       ...(config.map !== undefined ? { map: config.map } : {}),
+      metrics,
     },
   };
   const transport = new WebSocketTransport({
@@ -62,6 +70,11 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
           ccu: matchMaker.stats.local.ccu,
         });
       });
+      app.get("/metrics", (req, res) => {
+        const window = Number(req.query["window"] ?? 10);
+        res.setHeader("Cache-Control", "no-store");
+        res.json(metrics.snapshot(Number.isFinite(window) ? window : 10));
+      });
       if (config.staticDir !== null) serveClient(app, config.staticDir);
     },
   });
@@ -74,7 +87,11 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     server,
     port,
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
-    stop: () => server.gracefullyShutdown(false),
+    metrics,
+    stop: async () => {
+      metrics.stop();
+      await server.gracefullyShutdown(false);
+    },
   };
 }
 

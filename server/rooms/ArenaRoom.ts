@@ -24,6 +24,7 @@ import {
 import type { ArenaMap } from "../../shared/map.ts";
 import { ArenaState, PlayerInput } from "../../shared/schema.ts";
 import { addShip, createWorld, removeShip, step, type InputFrame, type World } from "../../shared/sim/index.ts";
+import type { RoomMetricsSink } from "../metrics/server-metrics.ts";
 import { createInputFrameValidator } from "./input-guard.ts";
 import { projectWorld } from "./project-state.ts";
 
@@ -39,6 +40,8 @@ export interface ArenaSettings {
    * must not set this.
    */
   map?: ArenaMap;
+  /** Where tick and patch durations are reported (the server's metrics). */
+  metrics?: RoomMetricsSink;
 }
 
 /** What `defineRoom(ArenaRoom, ...)` passes to `onCreate`; it overrides client options. */
@@ -70,6 +73,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   });
 
   private world!: World;
+  private metrics: RoomMetricsSink | undefined;
   /** Reused each step: the one input each ship consumes. */
   private readonly frames = new Map<string, InputFrame>();
   private joinCount = 0;
@@ -78,6 +82,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
 
   override onCreate(options: ArenaCreateOptions): void {
     const { settings } = options;
+    this.metrics = settings.metrics;
     this.world = createWorld({
       seed: settings.seed ?? randomInt(2 ** 31),
       tickRate: settings.tickRate,
@@ -132,6 +137,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
 
   /** One fixed step: one buffered input per ship, the shared step, then the projection. */
   private tick(): void {
+    const started = performance.now();
     this.frames.clear();
     for (const id of this.world.ships.keys()) {
       const frame = this.inputs.get(id).next();
@@ -145,6 +151,15 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
         this.broadcast(ServerMessage.Kill, msg, { afterNextPatch: true });
       }
     }
+    this.metrics?.recordTick(performance.now() - started);
+  }
+
+  /** Encodes and sends the state patch (Colyseus calls this every `patchRate` ms), timed. */
+  override broadcastPatch(): boolean {
+    const started = performance.now();
+    const changed = super.broadcastPatch();
+    this.metrics?.recordPatch(performance.now() - started);
+    return changed;
   }
 
   /**
