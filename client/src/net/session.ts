@@ -51,19 +51,46 @@ async function joinArena(client: Client, name: string) {
 }
 type ArenaRoom = Awaited<ReturnType<typeof joinArena>>;
 
+/** Simulated network conditions, for bots and tests: extra one-way delay on every frame. */
+export interface NetworkConditions {
+  /** Added round trip in ms: each direction is held back lagMs / 2 on average. */
+  readonly lagMs: number;
+  /** Spread of the round trip in ms: each direction varies by ± jitterMs / 2 (order is kept). */
+  readonly jitterMs: number;
+  /** Source of randomness in [0, 1) for the jitter; Math.random when absent. */
+  readonly random?: () => number;
+}
+
+/** Options of {@link GameSession.connect}; the browser game passes none. */
+export interface SessionOptions {
+  /** Delay every outgoing and incoming frame after the join (see {@link NetworkConditions}). */
+  readonly network?: NetworkConditions;
+  /** Overrides of the SDK's automatic reconnection after a drop (seat kept). */
+  readonly reconnection?: {
+    /** Session age in ms below which a drop is not retried (SDK default 5000). */
+    readonly minUptimeMs?: number;
+    /** Attempts before giving up and closing (SDK default 15). */
+    readonly maxRetries?: number;
+  };
+}
+
 /** A live seat in an arena room. */
 export class GameSession implements Session {
   /**
    * Joins (or opens) an arena as `name`. Rejects with an `Error` whose message is ready to
    * show (unreachable server, rejected name, full room...).
    */
-  static async connect(serverUrl: string, name: string): Promise<GameSession> {
+  static async connect(serverUrl: string, name: string, options: SessionOptions = {}): Promise<GameSession> {
     let room: ArenaRoom;
     try {
       room = await joinArena(new Client(serverUrl), name);
     } catch (error) {
       throw new Error(describeJoinError(error, serverUrl), { cause: error });
     }
+    const { reconnection, network } = options;
+    if (reconnection?.minUptimeMs !== undefined) room.reconnection.minUptime = reconnection.minUptimeMs;
+    if (reconnection?.maxRetries !== undefined) room.reconnection.maxRetries = reconnection.maxRetries;
+    if (network !== undefined && (network.lagMs > 0 || network.jitterMs > 0)) simulateNetwork(room, network);
     return new GameSession(room);
   }
 
@@ -278,4 +305,86 @@ export class GameSession implements Session {
     this.closed = { code, reason: describeClose(code, reason) };
     for (const listener of this.closeListeners) listener(this.closed);
   }
+}
+
+/**
+ * Holds items back and hands them on in arrival order, each no earlier than its own delay
+ * (a later item never overtakes an earlier one). One timer per line, however many items wait.
+ */
+class DelayLine<T> {
+  private readonly queue: { at: number; item: T }[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastAt = 0;
+
+  constructor(
+    private readonly delayMs: () => number,
+    private readonly deliver: (item: T) => void,
+  ) {}
+
+  push(item: T): void {
+    const now = performance.now();
+    const at = Math.max(now + this.delayMs(), this.lastAt);
+    this.lastAt = at;
+    this.queue.push({ at, item });
+    if (this.timer === null) this.arm(now);
+  }
+
+  private arm(now: number): void {
+    const first = this.queue[0];
+    if (first !== undefined) this.timer = setTimeout(() => this.flush(), Math.max(0, first.at - now));
+  }
+
+  private flush(): void {
+    this.timer = null;
+    const now = performance.now();
+    try {
+      for (let next = this.queue[0]; next !== undefined && next.at <= now; next = this.queue[0]) {
+        this.queue.shift();
+        this.deliver(next.item);
+      }
+    } finally {
+      this.arm(now);
+    }
+  }
+}
+
+/**
+ * Puts simulated latency between the room and its socket: every frame sent and every message
+ * and close received waits lag/2 ± jitter/2 ms, in order. Frames still held for a socket that
+ * has closed are lost with it, as on a real network, so nothing from an old socket reaches a
+ * reconnected one. The SDK's own handlers run unchanged, only later.
+ */
+function simulateNetwork(room: ArenaRoom, conditions: NetworkConditions): void {
+  const random = conditions.random ?? Math.random;
+  const oneWay = (): number => Math.max(0, conditions.lagMs / 2 + ((random() * 2 - 1) * conditions.jitterMs) / 2);
+  const connection = room.connection;
+  const events = connection.events;
+  // Bumped when a socket closes: frames queued for it are dropped instead of sent on the next.
+  let socket = 0;
+  let open = true;
+
+  const send = connection.send.bind(connection);
+  const outgoing = new DelayLine<{ socket: number; data: Uint8Array }>(oneWay, (frame) => {
+    if (frame.socket === socket && connection.isOpen) send(frame.data);
+  });
+  // The SDK reuses its send buffers: copy before holding on to one.
+  const hold = (data: Uint8Array): void => outgoing.push({ socket, data: new Uint8Array(data) });
+  connection.send = hold;
+  connection.sendUnreliable = hold;
+
+  const { onmessage, onclose, onopen } = events;
+  type Arrival = { readonly close: boolean; readonly event: unknown };
+  const incoming = new DelayLine<Arrival>(oneWay, (a) => (a.close ? onclose?.(a.event) : onmessage?.(a.event)));
+  events.onmessage = (event: unknown) => {
+    if (open) incoming.push({ close: false, event });
+  };
+  events.onclose = (event: unknown) => {
+    open = false;
+    socket += 1;
+    incoming.push({ close: true, event });
+  };
+  events.onopen = (event: unknown) => {
+    open = true;
+    onopen?.(event);
+  };
 }
