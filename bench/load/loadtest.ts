@@ -1,0 +1,335 @@
+/**
+ * The load tester: drives light clients (and a few full probes) against any running server,
+ * in phases (ramp up at a join rate, hold, ramp down), and measures per phase: joins, time to
+ * seat, patch inter-arrival, input-to-ack latency, bytes per client per second, and
+ * disconnects by close code. One shared interval sends every client's input each tick, so the
+ * load process stays cheap enough to drive thousands of sockets.
+ */
+import { DurationHistogram, type DurationSummary } from "../../server/metrics/histogram.ts";
+import type { ProbeClient } from "./probe-client.ts";
+import type { LoadClient, LoadClientFactory } from "./types.ts";
+
+/** What the load tester reads from the server each second (null when it cannot tell). */
+export interface ServerSample {
+  cpuPercent: number;
+  rssBytes: number;
+  tickP99Ms: number | null;
+}
+
+/** How a run is driven. */
+export interface LoadOptions {
+  /** Server base URL, http://host:port. */
+  url: string;
+  /** Makes light clients. */
+  light: LoadClientFactory;
+  /** Makes full probe clients (null: the light clients' patch timing is all there is). */
+  probe: ((url: string, index: number) => ProbeClient) | null;
+  /** Probes to keep connected (they count towards CCU). */
+  probes: number;
+  /** Inputs per second each client sends. */
+  inputRate: number;
+  /** One light client in this many records patch arrival times (besides the probes). */
+  patchSampleEvery: number;
+  /** Reads the server's CPU and memory once a second. */
+  sampleServer: () => Promise<ServerSample | null>;
+  /** Progress line sink. */
+  log: (line: string) => void;
+}
+
+/** How often the input driver checks the clock, in ms. */
+const DRIVER_POLL_MS = 5;
+/** Input frames a client may send at once after the load process stalled. */
+const MAX_CATCH_UP = 3;
+
+/** Figures of one phase. */
+export interface PhaseStats {
+  readonly name: string;
+  readonly seconds: number;
+  readonly ccuStart: number;
+  readonly ccuEnd: number;
+  readonly joinsOk: number;
+  readonly joinsFailed: number;
+  readonly joinErrors: Record<string, number>;
+  readonly timeToSeatMs: DurationSummary & { p95: number };
+  readonly patchIntervalMs: DurationSummary;
+  readonly inputAckMs: DurationSummary;
+  /** Payload bytes per connected client per second (light clients' counters). */
+  readonly bytesDownPerClientPerSec: number;
+  readonly bytesUpPerClientPerSec: number;
+  readonly disconnectsByCode: Record<string, number>;
+  readonly serverCpuPercent: number | null;
+  readonly serverRssBytes: number | null;
+}
+
+/** One second of the run, for plots. */
+export interface TimelinePoint {
+  readonly t: number;
+  readonly ccu: number;
+  readonly patchP99Ms: number;
+  readonly cpuPercent: number | null;
+  readonly tickP99Ms: number | null;
+}
+
+interface PhaseAcc {
+  name: string;
+  started: number;
+  ccuStart: number;
+  joinsOk: number;
+  joinsFailed: number;
+  joinErrors: Record<string, number>;
+  seat: DurationHistogram;
+  patch: DurationHistogram;
+  ack: DurationHistogram;
+  bytesIn0: number;
+  bytesOut0: number;
+  ccuSeconds: number;
+  disconnects: Record<string, number>;
+  cpu: number[];
+  rss: number[];
+}
+
+/** A load run against one server. */
+export class LoadRun {
+  readonly timeline: TimelinePoint[] = [];
+  readonly phases: PhaseStats[] = [];
+  private readonly clients: LoadClient[] = [];
+  private readonly probes: ProbeClient[] = [];
+  private readonly counted = new Set<LoadClient>();
+  private readonly secondPatch = new DurationHistogram();
+  private readonly started = performance.now();
+  private closedBytesIn = 0;
+  private closedBytesOut = 0;
+  private nextIndex = 0;
+  private pending = 0;
+  private phase: PhaseAcc | null = null;
+  private driver: ReturnType<typeof setInterval> | null = null;
+  private sampler: ReturnType<typeof setInterval> | null = null;
+
+  constructor(private readonly options: LoadOptions) {}
+
+  /** Connected clients (light and probes). */
+  get ccu(): number {
+    return this.clients.length;
+  }
+
+  /** Starts the input driver and the once-a-second sampler. */
+  start(): void {
+    // A fixed-step accumulator on the monotonic clock, like the browser client's pacer: a
+    // plain setInterval(1000 / 30) fires every 33 ms, 1 % fast, and a client sending faster
+    // than the server ticks fills its input buffer and adds latency to itself.
+    const t0 = performance.now();
+    let sent = 0;
+    this.driver = setInterval(() => {
+      const due = Math.floor(((performance.now() - t0) / 1000) * this.options.inputRate);
+      // After a stall, catch up at most a few frames rather than bursting.
+      if (due - sent > MAX_CATCH_UP) sent = due - MAX_CATCH_UP;
+      for (; sent < due; sent++) for (const c of this.clients) if (c.closeCode === null) c.sendInput();
+    }, DRIVER_POLL_MS);
+    this.sampler = setInterval(() => void this.sample(), 1000);
+  }
+
+  /** Connects clients at `ratePerSec` until `target` are connected (or failed). */
+  async rampTo(target: number, ratePerSec: number, name = "ramp-up"): Promise<PhaseStats> {
+    this.beginPhase(name);
+    const toStart = Math.max(0, target - this.clients.length);
+    const t0 = performance.now();
+    let started = 0;
+    const joins: Promise<void>[] = [];
+    while (started < toStart) {
+      const due = Math.min(toStart, Math.floor(((performance.now() - t0) / 1000) * ratePerSec) + 1);
+      for (; started < due; started++) joins.push(this.join());
+      await sleep(5);
+    }
+    await Promise.all(joins);
+    return this.endPhase();
+  }
+
+  /** Keeps the current clients playing for `seconds`. */
+  async hold(seconds: number, name = "hold"): Promise<PhaseStats> {
+    this.beginPhase(name);
+    await sleep(seconds * 1000);
+    return this.endPhase();
+  }
+
+  /** Disconnects clients at `ratePerSec` until `target` remain. */
+  async rampDown(target: number, ratePerSec: number, name = "ramp-down"): Promise<PhaseStats> {
+    this.beginPhase(name);
+    const t0 = performance.now();
+    let stopped = 0;
+    const toStop = Math.max(0, this.clients.length - target);
+    const closes: Promise<void>[] = [];
+    while (stopped < toStop) {
+      const due = Math.min(toStop, Math.floor(((performance.now() - t0) / 1000) * ratePerSec) + 1);
+      for (; stopped < due; stopped++) {
+        const c = this.clients.pop();
+        if (c === undefined) break;
+        this.counted.add(c); // a close we asked for is not a disconnect
+        closes.push(c.close().then(() => this.retire(c)));
+      }
+      await sleep(5);
+    }
+    await Promise.all(closes);
+    return this.endPhase();
+  }
+
+  /** Stops timers and closes every client. */
+  async stop(): Promise<void> {
+    if (this.driver !== null) clearInterval(this.driver);
+    if (this.sampler !== null) clearInterval(this.sampler);
+    const all = this.clients.splice(0);
+    for (const c of all) this.counted.add(c);
+    await Promise.all(all.map((c) => c.close()));
+  }
+
+  private async join(): Promise<void> {
+    const index = this.nextIndex++;
+    const wantProbe = this.options.probe !== null && this.probes.length + this.pending < this.options.probes;
+    const client: LoadClient = wantProbe
+      ? this.options.probe!(this.options.url, index)
+      : this.options.light(this.options.url, index);
+    if (wantProbe) this.pending += 1;
+    try {
+      const seat = await client.connect();
+      this.phase?.seat.record(seat);
+      if (this.phase !== null) this.phase.joinsOk += 1;
+      this.clients.push(client);
+      if (wantProbe) {
+        const probe = client as ProbeClient;
+        this.probes.push(probe);
+        probe.onAck = (ms) => this.phase?.ack.record(ms);
+        this.watchPatches(client);
+      } else if (index % Math.max(1, this.options.patchSampleEvery) === 0) {
+        this.watchPatches(client);
+      }
+    } catch (error) {
+      if (this.phase !== null) {
+        this.phase.joinsFailed += 1;
+        const key = error instanceof Error ? error.message.slice(0, 80) : String(error);
+        this.phase.joinErrors[key] = (this.phase.joinErrors[key] ?? 0) + 1;
+      }
+      await client.close();
+    } finally {
+      if (wantProbe) this.pending -= 1;
+    }
+  }
+
+  /** Records patch inter-arrival times of one client. */
+  private watchPatches(client: LoadClient): void {
+    let last = -1;
+    client.onPatch = (now) => {
+      if (last >= 0) {
+        const gap = now - last;
+        this.phase?.patch.record(gap);
+        this.secondPatch.record(gap);
+      }
+      last = now;
+    };
+  }
+
+  private retire(c: LoadClient): void {
+    this.closedBytesIn += c.counters.bytesIn;
+    this.closedBytesOut += c.counters.bytesOut;
+  }
+
+  private totals(): { bytesIn: number; bytesOut: number } {
+    let bytesIn = this.closedBytesIn;
+    let bytesOut = this.closedBytesOut;
+    for (const c of this.clients) {
+      bytesIn += c.counters.bytesIn;
+      bytesOut += c.counters.bytesOut;
+    }
+    return { bytesIn, bytesOut };
+  }
+
+  private beginPhase(name: string): void {
+    const totals = this.totals();
+    this.phase = {
+      name,
+      started: performance.now(),
+      ccuStart: this.clients.length,
+      joinsOk: 0,
+      joinsFailed: 0,
+      joinErrors: {},
+      seat: new DurationHistogram(),
+      patch: new DurationHistogram(),
+      ack: new DurationHistogram(),
+      bytesIn0: totals.bytesIn,
+      bytesOut0: totals.bytesOut,
+      ccuSeconds: 0,
+      disconnects: {},
+      cpu: [],
+      rss: [],
+    };
+  }
+
+  private endPhase(): PhaseStats {
+    const p = this.phase;
+    if (p === null) throw new Error("no phase running");
+    this.phase = null;
+    const seconds = (performance.now() - p.started) / 1000;
+    const totals = this.totals();
+    // Client-seconds: sampled once a second; short phases fall back to the mean of the ends.
+    const ccuSeconds = p.ccuSeconds > 0 ? p.ccuSeconds : ((p.ccuStart + this.clients.length) / 2) * seconds;
+    const lightShare = this.clients.length > 0 ? (this.clients.length - this.probes.length) / this.clients.length : 1;
+    const perClient = (bytes: number): number => (ccuSeconds > 0 ? bytes / (ccuSeconds * lightShare) : 0);
+    const mean = (xs: number[]): number | null => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
+    const stats: PhaseStats = {
+      name: p.name,
+      seconds,
+      ccuStart: p.ccuStart,
+      ccuEnd: this.clients.length,
+      joinsOk: p.joinsOk,
+      joinsFailed: p.joinsFailed,
+      joinErrors: p.joinErrors,
+      timeToSeatMs: { ...p.seat.summary(), p95: p.seat.quantile(0.95) },
+      patchIntervalMs: p.patch.summary(),
+      inputAckMs: p.ack.summary(),
+      bytesDownPerClientPerSec: perClient(totals.bytesIn - p.bytesIn0),
+      bytesUpPerClientPerSec: perClient(totals.bytesOut - p.bytesOut0),
+      disconnectsByCode: p.disconnects,
+      serverCpuPercent: mean(p.cpu),
+      serverRssBytes: p.rss.length > 0 ? Math.max(...p.rss) : null,
+    };
+    this.phases.push(stats);
+    return stats;
+  }
+
+  /** Once a second: disconnects, the timeline point, the server's CPU and memory. */
+  private async sample(): Promise<void> {
+    for (let i = this.clients.length - 1; i >= 0; i--) {
+      const c = this.clients[i]!;
+      if (c.closeCode === null || this.counted.has(c)) continue;
+      this.counted.add(c);
+      if (this.phase !== null) {
+        const key = String(c.closeCode);
+        this.phase.disconnects[key] = (this.phase.disconnects[key] ?? 0) + 1;
+      }
+      this.clients.splice(i, 1);
+      this.retire(c);
+    }
+    if (this.phase !== null) this.phase.ccuSeconds += this.clients.length;
+    const server = await this.options.sampleServer().catch(() => null);
+    if (server !== null && this.phase !== null) {
+      this.phase.cpu.push(server.cpuPercent);
+      this.phase.rss.push(server.rssBytes);
+    }
+    const point: TimelinePoint = {
+      t: (performance.now() - this.started) / 1000,
+      ccu: this.clients.length,
+      patchP99Ms: this.secondPatch.quantile(0.99),
+      cpuPercent: server?.cpuPercent ?? null,
+      tickP99Ms: server?.tickP99Ms ?? null,
+    };
+    this.secondPatch.reset();
+    this.timeline.push(point);
+    this.options.log(
+      `t=${point.t.toFixed(0)}s ccu=${point.ccu} patch p99 ${point.patchP99Ms.toFixed(1)} ms` +
+        (point.cpuPercent !== null ? ` server cpu ${point.cpuPercent.toFixed(0)}%` : "") +
+        (point.tickP99Ms !== null ? ` tick p99 ${point.tickP99Ms.toFixed(2)} ms` : ""),
+    );
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
