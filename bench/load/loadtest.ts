@@ -38,6 +38,8 @@ export interface LoadOptions {
 
 /** How often the input driver checks the clock, in ms. */
 const DRIVER_POLL_MS = 5;
+/** Phases the clients' input sends are spread over within one frame interval. */
+const SLOTS = 8;
 /** Input frames a client may send at once after the load process stalled. */
 const MAX_CATCH_UP = 3;
 
@@ -114,16 +116,26 @@ export class LoadRun {
 
   /** Starts the input driver and the once-a-second sampler. */
   start(): void {
-    // A fixed-step accumulator on the monotonic clock, like the browser client's pacer: a
-    // plain setInterval(1000 / 30) fires every 33 ms, 1 % fast, and a client sending faster
-    // than the server ticks fills its input buffer and adds latency to itself.
+    // A fixed-step accumulator on the monotonic clock, like the browser client's pacer (a
+    // plain setInterval(1000 / 30) fires every 33 ms, 1 % fast, and a client that sends
+    // faster than the server ticks fills its own input buffer). Clients are spread over
+    // SLOTS phases of the frame interval, as real players' clocks are, instead of all
+    // sending in the same millisecond.
     const t0 = performance.now();
-    let sent = 0;
+    const sent = new Array<number>(SLOTS).fill(0);
     this.driver = setInterval(() => {
-      const due = Math.floor(((performance.now() - t0) / 1000) * this.options.inputRate);
-      // After a stall, catch up at most a few frames rather than bursting.
-      if (due - sent > MAX_CATCH_UP) sent = due - MAX_CATCH_UP;
-      for (; sent < due; sent++) for (const c of this.clients) if (c.closeCode === null) c.sendInput();
+      const elapsed = performance.now() - t0;
+      for (let slot = 0; slot < SLOTS; slot++) {
+        const due = Math.floor((elapsed / 1000) * this.options.inputRate - slot / SLOTS) + 1;
+        // After a stall, catch up at most a few frames rather than bursting.
+        if (due - sent[slot]! > MAX_CATCH_UP) sent[slot] = due - MAX_CATCH_UP;
+        for (; sent[slot]! < due; sent[slot]! += 1) {
+          for (let i = slot; i < this.clients.length; i += SLOTS) {
+            const c = this.clients[i]!;
+            if (c.closeCode === null) c.sendInput();
+          }
+        }
+      }
     }, DRIVER_POLL_MS);
     this.sampler = setInterval(() => void this.sample(), 1000);
   }

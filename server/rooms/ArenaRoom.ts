@@ -26,6 +26,7 @@ import { ArenaState, PlayerInput } from "../../shared/schema.ts";
 import { addShip, createWorld, removeShip, step, type InputFrame, type World } from "../../shared/sim/index.ts";
 import type { RoomMetricsSink } from "../metrics/server-metrics.ts";
 import { createInputFrameValidator } from "./input-guard.ts";
+import { InputSurplusTrimmer } from "./input-surplus.ts";
 import { projectWorld } from "./project-state.ts";
 
 /** Server-side settings of every arena room (never taken from clients). */
@@ -74,6 +75,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
 
   private world!: World;
   private metrics: RoomMetricsSink | undefined;
+  /** Per-client guards against input latency creeping up (see input-surplus.ts). */
+  private readonly trimmers = new Map<string, InputSurplusTrimmer>();
   /** Reused each step: the one input each ship consumes. */
   private readonly frames = new Map<string, InputFrame>();
   private joinCount = 0;
@@ -112,6 +115,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     this.joinCount += 1;
     const name = auth.name ?? `Pilot ${this.joinCount}`;
     addShip(this.world, client.sessionId, name);
+    this.trimmers.set(client.sessionId, new InputSurplusTrimmer(this.world.config.tickRate));
     projectWorld(this.world, this.state);
     this.closeOnMalformedInput(client);
     // The socket reports protocol faults (an oversized or invalid frame) as an error just
@@ -132,6 +136,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
 
   override onLeave(client: Client): void {
     removeShip(this.world, client.sessionId);
+    this.trimmers.delete(client.sessionId);
     projectWorld(this.world, this.state);
   }
 
@@ -140,8 +145,11 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     const started = performance.now();
     this.frames.clear();
     for (const id of this.world.ships.keys()) {
-      const frame = this.inputs.get(id).next();
+      const buffer = this.inputs.get(id);
+      const frame = buffer.next();
       if (frame !== undefined) this.frames.set(id, frame);
+      const surplus = this.trimmers.get(id)?.afterStep(buffer.size) ?? 0;
+      if (surplus > 0) buffer.take(surplus);
     }
     const events = step(this.world, this.frames);
     projectWorld(this.world, this.state);
