@@ -84,8 +84,8 @@ export function renderConsoleTable(r: BenchResult): string {
 
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The HTML report: tables and plots, no external assets. */
-export function renderHtml(r: BenchResult): string {
+/** The report's plots as standalone SVG documents, by file-name suffix. */
+export function renderCharts(r: BenchResult): Record<string, string> {
   const ta = r.tickArena;
   const bl = r.baseline;
   const timeline = lineChart({
@@ -139,6 +139,14 @@ export function renderHtml(r: BenchResult): string {
       { label: "tick limit", y: r.limits.tickP99LimitMs, color: "#36c" },
     ],
   });
+  return { "by-ccu": byCcu, "patch-timeline": timeline, "cpu-timeline": cpu, "ccu-timeline": ccu };
+}
+
+/** The HTML report: tables and plots, no external assets. */
+export function renderHtml(r: BenchResult): string {
+  const ta = r.tickArena;
+  const bl = r.baseline;
+  const charts = renderCharts(r);
   const table = (run: ServerRun): string =>
     `<h3>${esc(run.name)}</h3><p>Mode: ${esc(run.mode)}. Idle RSS ${Math.round(run.idleRssBytes / 2 ** 20)} MB.</p>` +
     `<table><tr>${HEADERS.map((h) => `<th>${esc(h)}</th>`).join("")}</tr>` +
@@ -157,7 +165,7 @@ td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}th{background:#f4f4
 <p>${esc(r.startedAt)} · ${esc(r.machine.cpus)} · ${r.machine.cores} cores · ${r.machine.memGiB} GiB · Node ${esc(r.machine.node)} · server and load ${r.machine.pinned ? "pinned to separate cores" : "not pinned"}${r.settings.ci ? " · CI variant" : ""}</p>
 <pre>${esc(renderConsoleTable(r))}</pre>
 ${table(ta)}${table(bl)}
-<h2>Plots</h2>${byCcu}${timeline}${cpu}${ccu}
+<h2>Plots</h2>${Object.values(charts).join("\n")}
 <p>Patch inter-arrival comes from one in 20 light clients plus the full probes; input-to-ack latency from the probes only; bytes per client from the light clients' payload counters (WebSocket framing excluded).</p>
 </body></html>`;
 }

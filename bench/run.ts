@@ -22,7 +22,7 @@ import { colyseusLightClient } from "./light/colyseus-light-client.ts";
 import { LoadRun, type PhaseStats, type TimelinePoint } from "./load/loadtest.ts";
 import { ProbeClient } from "./load/probe-client.ts";
 import { serverSampler, readProcStat } from "./load/server-sampler.ts";
-import { renderConsoleTable, renderHtml } from "./report.ts";
+import { renderCharts, renderConsoleTable, renderHtml } from "./report.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -338,6 +338,7 @@ async function main(): Promise<void> {
   const stem = path.join(settings.outDir, `bench-${startedAt.replace(/[:.]/g, "-")}${settings.ci ? "-ci" : ""}`);
   writeFileSync(`${stem}.json`, JSON.stringify(result, null, 2));
   writeFileSync(`${stem}.html`, renderHtml(result));
+  for (const [name, svg] of Object.entries(renderCharts(result))) writeFileSync(`${stem}-${name}.svg`, svg);
   console.log(renderConsoleTable(result));
   console.log(`\nWrote ${stem}.json and ${stem}.html`);
   console.log(
