@@ -26,15 +26,15 @@ export interface ArenaMap {
   readonly spawns: readonly Point[];
 }
 
-const BORDER = 40;
-
-/** Four border walls, so nothing leaves the arena. */
-const borderWalls: Rect[] = [
-  { x: 0, y: 0, w: MAP_WIDTH, h: BORDER },
-  { x: 0, y: MAP_HEIGHT - BORDER, w: MAP_WIDTH, h: BORDER },
-  { x: 0, y: BORDER, w: BORDER, h: MAP_HEIGHT - 2 * BORDER },
-  { x: MAP_WIDTH - BORDER, y: BORDER, w: BORDER, h: MAP_HEIGHT - 2 * BORDER },
-];
+/** Four walls of thickness `t` around a `width` × `height` field, so nothing leaves it. */
+export function borderWalls(width: number, height: number, t: number): Rect[] {
+  return [
+    { x: 0, y: 0, w: width, h: t },
+    { x: 0, y: height - t, w: width, h: t },
+    { x: 0, y: t, w: t, h: height - 2 * t },
+    { x: width - t, y: t, w: t, h: height - 2 * t },
+  ];
+}
 
 /** Cover, laid out point-symmetrically around the centre so no side is favoured. */
 const halfCover: Rect[] = [
@@ -69,6 +69,6 @@ const halfSpawns: Point[] = [
 export const ARENA_MAP: ArenaMap = {
   width: MAP_WIDTH,
   height: MAP_HEIGHT,
-  walls: [...borderWalls, ...halfCover, ...halfCover.map(mirror), centre],
+  walls: [...borderWalls(MAP_WIDTH, MAP_HEIGHT, 40), ...halfCover, ...halfCover.map(mirror), centre],
   spawns: [...halfSpawns, ...halfSpawns.map((p) => ({ x: MAP_WIDTH - p.x, y: MAP_HEIGHT - p.y }))],
 };

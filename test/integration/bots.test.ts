@@ -12,7 +12,7 @@ import { BotSwarm } from "../../bots/swarm.ts";
 import type { RunningServer } from "../../server/app.ts";
 import type { ArenaRoom } from "../../server/rooms/ArenaRoom.ts";
 import { SHIP_RADIUS } from "../../shared/constants.ts";
-import type { ArenaMap } from "../../shared/map.ts";
+import { borderWalls, type ArenaMap } from "../../shared/map.ts";
 import { circleHitsWalls } from "../../shared/sim/geometry.ts";
 import { sleep, startTestServer, waitFor } from "./harness.ts";
 
@@ -21,10 +21,7 @@ const FIELD: ArenaMap = {
   width: 1000,
   height: 700,
   walls: [
-    { x: 0, y: 0, w: 1000, h: 20 },
-    { x: 0, y: 680, w: 1000, h: 20 },
-    { x: 0, y: 0, w: 20, h: 700 },
-    { x: 980, y: 0, w: 20, h: 700 },
+    ...borderWalls(1000, 700, 20),
     // One pillar in the middle, to steer around.
     { x: 470, y: 320, w: 60, h: 60 },
   ],

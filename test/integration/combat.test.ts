@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../server/app.ts";
 import { AIM_SCALE, DEFAULT_TICK_RATE, PROJECTILE_DAMAGE, SHIP_MAX_HP } from "../../shared/constants.ts";
-import type { ArenaMap } from "../../shared/map.ts";
+import { borderWalls, type ArenaMap } from "../../shared/map.ts";
 import { ServerMessage, type KillMessage } from "../../shared/protocol.ts";
 import { joinPlayer, startTestServer, waitFor, type TestPlayer, leaveAll } from "./harness.ts";
 
@@ -13,12 +13,7 @@ import { joinPlayer, startTestServer, waitFor, type TestPlayer, leaveAll } from 
 const DUEL_MAP: ArenaMap = {
   width: 1200,
   height: 800,
-  walls: [
-    { x: 0, y: 0, w: 1200, h: 20 },
-    { x: 0, y: 780, w: 1200, h: 20 },
-    { x: 0, y: 0, w: 20, h: 800 },
-    { x: 1180, y: 0, w: 20, h: 800 },
-  ],
+  walls: borderWalls(1200, 800, 20),
   spawns: [
     { x: 350, y: 400 },
     { x: 850, y: 400 },
