@@ -1,6 +1,8 @@
 /**
  * Test layers as Vitest projects: `unit` (pure modules, synchronous), `integration` (a real
  * server and real SDK clients on loopback), `e2e` (the production build in headless Chromium).
+ * The layers run one after another (groupOrder): integration tests compare timings of real
+ * clients and must not share the two cores with a software-rendering Chromium.
  */
 import { defineConfig } from "vitest/config";
 
@@ -12,6 +14,7 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           environment: "node",
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -19,6 +22,7 @@ export default defineConfig({
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
           environment: "node",
+          sequence: { groupOrder: 1 },
           // Colyseus keeps its matchmaker in module state: one server per file, files in
           // separate threads, run one after another so timings are not starved.
           pool: "threads",
@@ -32,6 +36,7 @@ export default defineConfig({
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           environment: "node",
+          sequence: { groupOrder: 2 },
           pool: "threads",
           fileParallelism: false,
           testTimeout: 120_000,
