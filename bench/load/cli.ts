@@ -109,7 +109,8 @@ async function main(): Promise<void> {
   run.start();
   try {
     await run.rampTo(args.ccu, args.rate);
-    if (!interrupted) await run.hold(args.hold);
+    if (run.ccu === 0) console.error("loadtest: no client could join; not holding");
+    else if (!interrupted) await run.hold(args.hold);
     await run.rampDown(0, args.rate);
   } finally {
     await run.stop();

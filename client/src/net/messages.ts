@@ -50,5 +50,6 @@ export function describeJoinError(error: unknown, serverUrl: string): string {
 
 function isNetworkFailure(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return /failed to fetch|networkerror|load failed|econnrefused/i.test(error.message);
+  // Browsers say "Failed to fetch" / "NetworkError" / "Load failed"; Node (bots) says "fetch failed".
+  return /failed to fetch|fetch failed|networkerror|load failed|econnrefused/i.test(error.message);
 }

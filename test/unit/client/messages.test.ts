@@ -20,6 +20,8 @@ describe("describeJoinError", () => {
       "Cannot reach the game server at http://x:1.",
     );
     expect(describeJoinError(new Error("Failed to fetch"), "http://x:1")).toMatch(/Cannot reach/);
+    // Node's fetch, as the bots see it, wrapped by the SDK in a plain Error.
+    expect(describeJoinError(new Error("fetch failed"), "http://x:1")).toMatch(/Cannot reach/);
   });
 
   it("turns the server's name rejection into a sentence", () => {
