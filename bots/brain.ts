@@ -10,14 +10,9 @@
  * directions closest to the wanted one, following a wall on one side while the straight way
  * is blocked; give up on a waypoint it cannot reach.
  */
+import { aimVector as clientAimVector } from "../client/src/input/controls.ts";
 import type { GameSnapshot, PlayerView } from "../client/src/net/types.ts";
-import {
-  AIM_SCALE,
-  PROJECTILE_LIFETIME_S,
-  PROJECTILE_RADIUS,
-  PROJECTILE_SPEED,
-  SHIP_RADIUS,
-} from "../shared/constants.ts";
+import { PROJECTILE_LIFETIME_S, PROJECTILE_RADIUS, PROJECTILE_SPEED, SHIP_RADIUS } from "../shared/constants.ts";
 import { ARENA_MAP, type ArenaMap, type Point } from "../shared/map.ts";
 import { circleHitsWalls, sweepWalls } from "../shared/sim/geometry.ts";
 import { createRng, nextFloat, nextInt, type RngState } from "../shared/sim/rng.ts";
@@ -319,11 +314,13 @@ function leadPoint(
   return hasLineOfSight(self, lead, map) ? lead : target;
 }
 
-/** An aim vector towards (dx, dy) on the wire's integer scale, or (0, 0) for no direction. */
+/**
+ * An aim vector towards (dx, dy) on the wire's integer scale, or (0, 0) for no direction: the
+ * browser client's own scaling, so bots and players aim alike.
+ */
 export function aimVector(dx: number, dy: number): [number, number] {
-  const m = Math.max(Math.abs(dx), Math.abs(dy));
-  if (!(m > 0)) return [0, 0];
-  return [Math.round((dx / m) * AIM_SCALE), Math.round((dy / m) * AIM_SCALE)];
+  const aim = clientAimVector(dx, dy);
+  return [aim.aimX, aim.aimY];
 }
 
 /** Movement while fighting, given the unit vector towards the target and its distance. */
