@@ -1,18 +1,23 @@
 /**
  * Builds the game server: Colyseus with the WebSocket transport, the `arena` room, a health
- * route and (in production) the built client, all on one port.
+ * route and (in production) the built client, all on one port, behind the guards of
+ * `security/` (matchmaking validation and rate limits, connection limits, body and header caps).
  */
 import { existsSync } from "node:fs";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { defineRoom, defineServer, matchMaker, type Server } from "@colyseus/core";
+import { createRouter, defineRoom, defineServer, matchMaker, type Server } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import express from "express";
 import { MAX_PAYLOAD_BYTES } from "../shared/constants.ts";
-import { RoomName } from "../shared/protocol.ts";
+import { joinOptionsSchema, RoomName } from "../shared/protocol.ts";
 import type { ServerConfig } from "./config.ts";
+import { colyseusLogger, FaultLog } from "./log/fault-log.ts";
 import { ServerMetrics } from "./metrics/server-metrics.ts";
 import { ArenaRoom, type ArenaCreateOptions } from "./rooms/ArenaRoom.ts";
+import { HttpGuard, type OptionsValidator } from "./security/http-guard.ts";
+import { DEFAULT_LIMITS } from "./security/limits.ts";
 
 /** Heartbeat: ping every 3 s; a socket that misses two pings in a row is terminated. */
 const PING_INTERVAL_MS = 3000;
@@ -27,17 +32,37 @@ export interface RunningServer {
   readonly url: string;
   /** The server's own performance figures (also served at GET /metrics). */
   readonly metrics: ServerMetrics;
+  /** Client faults, counted and logged rate-limited. */
+  readonly faults: FaultLog;
   /** Graceful shutdown: locks rooms, disconnects clients (4001), closes the port. */
   stop(): Promise<void>;
 }
 
+/** Join-option validators by room type, run at the matchmaking request. */
+const JOIN_VALIDATORS: Readonly<Record<string, OptionsValidator>> = {
+  [RoomName.Arena]: (body) => {
+    const parsed = joinOptionsSchema.safeParse(body);
+    if (parsed.success) return { ok: true, value: parsed.data };
+    const issue = parsed.error.issues[0];
+    return {
+      ok: false,
+      error: `invalid join options: ${issue?.path.join(".") || "options"}: ${issue?.message ?? "invalid"}`,
+    };
+  },
+};
+
 /** Starts a game server with the given configuration and resolves once it listens. */
 export async function startGameServer(config: ServerConfig): Promise<RunningServer> {
   const startedAt = Date.now();
+  const limits = config.limits ?? DEFAULT_LIMITS;
+  const faults = new FaultLog();
+  faults.start();
+  const roomCount = (): number => matchMaker.stats.local.roomCount;
   const metrics = new ServerMetrics(1000 / config.tickRate, () => ({
     ccu: matchMaker.stats.local.ccu,
-    rooms: matchMaker.stats.local.roomCount,
+    rooms: roomCount(),
   }));
+  const guard = new HttpGuard({ limits, validators: JOIN_VALIDATORS, faults, roomCount });
   const arenaOptions: ArenaCreateOptions = {
     settings: {
       tickRate: config.tickRate,
@@ -46,18 +71,26 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
       ...(config.seed !== undefined ? { seed: config.seed } : {}),
       ...(config.map !== undefined ? { map: config.map } : {}),
       metrics,
+      limits,
+      faults,
+      roomCount,
     },
   };
+  const httpServer = createServer({ maxHeaderSize: limits.maxHeaderBytes });
   const transport = new WebSocketTransport({
+    server: httpServer,
     pingInterval: PING_INTERVAL_MS,
     pingMaxRetries: PING_MAX_RETRIES,
     maxPayload: MAX_PAYLOAD_BYTES,
+    beforeUpgrade: (_url, context) => guard.beforeUpgrade(context),
   });
 
   const server = defineServer({
     rooms: { [RoomName.Arena]: defineRoom(ArenaRoom, arenaOptions) },
     transport,
     greet: config.greet ?? false,
+    logger: colyseusLogger(faults),
+    routes: createRouter({}, { onRequest: guard.onRequest, onResponse: guard.onResponse }),
     // Tests and embedders stop the server themselves; `main.ts` wires the signals.
     gracefullyShutdown: false,
     express: (app) => {
@@ -66,21 +99,27 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
         res.json({
           status: "ok",
           uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-          rooms: matchMaker.stats.local.roomCount,
+          rooms: roomCount(),
           ccu: matchMaker.stats.local.ccu,
         });
       });
       app.get("/metrics", (req, res) => {
         const window = Number(req.query["window"] ?? 10);
         res.setHeader("Cache-Control", "no-store");
-        res.json(metrics.snapshot(Number.isFinite(window) ? window : 10));
+        res.json({
+          ...metrics.snapshot(Number.isFinite(window) ? window : 10),
+          faults: Object.fromEntries(faults.totals),
+        });
       });
       if (config.staticDir !== null) serveClient(app, config.staticDir);
+      answerJsonErrors(app);
     },
   });
 
   await server.listen(config.port, config.host);
-  const address = transport.server?.address() as AddressInfo | null;
+  // After listen: Colyseus bound its own request listener there; ours must run before it.
+  guard.install(httpServer);
+  const address = httpServer.address() as AddressInfo | null;
   const port = address?.port ?? config.port;
   const host = config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
   return {
@@ -88,8 +127,10 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     port,
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     metrics,
+    faults,
     stop: async () => {
       metrics.stop();
+      faults.stop();
       await server.gracefullyShutdown(false);
     },
   };
@@ -103,9 +144,33 @@ function serveClient(app: express.Application, staticDir: string): void {
     throw new Error(`no built client at ${dir} (run "npm run build")`);
   }
   app.use("/assets", express.static(path.join(dir, "assets"), { immutable: true, maxAge: "1y", fallthrough: false }));
-  app.use(express.static(dir, { index: false, maxAge: "1h" }));
+  app.use(express.static(dir, { index: false, maxAge: "1h", dotfiles: "deny" }));
   app.get("/", (_req, res) => {
     res.setHeader("Cache-Control", "no-cache");
     res.sendFile(index);
   });
+}
+
+/** Everything express does not answer gets a JSON 404; a client's bad request a JSON 4xx. */
+function answerJsonErrors(app: express.Application): void {
+  app.use((req, res) => {
+    res.status(404).json({ error: `no such route: ${req.method} ${req.path.slice(0, 100)}`, code: 404 });
+  });
+  app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(error);
+    const status = httpStatusOf(error);
+    if (status >= 500) console.error(JSON.stringify({ event: "http-error", error: String(error) }));
+    res.status(status).json({
+      error: status >= 500 ? "internal error" : String((error as Error).message ?? "bad request"),
+      code: status,
+    });
+  });
+}
+
+/** The status an express error carries (static file errors carry 403/404/416), else 500. */
+function httpStatusOf(error: unknown): number {
+  const status = (error as { status?: unknown; statusCode?: unknown } | null)?.status;
+  if (typeof status === "number" && status >= 400 && status < 600) return status;
+  if (error instanceof URIError) return 400;
+  return 500;
 }

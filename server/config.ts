@@ -12,6 +12,11 @@ import {
   RESULTS_SECONDS,
 } from "../shared/constants.ts";
 import type { ArenaMap } from "../shared/map.ts";
+import { DEFAULT_LIMITS, type ServerLimits } from "./security/limits.ts";
+
+const d = DEFAULT_LIMITS;
+const rate = (fallback: number) => z.coerce.number().positive().max(1_000_000).default(fallback);
+const count = (fallback: number) => z.coerce.number().int().min(1).max(10_000_000).default(fallback);
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
@@ -20,6 +25,16 @@ const envSchema = z.object({
   MATCH_SECONDS: z.coerce.number().positive().max(86_400).default(DEFAULT_MATCH_SECONDS),
   RESULTS_SECONDS: z.coerce.number().positive().max(600).default(RESULTS_SECONDS),
   STATIC_DIR: z.string().optional(),
+  TRUST_PROXY: z.enum(["0", "1", "true", "false"]).default("0"),
+  MATCHMAKE_RATE_PER_ADDRESS: rate(d.matchmakePerAddress.perSecond),
+  MATCHMAKE_BURST_PER_ADDRESS: count(d.matchmakePerAddress.burst),
+  MATCHMAKE_RATE_GLOBAL: rate(d.matchmakeGlobal.perSecond),
+  CREATE_RATE_PER_ADDRESS: rate(d.createPerAddress.perSecond),
+  CREATE_BURST_PER_ADDRESS: count(d.createPerAddress.burst),
+  CREATE_RATE_GLOBAL: rate(d.createGlobal.perSecond),
+  MAX_ROOMS: count(d.maxRooms),
+  MAX_CONNECTIONS_PER_ADDRESS: count(d.maxConnectionsPerAddress),
+  MAX_CONNECTIONS: count(d.maxConnections),
 });
 
 /** Everything the game server needs to start. */
@@ -37,6 +52,8 @@ export interface ServerConfig {
   map?: ArenaMap;
   /** Print the Colyseus banner on start. */
   greet?: boolean;
+  /** The bounds clients are held to; production defaults when absent. */
+  limits?: ServerLimits;
 }
 
 /** Reads the configuration from environment variables; throws a readable error on bad values. */
@@ -55,5 +72,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaultStaticDir: string |
     resultsSeconds: e.RESULTS_SECONDS,
     // STATIC_DIR="" serves no client (the dev server does that); unset serves the build.
     staticDir: e.STATIC_DIR === undefined ? defaultStaticDir : e.STATIC_DIR === "" ? null : e.STATIC_DIR,
+    limits: {
+      ...DEFAULT_LIMITS,
+      trustProxy: e.TRUST_PROXY === "1" || e.TRUST_PROXY === "true",
+      matchmakePerAddress: { perSecond: e.MATCHMAKE_RATE_PER_ADDRESS, burst: e.MATCHMAKE_BURST_PER_ADDRESS },
+      matchmakeGlobal: { perSecond: e.MATCHMAKE_RATE_GLOBAL, burst: Math.ceil(2 * e.MATCHMAKE_RATE_GLOBAL) },
+      createPerAddress: { perSecond: e.CREATE_RATE_PER_ADDRESS, burst: e.CREATE_BURST_PER_ADDRESS },
+      createGlobal: { perSecond: e.CREATE_RATE_GLOBAL, burst: Math.ceil(5 * e.CREATE_RATE_GLOBAL) },
+      maxRooms: e.MAX_ROOMS,
+      maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
+      maxConnections: e.MAX_CONNECTIONS,
+    },
   };
 }

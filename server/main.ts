@@ -1,12 +1,15 @@
 /**
- * Production entry: reads the environment, starts the game server with the built client, and
- * shuts down gracefully on SIGTERM/SIGINT (rooms lock, clients get close code 4001).
+ * Production entry: reads the environment, starts the game server with the built client,
+ * keeps serving through stray errors (process-safety.ts), and shuts down gracefully on
+ * SIGTERM/SIGINT (rooms lock, clients get close code 4001).
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { configFromEnv } from "./config.ts";
 import { startGameServer } from "./app.ts";
+import { installProcessSafety } from "./process-safety.ts";
 
+installProcessSafety();
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const config = configFromEnv(process.env, path.join(root, "dist", "client"));
 const running = await startGameServer({ ...config, greet: false });

@@ -74,6 +74,11 @@ export const INPUT_BUFFER_MAX = 8;
  * this only stops floods that would cost the server CPU.
  */
 export const MAX_MESSAGES_PER_SECOND = 400;
+/**
+ * Input frames per simulation tick a client may send on average (a second's worth may come at
+ * once) before it is disconnected (4002). One is needed; extra frames never move a ship faster.
+ */
+export const MAX_INPUTS_PER_TICK = 10;
 /** Largest client→server WebSocket frame, in bytes; larger frames close the socket (1009). */
 export const MAX_PAYLOAD_BYTES = 1024;
 

@@ -40,8 +40,13 @@ export const CloseCodes = {
   Consented: 4000,
   /** Server shutting down. */
   ServerShutdown: 4001,
-  /** Protocol violation: unknown or malformed message, or over the message rate limit. */
+  /**
+   * Protocol violation: unknown or malformed message, over a rate limit, or a join that was
+   * never acknowledged.
+   */
   ProtocolError: 4002,
+  /** The room stopped after an internal error; the player may quick-play again. */
+  RoomError: 4500,
 } as const;
 
 /** Characters allowed in a nickname: letters, digits, spaces and a little punctuation. */

@@ -5,9 +5,10 @@
  * Colyseus sends as binary delta patches.
  */
 import { randomInt } from "node:crypto";
-import { Room, ServerError, type Client, type ClientPrivate } from "@colyseus/core";
+import { Room, ServerError, type AuthContext, type Client } from "@colyseus/core";
 import {
   INPUT_BUFFER_MAX,
+  MAX_INPUTS_PER_TICK,
   MAX_MESSAGES_PER_SECOND,
   MAX_PLAYERS,
   PATCH_RATE_HZ,
@@ -24,8 +25,19 @@ import {
 import type { ArenaMap } from "../../shared/map.ts";
 import { ArenaState, PlayerInput } from "../../shared/schema.ts";
 import { addShip, createWorld, removeShip, step, type InputFrame, type World } from "../../shared/sim/index.ts";
+import type { FaultLog } from "../log/fault-log.ts";
 import type { RoomMetricsSink } from "../metrics/server-metrics.ts";
-import { createInputFrameValidator } from "./input-guard.ts";
+import {
+  hasAcknowledgedJoin,
+  inputStampShape,
+  interceptClientFrames,
+  outboundBufferedBytes,
+  terminateSocket,
+} from "../security/colyseus-seam.ts";
+import { FrameGuard, type FrameFault } from "../security/frame-guard.ts";
+import { ROOM_LIMIT_MESSAGE } from "../security/http-guard.ts";
+import { createInputFrameValidator } from "../security/input-guard.ts";
+import type { ServerLimits } from "../security/limits.ts";
 import { InputSurplusTrimmer } from "./input-surplus.ts";
 import { projectWorld } from "./project-state.ts";
 
@@ -43,6 +55,12 @@ export interface ArenaSettings {
   map?: ArenaMap;
   /** Where tick and patch durations are reported (the server's metrics). */
   metrics?: RoomMetricsSink;
+  /** The bounds clients are held to (the process's limits). */
+  limits: Pick<ServerLimits, "maxRooms" | "joinAckTimeoutMs" | "maxOutboundBufferBytes" | "seatReservationSeconds">;
+  /** Where client faults are counted and logged, rate-limited. */
+  faults: FaultLog;
+  /** Rooms on this process now (for `maxRooms`). */
+  roomCount: () => number;
 }
 
 /** What `defineRoom(ArenaRoom, ...)` passes to `onCreate`; it overrides client options. */
@@ -56,9 +74,22 @@ export interface ArenaCreateOptions {
  */
 const RECONNECTABLE_CLOSE_CODES: ReadonlySet<number> = new Set([1001, 1005, 1006, 4010]);
 
-/** Close reason sent to a client whose input frame is malformed. */
-const MALFORMED_INPUT = "malformed input frame";
-const isValidInputFrame = createInputFrameValidator(PlayerInput);
+const inputBody = createInputFrameValidator(PlayerInput);
+/** Largest reliable input frame: code byte, a stamp of up to 5 + 2 bytes, every field once. */
+const MAX_INPUT_FRAME_BYTES = 1 + 7 + inputBody.maxBytes;
+
+/** Validates join options at the matchmaking request; throws a 400 with a readable message. */
+export function parseJoinOptions(options: unknown): JoinOptions {
+  const parsed = joinOptionsSchema.safeParse(options ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ServerError(
+      400,
+      `invalid join options: ${issue?.path.join(".") || "options"}: ${issue?.message ?? "invalid"}`,
+    );
+  }
+  return parsed.data;
+}
 
 export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   override maxClients = MAX_PLAYERS;
@@ -80,12 +111,18 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   /** Reused each step: the one input each ship consumes. */
   private readonly frames = new Map<string, InputFrame>();
   private joinCount = 0;
-  /** Clients whose socket failed on a protocol fault: no seat is held for them. */
+  /** Clients closed for a protocol fault: no seat is held for them, their frames are ignored. */
   private readonly faulted = new WeakSet<Client>();
+  private settings!: ArenaSettings;
+  private guard!: FrameGuard;
+  private failed = false;
 
   override onCreate(options: ArenaCreateOptions): void {
     const { settings } = options;
+    if (settings.roomCount() >= settings.limits.maxRooms) throw new ServerError(503, ROOM_LIMIT_MESSAGE);
+    this.settings = settings;
     this.metrics = settings.metrics;
+    this.seatReservationTimeout = settings.limits.seatReservationSeconds;
     this.world = createWorld({
       seed: settings.seed ?? randomInt(2 ** 31),
       tickRate: settings.tickRate,
@@ -95,20 +132,27 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     });
     this.state.tickRate = settings.tickRate;
     projectWorld(this.world, this.state);
+    this.guard = new FrameGuard({
+      isValidInputBody: inputBody.isValid,
+      maxInputFrameBytes: MAX_INPUT_FRAME_BYTES,
+      stamp: inputStampShape(this),
+      // An honest client sends one frame per tick. Up to ten per tick are tolerated (they
+      // never move a ship faster: one is consumed per step); beyond that a client only costs
+      // us CPU. A second's worth may arrive at once, as after a network stall.
+      inputRate: { perSecond: MAX_INPUTS_PER_TICK * settings.tickRate, burst: MAX_INPUTS_PER_TICK * settings.tickRate },
+      acceptsMessages: false,
+    });
+    interceptClientFrames(this, (client, frame) => this.screenFrame(client, frame));
     this.setFixedTimestep(() => this.tick(), settings.tickRate);
   }
 
-  /** Validates the join options; a bad nickname fails the join with a readable message. */
-  override onAuth(_client: Client, options: unknown): JoinOptions {
-    const parsed = joinOptionsSchema.safeParse(options ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ServerError(
-        400,
-        `invalid join options: ${issue?.path.join(".") || "options"}: ${issue?.message ?? "invalid"}`,
-      );
-    }
-    return parsed.data;
+  /**
+   * Validates the join options at the matchmaking request, before a seat is reserved: a bad
+   * nickname gets a 400 with a readable message and nobody is seated. The returned options
+   * become `client.auth` (never a client-chosen `sessionId`: the schema strips unknown keys).
+   */
+  static override async onAuth(_token: string, options: unknown, _context: AuthContext): Promise<JoinOptions> {
+    return parseJoinOptions(options);
   }
 
   override onJoin(client: Client, _options: unknown, auth: JoinOptions): void {
@@ -117,10 +161,19 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     addShip(this.world, client.sessionId, name);
     this.trimmers.set(client.sessionId, new InputSurplusTrimmer(this.world.config.tickRate));
     projectWorld(this.world, this.state);
-    this.closeOnMalformedInput(client);
-    // The socket reports protocol faults (an oversized or invalid frame) as an error just
-    // before it closes, and the close then reads as 1006 like a network drop: remember it.
-    client.ref.once("error", () => this.faulted.add(client));
+    this.watchSocket(client);
+    // A client that takes the seat but never acknowledges the join (closed tab, broken or
+    // hostile client) would hold it, and have messages queued for it, forever.
+    this.clock.setTimeout(() => {
+      if (this.clients.includes(client) && !hasAcknowledgedJoin(client)) {
+        this.reject(client, "join-not-acknowledged", "join not acknowledged in time");
+      }
+    }, this.settings.limits.joinAckTimeoutMs);
+  }
+
+  /** A dropped client came back within the grace period: same ship, same score, new socket. */
+  override onReconnect(client: Client): void {
+    this.watchSocket(client);
   }
 
   /**
@@ -131,17 +184,99 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
    */
   override onDrop(client: Client, code?: number): void {
     if (code === undefined || !RECONNECTABLE_CLOSE_CODES.has(code) || this.faulted.has(client)) return;
-    void this.allowReconnection(client, RECONNECT_GRACE_SECONDS);
+    // Not awaited: awaiting here would keep a replaced socket open (colyseus-seams §0.7). It
+    // rejects when the grace period ends (with `false`), when the client closed before it
+    // acknowledged the join ("not joined": there is no seat to hold) and while the room is
+    // disposing; in every case Colyseus then calls onLeave, which removes the ship.
+    this.allowReconnection(client, RECONNECT_GRACE_SECONDS).catch((reason: unknown) => {
+      // Colyseus builds that error as `new ServerError("not joined")`: the text lands in `code`.
+      if (reason === false || (reason instanceof ServerError && (reason.code as unknown) === "not joined")) return;
+      if (reason instanceof Error && reason.message === "disposing") return;
+      this.settings.faults.report({ kind: "reconnection-error", offender: client.sessionId, detail: String(reason) });
+    });
+  }
+
+  /**
+   * `/matchmake/reconnect` with a token: Colyseus's default would close a still-connected owner
+   * (4002) and give the seat to whoever holds the token. Only a dropped seat can be taken over;
+   * a live one answers 409, and its owner plays on.
+   */
+  override checkReconnectionToken(reconnectionToken: string): string {
+    if (this.clients.some((c) => c.reconnectionToken === reconnectionToken)) {
+      throw new ServerError(409, "this seat is still connected; only a dropped seat can be resumed");
+    }
+    return super.checkReconnectionToken(reconnectionToken);
   }
 
   override onLeave(client: Client): void {
+    if (this.failed) return;
     removeShip(this.world, client.sessionId);
     this.trimmers.delete(client.sessionId);
+    this.guard.forget(client.sessionId);
     projectWorld(this.world, this.state);
   }
 
-  /** One fixed step: one buffered input per ship, the shared step, then the projection. */
+  /** The frame guard's verdict on one client frame; a violation closes that client alone. */
+  private screenFrame(client: Client, frame: Uint8Array): "deliver" | "drop" {
+    if (this.faulted.has(client)) return "drop";
+    const fault = this.guard.check(client.sessionId, frame);
+    if (fault === null) return "deliver";
+    this.reject(client, fault, describeFault(fault));
+    return "drop";
+  }
+
+  /** Closes a client for a protocol violation (4002): logged once per interval, no seat held. */
+  private reject(client: Client, kind: string, reason: string): void {
+    if (this.faulted.has(client)) return;
+    this.faulted.add(client);
+    this.settings.faults.report({ kind, offender: client.sessionId, detail: reason });
+    client.leave(CloseCodes.ProtocolError, reason);
+  }
+
+  /**
+   * The socket reports protocol faults of its own (an oversized or invalid frame) as an error
+   * just before it closes, and the close then reads as 1006 like a network drop: remember it.
+   * Installed on every socket of the seat, the first and each reconnected one.
+   */
+  private watchSocket(client: Client): void {
+    client.ref.once("error", (error: Error) => {
+      this.faulted.add(client);
+      this.settings.faults.report({ kind: "socket-error", offender: client.sessionId, detail: error.message });
+    });
+  }
+
+  /**
+   * An exception inside this room's step or patch is a bug of ours: the room cannot be trusted
+   * to go on. It tells its players (close code 4500), locks and disposes itself; every other
+   * room of the process plays on.
+   */
+  private fail(where: string, error: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    console.error(
+      JSON.stringify({
+        event: "room-failed",
+        roomId: this.roomId,
+        where,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      }),
+    );
+    this.lock().catch(() => undefined);
+    this.disconnect(CloseCodes.RoomError).catch(() => undefined);
+  }
+
+  /** One fixed step, guarded: an exception fails this room only. */
   private tick(): void {
+    if (this.failed) return;
+    try {
+      this.step();
+    } catch (error) {
+      this.fail("step", error);
+    }
+  }
+
+  /** One fixed step: one buffered input per ship, the shared step, then the projection. */
+  private step(): void {
     const started = performance.now();
     this.frames.clear();
     for (const id of this.world.ships.keys()) {
@@ -164,29 +299,54 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
 
   /** Encodes and sends the state patch (Colyseus calls this every `patchRate` ms), timed. */
   override broadcastPatch(): boolean {
+    if (this.failed) return false;
     const started = performance.now();
-    const changed = super.broadcastPatch();
+    let changed: boolean;
+    try {
+      changed = super.broadcastPatch();
+    } catch (error) {
+      this.fail("patch", error);
+      return false;
+    }
+    this.cutStalledReaders();
     this.metrics?.recordPatch(performance.now() - started);
     return changed;
   }
 
   /**
-   * Checks every input frame before Colyseus decodes it (see `input-guard.ts`). A client that
-   * sends a malformed frame, or uses the unreliable input channel we do not offer, is broken
-   * or hostile: it is closed with 4002 like any other protocol violation, and only it.
+   * A client whose socket has more than `maxOutboundBufferBytes` waiting stopped reading (or
+   * reads far slower than we send): its socket is cut so memory stays flat. It reads as a
+   * network drop, so the seat is held for the usual grace period.
    */
-  private closeOnMalformedInput(client: Client): void {
-    const decoder = (client as unknown as ClientPrivate)._inputDecoder;
-    if (decoder === undefined) return;
-    const reject = (): never => {
-      client.leave(CloseCodes.ProtocolError, MALFORMED_INPUT);
-      const error = new Error(`${MALFORMED_INPUT} from ${client.sessionId}; closed with ${CloseCodes.ProtocolError}`);
-      // Colyseus logs what the decoder throws; one line per offender is enough for operators.
-      error.stack = error.message;
-      throw error;
-    };
-    const decode = decoder.decode.bind(decoder);
-    decoder.decode = (bytes) => (isValidInputFrame(bytes) ? decode(bytes) : reject());
-    decoder.decodeAll = () => reject();
+  private cutStalledReaders(): void {
+    const max = this.settings.limits.maxOutboundBufferBytes;
+    for (const client of this.clients) {
+      if (outboundBufferedBytes(client) <= max) continue;
+      this.settings.faults.report({
+        kind: "stalled-reader",
+        offender: client.sessionId,
+        detail: `${outboundBufferedBytes(client)} bytes queued`,
+      });
+      terminateSocket(client);
+    }
+  }
+}
+
+/** The close reason a client reads for each frame fault. */
+function describeFault(fault: FrameFault): string {
+  switch (fault) {
+    case "unreliable-input":
+      return "the unreliable input channel is not offered";
+    case "message-not-offered":
+    case "unknown-code":
+      return "unknown message type";
+    case "input-flood":
+      return "input frames over the rate limit";
+    case "input-too-large":
+    case "malformed-input":
+    case "bad-input-stamp":
+      return "malformed input frame";
+    default:
+      return "malformed frame";
   }
 }

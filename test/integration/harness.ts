@@ -5,13 +5,18 @@
 import { Client, type Room } from "@colyseus/sdk";
 import { startGameServer, type RunningServer } from "../../server/app.ts";
 import type { ServerConfig } from "../../server/config.ts";
+import { loopbackLoadLimits } from "../../server/security/limits.ts";
 import { DEFAULT_TICK_RATE, RESULTS_SECONDS, SHIP_RADIUS } from "../../shared/constants.ts";
 import { ARENA_MAP } from "../../shared/map.ts";
 import { RoomName } from "../../shared/protocol.ts";
 import { ArenaState, type PlayerState } from "../../shared/schema.ts";
 import { circleHitsWalls } from "../../shared/sim/geometry.ts";
 
-/** Starts a server on 127.0.0.1 with an OS-chosen port and no static client. */
+/**
+ * Starts a server on 127.0.0.1 with an OS-chosen port and no static client. Every test client
+ * comes from 127.0.0.1, so the per-address rate and connection limits are raised to the global
+ * ones (the robustness tests that exercise those limits pass their own).
+ */
 export function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
   return startGameServer({
     port: 0,
@@ -20,6 +25,7 @@ export function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<
     matchSeconds: 300,
     resultsSeconds: RESULTS_SECONDS,
     staticDir: null,
+    limits: loopbackLoadLimits(),
     ...overrides,
   });
 }

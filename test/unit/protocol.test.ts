@@ -95,7 +95,7 @@ describe("protocol constants", () => {
   it("has the values both sides rely on", () => {
     expect(RoomName.Arena).toBe("arena");
     expect(ServerMessage.Kill).toBe("kill");
-    expect(Object.values(CloseCodes)).toStrictEqual([4000, 4001, 4002]);
+    expect(Object.values(CloseCodes)).toStrictEqual([4000, 4001, 4002, 4500]);
     for (const code of Object.values(CloseCodes)) {
       expect(code).toBeGreaterThanOrEqual(4000);
       expect(code).toBeLessThanOrEqual(4999);

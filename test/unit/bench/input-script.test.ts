@@ -15,11 +15,11 @@ import {
   writeSeq,
   type InputPattern,
 } from "../../../bench/light/input-script.ts";
-import { createInputFrameValidator } from "../../../server/rooms/input-guard.ts";
+import { createInputFrameValidator } from "../../../server/security/input-guard.ts";
 import { INPUT_LIMITS } from "../../../shared/protocol.ts";
 import { PlayerInput } from "../../../shared/schema.ts";
 
-const isValidInputFrame = createInputFrameValidator(PlayerInput);
+const isValidInputFrame = createInputFrameValidator(PlayerInput).isValid;
 
 /** What the SDK sends for a fresh input handle with these values: `[19]` + the encoder's bytes. */
 function sdkFirstFrame(seq: number, p: InputPattern): Buffer {

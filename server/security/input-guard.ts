@@ -28,8 +28,16 @@ interface FieldShape {
   readonly isBoolean: boolean;
 }
 
-/** Returns a predicate that accepts exactly the reliable frames an `InputEncoder` of `ctor` emits. */
-export function createInputFrameValidator(ctor: abstract new () => object): (bytes: Uint8Array) => boolean {
+/** A validator for one input schema's frame bodies, and the largest body it accepts. */
+export interface InputBodyShape {
+  /** Accepts exactly the bodies an `InputEncoder` of the schema emits. */
+  readonly isValid: (bytes: Uint8Array) => boolean;
+  /** Bytes of a body that carries every field once. */
+  readonly maxBytes: number;
+}
+
+/** Returns the body validator of the reliable frames an `InputEncoder` of `ctor` emits. */
+export function createInputFrameValidator(ctor: abstract new () => object): InputBodyShape {
   const metadata = (ctor as unknown as Record<symbol, unknown>)[Symbol.metadata] as
     Record<string, { type: unknown; index: number; name: string }> | undefined;
   if (metadata === undefined) throw new Error("input schema has no metadata");
@@ -42,7 +50,8 @@ export function createInputFrameValidator(ctor: abstract new () => object): (byt
     fields[field.index] = { width, isBoolean: field.type === "boolean" };
   }
 
-  return (bytes) => {
+  const maxBytes = fields.reduce((sum, f) => sum + 1 + f.width, 0);
+  const isValid = (bytes: Uint8Array): boolean => {
     let seen = 0;
     let i = 0;
     while (i < bytes.length) {
@@ -58,4 +67,5 @@ export function createInputFrameValidator(ctor: abstract new () => object): (byt
     }
     return true;
   };
+  return { isValid, maxBytes };
 }

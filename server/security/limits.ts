@@ -1,0 +1,70 @@
+/**
+ * Every bound the server holds clients to, in one place, with production defaults. Operators
+ * change them with environment variables (see config.ts and the README); tests and the
+ * benchmark raise the per-address rates, since all their clients come from 127.0.0.1.
+ */
+import type { RateLimit } from "./rate-limiter.ts";
+
+export interface ServerLimits {
+  /**
+   * Take the client address from `X-Real-IP` (set by a reverse proxy such as nginx) instead of
+   * the socket. Only behind a proxy that overwrites the header: otherwise clients choose it.
+   */
+  readonly trustProxy: boolean;
+  /** Matchmaking requests (every method) per client address. */
+  readonly matchmakePerAddress: RateLimit;
+  /** Matchmaking requests of all addresses together. */
+  readonly matchmakeGlobal: RateLimit;
+  /** `create` requests (each makes a room) per client address. */
+  readonly createPerAddress: RateLimit;
+  /** `create` requests of all addresses together. */
+  readonly createGlobal: RateLimit;
+  /** Rooms one process holds; matchmaking that needs another answers 503. */
+  readonly maxRooms: number;
+  /** Open WebSocket connections per client address; more are refused with 429. */
+  readonly maxConnectionsPerAddress: number;
+  /** Open TCP connections of the whole process (Node drops the ones beyond). */
+  readonly maxConnections: number;
+  /** Largest matchmaking request body, in bytes (413 beyond). */
+  readonly maxBodyBytes: number;
+  /** Largest HTTP request head, in bytes (Node answers 431 beyond). */
+  readonly maxHeaderBytes: number;
+  /** Time a client has to send a whole HTTP request head, in ms (408 beyond). */
+  readonly headersTimeoutMs: number;
+  /** Bytes queued for one client's socket before it is cut: a reader that stopped reading. */
+  readonly maxOutboundBufferBytes: number;
+  /** Time a seated client has to acknowledge the join, in ms; then its socket is closed. */
+  readonly joinAckTimeoutMs: number;
+  /** Time a reserved seat waits for its WebSocket, in seconds (Colyseus's default is 15). */
+  readonly seatReservationSeconds: number;
+}
+
+/** Production defaults: generous for people, tight for scripts. */
+export const DEFAULT_LIMITS: ServerLimits = {
+  trustProxy: false,
+  matchmakePerAddress: { perSecond: 2, burst: 20 },
+  matchmakeGlobal: { perSecond: 500, burst: 1000 },
+  createPerAddress: { perSecond: 0.2, burst: 5 },
+  createGlobal: { perSecond: 10, burst: 50 },
+  maxRooms: 500,
+  maxConnectionsPerAddress: 32,
+  maxConnections: 20_000,
+  maxBodyBytes: 4096,
+  maxHeaderBytes: 8192,
+  headersTimeoutMs: 10_000,
+  maxOutboundBufferBytes: 256 * 1024,
+  joinAckTimeoutMs: 10_000,
+  seatReservationSeconds: 10,
+};
+
+/** Limits for load tests from one address: per-address rates as high as the global ones. */
+export function loopbackLoadLimits(base: ServerLimits = DEFAULT_LIMITS): ServerLimits {
+  return {
+    ...base,
+    matchmakePerAddress: { perSecond: 5000, burst: 10_000 },
+    matchmakeGlobal: { perSecond: 5000, burst: 10_000 },
+    createPerAddress: { perSecond: 1000, burst: 1000 },
+    createGlobal: { perSecond: 1000, burst: 1000 },
+    maxConnectionsPerAddress: 100_000,
+  };
+}
