@@ -1,0 +1,152 @@
+/**
+ * The matchmaking guard on plain Fetch requests: routes, rate limits, body caps, validation and
+ * the 52x → 4xx mapping, without a server. The integration tests run the same on a live server.
+ */
+import { describe, expect, it } from "vitest";
+import { FaultLog } from "../../../server/log/fault-log.ts";
+import { ADDRESS_HEADER, HttpGuard, type OptionsValidator } from "../../../server/security/http-guard.ts";
+import { DEFAULT_LIMITS, type ServerLimits } from "../../../server/security/limits.ts";
+
+const quiet = { info() {}, warn() {}, error() {} };
+const arena: OptionsValidator = (body) =>
+  typeof body === "object" &&
+  body !== null &&
+  !Array.isArray(body) &&
+  typeof (body as { name?: unknown }).name !== "object"
+    ? { ok: true, value: { name: (body as { name?: string }).name } }
+    : { ok: false, error: "invalid join options: name" };
+
+function guard(limits: Partial<ServerLimits> = {}, rooms = 0): HttpGuard {
+  return new HttpGuard({
+    limits: { ...DEFAULT_LIMITS, ...limits },
+    validators: { arena },
+    faults: new FaultLog({ sink: quiet }),
+    roomCount: () => rooms,
+  });
+}
+
+function post(path: string, body: string | null, address = "10.0.0.1", headers: Record<string, string> = {}): Request {
+  return new Request(`http://localhost${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", [ADDRESS_HEADER]: address, ...headers },
+    body,
+  });
+}
+
+async function status(
+  g: HttpGuard,
+  request: Request,
+): Promise<{ status: number; body: unknown } | Request | undefined> {
+  const result = await g.onRequest(request);
+  if (result instanceof Response) return { status: result.status, body: await result.json() };
+  return result;
+}
+
+describe("HttpGuard.onRequest", () => {
+  it("passes a valid join on with only the validated options", async () => {
+    const out = await status(
+      guard(),
+      post("/matchmake/joinOrCreate/arena", JSON.stringify({ name: "Ann", sessionId: "x", __proto__: { a: 1 } })),
+    );
+    expect(out).toBeInstanceOf(Request);
+    expect(await (out as Request).json()).toEqual({ name: "Ann" });
+  });
+
+  it("ignores routes other than matchmaking", async () => {
+    expect(await guard().onRequest(new Request("http://localhost/healthz"))).toBeUndefined();
+  });
+
+  it("answers 404 for unknown methods, room types, ids and extra segments", async () => {
+    const g = guard();
+    for (const path of [
+      "/matchmake/foo/arena",
+      "/matchmake/joinOrCreate/nope",
+      "/matchmake/joinById/..%2F..",
+      "/matchmake/join/arena/x",
+    ]) {
+      expect(await status(g, post(path, "{}"))).toMatchObject({ status: 404 });
+    }
+  });
+
+  it("answers 400 for bad JSON, bad options and a bad reconnection body", async () => {
+    const g = guard();
+    expect(await status(g, post("/matchmake/joinOrCreate/arena", "{nope"))).toMatchObject({ status: 400 });
+    expect(await status(g, post("/matchmake/joinOrCreate/arena", JSON.stringify({ name: {} })))).toMatchObject({
+      status: 400,
+      body: { error: "invalid join options: name", code: 400 },
+    });
+    expect(await status(g, post("/matchmake/joinById/abc", "[1,2]"))).toMatchObject({ status: 400 });
+    expect(
+      await status(g, post("/matchmake/reconnect/abc", JSON.stringify({ reconnectionToken: { $ne: 1 } }))),
+    ).toMatchObject({ status: 400 });
+    const ok = await status(
+      g,
+      post("/matchmake/reconnect/abc", JSON.stringify({ reconnectionToken: "tok_123", extra: 1 })),
+    );
+    expect(await (ok as Request).json()).toEqual({ reconnectionToken: "tok_123" });
+  });
+
+  it("answers 413 for a body over the cap, declared or not", async () => {
+    const g = guard({ maxBodyBytes: 100 });
+    const big = JSON.stringify({ name: "x".repeat(200) });
+    expect(
+      await status(g, post("/matchmake/joinOrCreate/arena", big, "a", { "content-length": String(big.length) })),
+    ).toMatchObject({ status: 413 });
+    const chunked = new Request("http://localhost/matchmake/joinOrCreate/arena", {
+      method: "POST",
+      headers: { "content-type": "application/json", [ADDRESS_HEADER]: "b" },
+      body: new ReadableStream({
+        start(c) {
+          for (let i = 0; i < 10; i++) c.enqueue(new TextEncoder().encode("x".repeat(50)));
+          c.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    expect(await status(g, chunked)).toMatchObject({ status: 413 });
+  });
+
+  it("rate-limits matchmaking per address with Retry-After", async () => {
+    const g = guard({ matchmakePerAddress: { perSecond: 1, burst: 3 } });
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await g.onRequest(post("/matchmake/joinOrCreate/arena", "{}", "1.2.3.4")));
+    expect(answers.slice(0, 3).every((a) => a instanceof Request)).toBe(true);
+    const refused = answers[3] as Response;
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(await g.onRequest(post("/matchmake/joinOrCreate/arena", "{}", "5.6.7.8"))).toBeInstanceOf(Request);
+  });
+
+  it("limits room creation per address and by the room cap", async () => {
+    const g = guard({ createPerAddress: { perSecond: 0.01, burst: 2 } });
+    const codes = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await g.onRequest(post("/matchmake/create/arena", "{}", "9.9.9.9"));
+      codes.push(r instanceof Response ? r.status : 200);
+    }
+    expect(codes).toEqual([200, 200, 429, 429]);
+    const full = guard({}, DEFAULT_LIMITS.maxRooms);
+    expect(await status(full, post("/matchmake/create/arena", "{}"))).toMatchObject({ status: 503 });
+  });
+});
+
+describe("HttpGuard.onResponse", () => {
+  it("turns Colyseus's 52x matchmaking codes into the 4xx they mean, keeping the message", async () => {
+    const g = guard();
+    const cases: [number, number][] = [
+      [520, 404],
+      [521, 404],
+      [522, 404],
+      [524, 410],
+      [525, 401],
+      [523, 500],
+    ];
+    for (const [from, to] of cases) {
+      const mapped = await g.onResponse(Response.json({ code: from, error: "why" }, { status: from }));
+      expect(mapped?.status).toBe(to);
+      expect(await mapped?.json()).toEqual({ error: "why", code: to });
+    }
+    expect(await g.onResponse(new Response("ok"))).toBeUndefined();
+    expect(await g.onResponse(Response.json({ error: "still connected" }, { status: 409 }))).toBeUndefined();
+  });
+});
