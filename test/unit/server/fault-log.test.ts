@@ -50,7 +50,7 @@ describe("FaultLog", () => {
     const sink = collector();
     const faults = new FaultLog({ sink, now: () => 0 });
     const logger = colyseusLogger(faults, sink);
-    for (let i = 0; i < 100; i++) logger.error(new Error("seat reservation expired.").stack);
+    for (let i = 0; i < 100; i++) logger.error(new Error("seat reservation expired.").stack ?? "");
     expect(sink.lines).toHaveLength(1);
     expect(JSON.parse(sink.lines[0]!)).toMatchObject({
       kind: "colyseus-error",
