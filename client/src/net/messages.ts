@@ -23,6 +23,8 @@ export function describeClose(code: number, reason?: string): string {
       return "The server is restarting. Try again in a moment.";
     case CloseCodes.ProtocolError:
       return detail ? `Disconnected by the server: ${detail}.` : "Disconnected by the server (protocol error).";
+    case CloseCodes.RoomError:
+      return "The match stopped after a server error. Press Play to join another.";
     case Close.FailedToReconnect:
       return "Lost the connection to the server and could not reconnect.";
     case Close.Normal:

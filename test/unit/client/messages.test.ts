@@ -10,6 +10,7 @@ describe("describeClose", () => {
     expect(describeClose(4002, "malformed input frame")).toBe("Disconnected by the server: malformed input frame.");
     expect(describeClose(1006)).toBe("Lost the connection to the server.");
     expect(describeClose(4003)).toMatch(/could not reconnect/);
+    expect(describeClose(4500)).toMatch(/server error/);
     expect(describeClose(4321, "")).toBe("Disconnected (code 4321).");
   });
 });
