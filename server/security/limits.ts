@@ -39,15 +39,20 @@ export interface ServerLimits {
   readonly seatReservationSeconds: number;
 }
 
-/** Production defaults: generous for people, tight for scripts. */
+/**
+ * Production defaults. Per-address limits are generous because many players can share one
+ * address (carrier-grade NAT, schools, a party on one Wi-Fi, 500 quick plays from one test
+ * machine); the global limits and the room cap are what protect the process. Room creation by
+ * `create` (private rooms) is the tight one: quick play fills existing rooms first.
+ */
 export const DEFAULT_LIMITS: ServerLimits = {
   trustProxy: false,
-  matchmakePerAddress: { perSecond: 2, burst: 20 },
-  matchmakeGlobal: { perSecond: 500, burst: 1000 },
-  createPerAddress: { perSecond: 0.2, burst: 5 },
-  createGlobal: { perSecond: 10, burst: 50 },
+  matchmakePerAddress: { perSecond: 10, burst: 600 },
+  matchmakeGlobal: { perSecond: 1000, burst: 2000 },
+  createPerAddress: { perSecond: 0.5, burst: 10 },
+  createGlobal: { perSecond: 20, burst: 100 },
   maxRooms: 500,
-  maxConnectionsPerAddress: 32,
+  maxConnectionsPerAddress: 1000,
   maxConnections: 20_000,
   maxBodyBytes: 4096,
   maxHeaderBytes: 8192,
