@@ -79,16 +79,16 @@ export class FaultLog {
       return;
     }
     this.entries.set(key, { fault, suppressed: 0 });
-    this.sink.warn(line("client-fault", fault, 1));
+    this.sink.warn(line("fault", fault, 1));
   }
 
   /** Ends the current interval now: prints the repeat counts it gathered. */
   flush(): void {
     for (const { fault, suppressed } of this.entries.values()) {
-      if (suppressed > 0) this.sink.warn(line("client-fault-repeats", fault, suppressed));
+      if (suppressed > 0) this.sink.warn(line("fault-repeats", fault, suppressed));
     }
     if (this.overflow > 0) {
-      this.sink.warn(JSON.stringify({ event: "client-fault-overflow", count: this.overflow }));
+      this.sink.warn(JSON.stringify({ event: "fault-overflow", count: this.overflow }));
     }
     this.entries = new Map();
     this.overflow = 0;

@@ -16,7 +16,7 @@ describe("FaultLog", () => {
     log.report({ kind: "malformed-input", offender: "s2" });
     expect(sink.lines).toHaveLength(2);
     expect(JSON.parse(sink.lines[0]!)).toMatchObject({
-      event: "client-fault",
+      event: "fault",
       kind: "malformed-input",
       offender: "s1",
       count: 1,
@@ -25,9 +25,9 @@ describe("FaultLog", () => {
     log.report({ kind: "malformed-input", offender: "s1" }); // rolls the interval
     const repeats = sink.lines.map((l) => JSON.parse(l) as { event: string; count: number; offender: string });
     expect(repeats).toContainEqual(
-      expect.objectContaining({ event: "client-fault-repeats", offender: "s1", count: 499 }),
+      expect.objectContaining({ event: "fault-repeats", offender: "s1", count: 499 }),
     );
-    expect(repeats.at(-1)).toMatchObject({ event: "client-fault", offender: "s1", count: 1 });
+    expect(repeats.at(-1)).toMatchObject({ event: "fault", offender: "s1", count: 1 });
     expect(log.totals.get("malformed-input")).toBe(502);
   });
 
@@ -37,7 +37,7 @@ describe("FaultLog", () => {
     for (let i = 0; i < 10_000; i++) log.report({ kind: "flood", offender: `addr-${i}` });
     expect(sink.lines).toHaveLength(10);
     log.flush();
-    expect(JSON.parse(sink.lines.at(-1)!)).toEqual({ event: "client-fault-overflow", count: 9990 });
+    expect(JSON.parse(sink.lines.at(-1)!)).toEqual({ event: "fault-overflow", count: 9990 });
   });
 
   it("keeps lines short whatever the detail", () => {
