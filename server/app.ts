@@ -22,6 +22,9 @@ import { DEFAULT_LIMITS } from "./security/limits.ts";
 /** Heartbeat: ping every 3 s; a socket that misses two pings in a row is terminated. */
 const PING_INTERVAL_MS = 3000;
 const PING_MAX_RETRIES = 2;
+/** WebSocket fragments one message may arrive in, and unanswered pings from a client. */
+const MAX_FRAGMENTS_PER_MESSAGE = 64;
+const MAX_PENDING_PONGS = 16;
 
 /** A started game server. */
 export interface RunningServer {
@@ -82,6 +85,11 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     pingInterval: PING_INTERVAL_MS,
     pingMaxRetries: PING_MAX_RETRIES,
     maxPayload: MAX_PAYLOAD_BYTES,
+    // Set, not inherited from ws's defaults (16,384 fragments, 60 pending pongs): no honest
+    // client fragments a 1 KiB message 64 ways or pings 16 times without reading the answers.
+    maxFragments: MAX_FRAGMENTS_PER_MESSAGE,
+    // ws 8.23 has this option; @types/ws does not know it yet.
+    ...({ maxPendingAutoPongs: MAX_PENDING_PONGS } as object),
     beforeUpgrade: (_url, context) => guard.beforeUpgrade(context),
   });
 
