@@ -4,7 +4,7 @@
  * `security/` (matchmaking validation and rate limits, connection limits, body and header caps).
  */
 import { existsSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { createRouter, defineRoom, defineServer, matchMaker, type Server } from "@colyseus/core";
@@ -79,7 +79,8 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
       roomCount,
     },
   };
-  const httpServer = createServer({ maxHeaderSize: limits.maxHeaderBytes });
+  // Node checks request timeouts every 30 s by default: a 10 s header timeout would be 10–40 s.
+  const httpServer = createServer({ maxHeaderSize: limits.maxHeaderBytes, connectionsCheckingInterval: 1000 });
   const transport = new WebSocketTransport({
     server: httpServer,
     pingInterval: PING_INTERVAL_MS,
@@ -168,10 +169,8 @@ function answerJsonErrors(app: express.Application): void {
     if (res.headersSent) return next(error);
     const status = httpStatusOf(error);
     if (status >= 500) console.error(JSON.stringify({ event: "http-error", error: String(error) }));
-    res.status(status).json({
-      error: status >= 500 ? "internal error" : String((error as Error).message ?? "bad request"),
-      code: status,
-    });
+    // The status's own words, never the error's message: a static-file error names paths on disk.
+    res.status(status).json({ error: (STATUS_CODES[status] ?? "error").toLowerCase(), code: status });
   });
 }
 

@@ -162,18 +162,26 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     this.trimmers.set(client.sessionId, new InputSurplusTrimmer(this.world.config.tickRate));
     projectWorld(this.world, this.state);
     this.watchSocket(client);
-    // A client that takes the seat but never acknowledges the join (closed tab, broken or
-    // hostile client) would hold it, and have messages queued for it, forever.
-    this.clock.setTimeout(() => {
-      if (this.clients.includes(client) && !hasAcknowledgedJoin(client)) {
-        this.reject(client, "join-not-acknowledged", "join not acknowledged in time");
-      }
-    }, this.settings.limits.joinAckTimeoutMs);
+    this.expectJoinAck(client);
   }
 
   /** A dropped client came back within the grace period: same ship, same score, new socket. */
   override onReconnect(client: Client): void {
     this.watchSocket(client);
+    this.expectJoinAck(client);
+  }
+
+  /**
+   * A client that takes the seat, first or again after a drop, but never acknowledges the join
+   * (closed tab, broken or hostile client) would hold it, and have messages queued for it,
+   * forever: it is closed after `joinAckTimeoutMs`.
+   */
+  private expectJoinAck(client: Client): void {
+    this.clock.setTimeout(() => {
+      if (this.clients.includes(client) && !hasAcknowledgedJoin(client)) {
+        this.reject(client, "join-not-acknowledged", "join not acknowledged in time");
+      }
+    }, this.settings.limits.joinAckTimeoutMs);
   }
 
   /**

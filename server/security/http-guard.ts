@@ -118,6 +118,17 @@ export class HttpGuard {
 
   /** Colyseus router `onRequest`: everything about a matchmaking request before Colyseus reads it. */
   onRequest = async (request: Request): Promise<Response | Request | undefined> => {
+    // Colyseus's router runs this hook outside its own error handling: an exception here would
+    // leave the request unanswered and reject a promise nobody awaits.
+    try {
+      return await this.screen(request);
+    } catch (error) {
+      console.error(JSON.stringify({ event: "http-guard-error", error: String(error) }));
+      return jsonError(500, "internal error");
+    }
+  };
+
+  private async screen(request: Request): Promise<Response | Request | undefined> {
     const url = new URL(request.url);
     if (!url.pathname.startsWith("/matchmake/")) return undefined;
     const address = request.headers.get(ADDRESS_HEADER) ?? "unknown";
@@ -141,7 +152,9 @@ export class HttpGuard {
     if (!byName && !BY_ROOM_ID.has(method)) {
       return refuse(404, `unknown matchmaking method "${method.slice(0, 32)}"`, "matchmake-route");
     }
-    const validate = byName ? this.options.validators[target] : undefined;
+    // Own keys only: "__proto__" or "constructor" must not pass for a room type.
+    const validate =
+      byName && Object.hasOwn(this.options.validators, target) ? this.options.validators[target] : undefined;
     if (byName && validate === undefined)
       return refuse(404, `unknown room type "${target.slice(0, 32)}"`, "matchmake-route");
     if (!byName && !ID_PATTERN.test(target)) return refuse(404, "unknown room", "matchmake-route");
@@ -185,13 +198,13 @@ export class HttpGuard {
     headers.delete("content-length");
     headers.delete("transfer-encoding");
     return new Request(request.url, { method: "POST", headers, body: JSON.stringify(clean) });
-  };
+  }
 
   /** Colyseus router `onResponse`: matchmaking errors as the 4xx they mean, never 52x. */
   onResponse = async (response: Response): Promise<Response | undefined> => {
     const status = MATCHMAKE_STATUS[response.status];
     if (status === undefined) return undefined;
-    const text = await response.text();
+    const text = await response.text().catch(() => "");
     let error = "matchmaking failed";
     try {
       const parsed = JSON.parse(text) as { error?: unknown; message?: unknown };
@@ -236,7 +249,13 @@ async function readBoundedJson(request: Request, max: number): Promise<BodyResul
   if (request.body !== null) {
     const reader = request.body.getReader();
     for (;;) {
-      const { done, value } = await reader.read();
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch {
+        return { ok: false, status: 400, error: "the request body could not be read" };
+      }
+      const { done, value } = chunk;
       if (done) break;
       size += value.byteLength;
       // Stop reading; the answer closes the connection, and Node discards the rest.
