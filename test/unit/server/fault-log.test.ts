@@ -24,9 +24,7 @@ describe("FaultLog", () => {
     t = 1000;
     log.report({ kind: "malformed-input", offender: "s1" }); // rolls the interval
     const repeats = sink.lines.map((l) => JSON.parse(l) as { event: string; count: number; offender: string });
-    expect(repeats).toContainEqual(
-      expect.objectContaining({ event: "fault-repeats", offender: "s1", count: 499 }),
-    );
+    expect(repeats).toContainEqual(expect.objectContaining({ event: "fault-repeats", offender: "s1", count: 499 }));
     expect(repeats.at(-1)).toMatchObject({ event: "fault", offender: "s1", count: 1 });
     expect(log.totals.get("malformed-input")).toBe(502);
   });
