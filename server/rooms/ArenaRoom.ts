@@ -5,7 +5,7 @@
  * Colyseus sends as binary delta patches.
  */
 import { randomInt } from "node:crypto";
-import { Room, ServerError, type AuthContext, type Client } from "@colyseus/core";
+import { CloseCode, Room, ServerError, type AuthContext, type Client } from "@colyseus/core";
 import {
   INPUT_BUFFER_MAX,
   MAX_INPUTS_PER_TICK,
@@ -200,6 +200,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
       // Colyseus builds that error as `new ServerError("not joined")`: the text lands in `code`.
       if (reason === false || (reason instanceof ServerError && (reason.code as unknown) === "not joined")) return;
       if (reason instanceof Error && reason.message === "disposing") return;
+      // The room is disconnecting everyone (shutdown, or a failed room): the seat goes with it.
+      if (reason instanceof ServerError && reason.code === CloseCode.NORMAL_CLOSURE) return;
       this.settings.faults.report({ kind: "reconnection-error", offender: client.sessionId, detail: String(reason) });
     });
   }
