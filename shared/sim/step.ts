@@ -4,8 +4,9 @@
  * randomness, and the same world and inputs always give the same bits. The server calls it
  * once per tick; a client can call it to predict.
  */
-import { AIM_SCALE, POSITION_STEPS_PER_PX, PROJECTILE_DAMAGE, PROJECTILE_RADIUS, SHIP_RADIUS } from "../constants.ts";
-import { clamp, resolveCircleWalls, snap, sweepCircle, sweepWalls } from "./geometry.ts";
+import { AIM_SCALE, PROJECTILE_DAMAGE, PROJECTILE_RADIUS, SHIP_RADIUS } from "../constants.ts";
+import { clamp, sweepCircle, sweepWalls } from "./geometry.ts";
+import { moveShip } from "./movement.ts";
 import { spawnShip } from "./roster.ts";
 import { Phase, type Projectile, type Ship, type World } from "./world.ts";
 
@@ -81,15 +82,7 @@ function advancePhase(world: World, events: SimEvent[]): boolean {
 }
 
 function applyInput(world: World, ship: Ship, input: InputFrame, events: SimEvent[]): void {
-  const mx = clamp(Math.trunc(input.moveX) || 0, -1, 1);
-  const my = clamp(Math.trunc(input.moveY) || 0, -1, 1);
-  // Whole grid steps, so a step lands on the grid without rounding up past the speed cap.
-  const units = mx !== 0 && my !== 0 ? world.config.shipDiagonalStepUnits : world.config.shipStepUnits;
-  ship.x += (mx * units) / POSITION_STEPS_PER_PX;
-  ship.y += (my * units) / POSITION_STEPS_PER_PX;
-  resolveCircleWalls(ship, SHIP_RADIUS, world.map.walls);
-  ship.x = snap(clamp(ship.x, 0, world.map.width), POSITION_STEPS_PER_PX);
-  ship.y = snap(clamp(ship.y, 0, world.map.height), POSITION_STEPS_PER_PX);
+  moveShip(ship, input.moveX, input.moveY, world.config, world.map);
 
   const ax = clamp(input.aimX || 0, -AIM_SCALE, AIM_SCALE);
   const ay = clamp(input.aimY || 0, -AIM_SCALE, AIM_SCALE);
