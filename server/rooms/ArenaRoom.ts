@@ -38,7 +38,7 @@ import { FrameGuard, type FrameFault } from "../security/frame-guard.ts";
 import { ROOM_LIMIT_MESSAGE } from "../security/http-guard.ts";
 import { createInputFrameValidator } from "../security/input-guard.ts";
 import type { ServerLimits } from "../security/limits.ts";
-import { InputSurplusTrimmer } from "./input-surplus.ts";
+import { idlePrefix, InputSurplusTrimmer } from "./input-surplus.ts";
 import { projectWorld } from "./project-state.ts";
 
 /** Server-side settings of every arena room (never taken from clients). */
@@ -294,7 +294,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
       const frame = buffer.next();
       if (frame !== undefined) this.frames.set(id, frame);
       const surplus = this.trimmers.get(id)?.afterStep(buffer.size) ?? 0;
-      if (surplus > 0) buffer.take(surplus);
+      if (surplus > 0) buffer.take(idlePrefix(buffer.peek(), surplus));
     }
     const events = step(this.world, this.frames);
     projectWorld(this.world, this.state);

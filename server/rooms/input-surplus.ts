@@ -11,6 +11,12 @@
  * went below k during the whole window, k inputs were pure surplus, and the oldest k are
  * dropped. A client whose inputs jitter keeps its cushion; one whose buffer only grew loses
  * the excess. Dropping never moves a ship more than one step per tick.
+ *
+ * Only idle inputs are dropped (no move, no fire; see {@link idlePrefix}): the client predicts
+ * its own ship from every input it sent, so dropping one that moves would put the server a
+ * step away from the prediction. Dropping an idle one changes nothing the client predicts, so
+ * reconciliation stays exact; a player who never stops moving keeps the extra tick of input
+ * latency a little longer, which prediction hides anyway.
  */
 
 /** Tracks one client's buffer depth over a window of steps. */
@@ -36,4 +42,22 @@ export class InputSurplusTrimmer {
     this.minDepth = Number.POSITIVE_INFINITY;
     return Math.max(0, Math.min(surplus, depthLeft));
   }
+}
+
+/** The move and fire fields of a buffered input. */
+export interface TrimmableInput {
+  readonly moveX: number;
+  readonly moveY: number;
+  readonly fire: boolean;
+}
+
+/** How many of the oldest `frames` (at most `max`) are idle: no move, no fire. */
+export function idlePrefix(frames: readonly TrimmableInput[], max: number): number {
+  let n = 0;
+  while (n < max && n < frames.length) {
+    const f = frames[n]!;
+    if (f.moveX !== 0 || f.moveY !== 0 || f.fire) break;
+    n += 1;
+  }
+  return n;
 }

@@ -1,6 +1,6 @@
 /** The input-surplus trimmer that stops a client's input latency from creeping up. */
 import { describe, expect, it } from "vitest";
-import { InputSurplusTrimmer } from "../../server/rooms/input-surplus.ts";
+import { idlePrefix, InputSurplusTrimmer } from "../../server/rooms/input-surplus.ts";
 
 /** Simulates a server consuming one input per step from a buffer fed by `arrivals[step]`. */
 function simulate(arrivals: number[], windowSteps: number): { depths: number[]; dropped: number; consumed: number } {
@@ -57,5 +57,20 @@ describe("InputSurplusTrimmer", () => {
     expect(t.afterStep(3)).toBe(3);
     expect(t.afterStep(0)).toBe(0);
     expect(() => new InputSurplusTrimmer(0)).toThrow(RangeError);
+  });
+});
+
+describe("idlePrefix", () => {
+  const idle = { moveX: 0, moveY: 0, fire: false };
+  const moving = { moveX: 1, moveY: 0, fire: false };
+  const firing = { moveX: 0, moveY: 0, fire: true };
+
+  it("counts the oldest inputs that neither move nor fire, up to the surplus", () => {
+    expect(idlePrefix([idle, idle, idle], 2)).toBe(2);
+    expect(idlePrefix([idle, moving, idle], 3)).toBe(1);
+    expect(idlePrefix([moving, idle], 2)).toBe(0);
+    expect(idlePrefix([firing, idle], 2)).toBe(0);
+    expect(idlePrefix([idle], 5)).toBe(1);
+    expect(idlePrefix([], 1)).toBe(0);
   });
 });

@@ -3,18 +3,26 @@
  * interpolates the decoded state, paces inputs to the server's tick, measures ping, and hands
  * scenes plain data ({@link GameSnapshot}) and plain events. Scenes never see SDK types.
  *
- * Every ship, your own included, is drawn ~100 ms in the past (interpolation). Client-side
- * prediction of your own ship can later replace the `x`/`y` reads for `selfId` here without
- * touching the scenes.
+ * Other ships are drawn ~100 ms in the past (interpolation between patches); your own ship is
+ * predicted (own-ship.ts): it moves on the frame you press a key and is reconciled with the
+ * server's acknowledged state.
  */
 import { Client } from "@colyseus/sdk";
 import { Predict } from "@colyseus/sdk/predict";
-import { DEFAULT_TICK_RATE } from "../../../shared/constants.ts";
+import {
+  DEFAULT_MATCH_SECONDS,
+  DEFAULT_TICK_RATE,
+  INPUT_BUFFER_MAX,
+  RESULTS_SECONDS,
+} from "../../../shared/constants.ts";
+import { ARENA_MAP } from "../../../shared/map.ts";
 import { RoomName, ServerMessage, type KillMessage } from "../../../shared/protocol.ts";
 import { ArenaState, PlayerInput, type ProjectileState } from "../../../shared/schema.ts";
 import type { InputFrame } from "../../../shared/sim/step.ts";
-import { FixedStep } from "./fixed-step.ts";
+import { createConfig, Phase } from "../../../shared/sim/world.ts";
 import { describeClose, describeJoinError } from "./messages.ts";
+import { OwnShipPrediction, type PredictionStats } from "./own-ship.ts";
+import { setMaxStepsPerFrame } from "./sdk-seam.ts";
 import { flightAge, flightTicks, projectileAt, projectileLifetimeTicks, type ProjectileLaunch } from "./projectiles.ts";
 import { TickClock } from "./tick-clock.ts";
 import type {
@@ -98,7 +106,10 @@ export class GameSession implements Session {
   private readonly predict;
   private readonly input;
   private readonly clock = new TickClock(DEFAULT_TICK_RATE);
-  private readonly pacer = new FixedStep(DEFAULT_TICK_RATE);
+  private own: OwnShipPrediction | null = null;
+  /** The frame time `predict.tick` last ran for, and the steps it found due not yet sent. */
+  private tickedAt = Number.NaN;
+  private dueSteps = 0;
   private readonly shots = new Map<string, TrackedShot>();
   private readonly killListeners = new Set<(event: KillEvent) => void>();
   private readonly closeListeners = new Set<(info: CloseInfo) => void>();
@@ -115,6 +126,7 @@ export class GameSession implements Session {
     this.selfId = room.sessionId;
     this.input = room.input<PlayerInput>({ mode: "reliable", type: PlayerInput });
 
+    setMaxStepsPerFrame(INPUT_BUFFER_MAX);
     this.predict = Predict.get(room, { mode: "lerp", delay: INTERPOLATION_DELAY_MS });
     this.predict.attachAll("players", {
       x: { mode: "lerp", snap: TELEPORT_PX },
@@ -130,7 +142,7 @@ export class GameSession implements Session {
     });
     room.onReconnect(() => {
       this.status = "connected";
-      this.pacer.reset();
+      this.dueSteps = 0;
       this.measurePing();
     });
     room.onLeave((code, reason) => this.handleClose(code, reason));
@@ -143,7 +155,7 @@ export class GameSession implements Session {
     if (this.cached !== null && this.cached.now === nowMs) return this.cached.snapshot;
     const state = this.room.state;
     this.syncTickRate(state.tickRate, nowMs);
-    this.predict.tick(nowMs);
+    this.advance(nowMs);
     const tick = this.clock.now(nowMs);
     const renderTick = tick - (INTERPOLATION_DELAY_MS * this.clock.tickRate) / 1000;
 
@@ -185,7 +197,11 @@ export class GameSession implements Session {
   update(nowMs: number, controls: InputFrame): void {
     if (this.status === "closed") return;
     this.syncTickRate(this.room.state.tickRate, nowMs);
-    const steps = this.pacer.advance(nowMs);
+    this.advance(nowMs);
+    const steps = this.dueSteps;
+    this.dueSteps = 0;
+    // Until your ship is in the state there is nothing to move, and nothing to predict with.
+    if (this.own === null) return;
     const data = this.input.data;
     for (let i = 0; i < steps; i++) {
       this.seq += 1;
@@ -222,7 +238,25 @@ export class GameSession implements Session {
       this.status = "closed";
       void this.room.leave(true);
     }
+    this.own?.dispose();
     this.predict.dispose();
+  }
+
+  /**
+   * Runs the SDK's per-frame driver once per frame time: it reconciles and smooths your ship
+   * and paces inputs, one per simulation tick whatever the frame rate (a slow frame gets
+   * every tick it spanned, up to the server's input buffer: see sdk-seam.ts). Steps found due
+   * are kept until `update` sends them, so calling `snapshot` first loses none.
+   */
+  private advance(nowMs: number): void {
+    if (nowMs === this.tickedAt) return;
+    this.tickedAt = nowMs;
+    this.dueSteps = Math.min(this.dueSteps + this.predict.tick(nowMs), INPUT_BUFFER_MAX);
+  }
+
+  /** How your own ship's prediction fares (null until your ship is in the state). */
+  predictionStats(): PredictionStats | null {
+    return this.own?.currentStats() ?? null;
   }
 
   /** Runs on every decoded patch: feeds the tick clock and tracks projectiles. */
@@ -230,6 +264,7 @@ export class GameSession implements Session {
     const now = performance.now();
     this.syncTickRate(state.tickRate, now);
     this.clock.observe(state.tick, now);
+    this.ensurePrediction(state);
 
     const seen = new Set<string>();
     state.projectiles.forEach((p, id) => {
@@ -245,6 +280,18 @@ export class GameSession implements Session {
       shot.maxFlight = Math.max(0, Math.min(shot.maxFlight, flightAge(shot.launch, earliestRemoval) - 1));
     }
     this.lastPatchTick = state.tick;
+  }
+
+  /** Starts predicting your ship once it is in the state (again, if a resync replaced it). */
+  private ensurePrediction(state: ArenaState): void {
+    const ship = state.players.get(this.selfId);
+    if (ship === undefined || this.own?.ship === ship) return;
+    this.own?.dispose();
+    this.own = new OwnShipPrediction(this.predict, this.input, ship, {
+      config: createConfig(this.clock.tickRate, DEFAULT_MATCH_SECONDS, RESULTS_SECONDS),
+      map: ARENA_MAP,
+      playing: () => this.room.state.phase === Phase.Playing,
+    });
   }
 
   private track(p: ProjectileState): TrackedShot {
@@ -277,7 +324,6 @@ export class GameSession implements Session {
   private syncTickRate(rate: number, nowMs: number): void {
     if (!(rate > 0) || rate === this.clock.tickRate) return;
     this.clock.setTickRate(rate, nowMs);
-    this.pacer.setTickRate(rate);
     this.lifetimeTicks = projectileLifetimeTicks(rate);
   }
 

@@ -80,13 +80,15 @@ export class GameScene extends Phaser.Scene {
 
   override update(): void {
     const now = performance.now();
+    // Inputs first, then the snapshot: your own ship is predicted, so what you press this
+    // frame is drawn this frame. Aim is taken relative to where your ship was last drawn.
+    const drawn = this.latest?.players.find((p) => p.isSelf);
+    const controls = this.controls.read(drawn ? { x: drawn.x, y: drawn.y } : null);
+    const frame = toInputFrame(controls);
+    this.session.update(now, frame);
     const snap = this.session.snapshot(now);
     this.latest = snap;
     const self = snap.players.find((p) => p.isSelf);
-
-    const controls = this.controls.read(self ? { x: self.x, y: self.y } : null);
-    const frame = toInputFrame(controls);
-    this.session.update(now, frame);
 
     // Your turret follows the mouse at once; the server's facing arrives ~100 ms later.
     const liveAim =

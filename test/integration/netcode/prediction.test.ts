@@ -1,0 +1,149 @@
+/**
+ * Own-ship prediction against a real server through the browser client's own session module:
+ * the prediction equals the server's position at every acknowledged input (correction exactly
+ * zero) over a scripted run at 150 ms simulated round trip, and input pacing sends one input per
+ * tick whatever the frame rate, so a key held at ~5 fps moves the ship as far as at 60 fps.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GameSession } from "../../../client/src/net/session.ts";
+import type { RunningServer } from "../../../server/app.ts";
+import { DEFAULT_TICK_RATE, SHIP_SPEED } from "../../../shared/constants.ts";
+import type { InputFrame } from "../../../shared/sim/step.ts";
+import { SHIP_RADIUS } from "../../../shared/constants.ts";
+import { ARENA_MAP } from "../../../shared/map.ts";
+import { circleHitsWalls } from "../../../shared/sim/geometry.ts";
+import { sleep, startTestServer, waitFor } from "../harness.ts";
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startTestServer({ seed: 21 });
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+const STILL: InputFrame = { moveX: 0, moveY: 0, aimX: 0, aimY: 0, fire: false };
+
+/**
+ * Calls `session.update` (and `snapshot`, as the game scene does) every `frameMs` for `ms`;
+ * returns the times of the frames, relative to the first.
+ */
+async function play(
+  session: GameSession,
+  frameMs: number,
+  ms: number,
+  controls: (t: number) => InputFrame,
+): Promise<number[]> {
+  const start = performance.now();
+  const frames: number[] = [];
+  for (let now = start; now - start < ms; now = performance.now()) {
+    session.update(now, controls(now - start));
+    session.snapshot(now);
+    frames.push(now - start);
+    await sleep(frameMs);
+  }
+  return frames;
+}
+
+/** Renders without sending (the reconciler keeps reconciling) until acknowledgements catch up. */
+async function settle(session: GameSession, ms: number): Promise<void> {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    session.snapshot(performance.now());
+    await sleep(16);
+  }
+}
+
+/** A straight direction in which a ship at (x, y) can fly `reach` px without touching a wall. */
+function clearDirection(x: number, y: number, reach: number): { dx: number; dy: number } {
+  for (const [dx, dy] of [
+    [1, 0],
+    [-1, 0],
+    [0, 1],
+    [0, -1],
+  ] as const) {
+    let clear = true;
+    for (let d = 0; d <= reach && clear; d += 4) {
+      const px = x + dx * d;
+      const py = y + dy * d;
+      const inside =
+        px > SHIP_RADIUS &&
+        py > SHIP_RADIUS &&
+        px < ARENA_MAP.width - SHIP_RADIUS &&
+        py < ARENA_MAP.height - SHIP_RADIUS;
+      if (!inside || circleHitsWalls(px, py, SHIP_RADIUS + 1, ARENA_MAP.walls)) clear = false;
+    }
+    if (clear) return { dx, dy };
+  }
+  throw new Error(`no clear direction of ${reach} px from (${x}, ${y})`);
+}
+
+async function seated(session: GameSession): Promise<void> {
+  await waitFor(() => session.predictionStats() !== null, 5000, "the own ship to be predicted");
+}
+
+describe("own-ship prediction", () => {
+  it("equals the server's position at every acknowledged input at 150 ms round trip", async () => {
+    const session = await GameSession.connect(server.url, "Predictor", { network: { lagMs: 150, jitterMs: 0 } });
+    try {
+      await seated(session);
+      // Eight directions, a new one every 400 ms, through walls and corners of the real map.
+      const dirs = [
+        [1, 0],
+        [1, 1],
+        [0, 1],
+        [-1, 1],
+        [-1, 0],
+        [-1, -1],
+        [0, -1],
+        [1, -1],
+      ] as const;
+      await play(session, 16, 6000, (t) => {
+        const [mx, my] = dirs[Math.floor(t / 400) % dirs.length]!;
+        return { ...STILL, moveX: mx, moveY: my };
+      });
+      await play(session, 16, 300, () => STILL);
+      await settle(session, 700); // no more inputs: every one sent gets acknowledged
+      const stats = session.predictionStats()!;
+      console.log(`prediction at 150 ms RTT: ${JSON.stringify(stats)}`);
+      expect(stats.reconciles).toBeGreaterThan(60);
+      expect(stats.mismatches).toBe(0);
+      expect(stats.totalCorrectionPx).toBe(0);
+      expect(stats.pending).toBe(0);
+      expect(stats.lastAcked).toBeGreaterThan(150);
+    } finally {
+      session.dispose();
+    }
+  }, 30_000);
+
+  it("sends one input per tick at ~5 fps: a held key moves the ship hold time × speed", async () => {
+    const observer = await GameSession.connect(server.url, "Observer");
+    const session = await GameSession.connect(server.url, "Slowpoke");
+    try {
+      await seated(session);
+      await seated(observer);
+      await play(observer, 16, 300, () => STILL);
+      const before = observer.snapshot(performance.now()).players.find((p) => p.id === session.selfId)!;
+      const axis = clearDirection(before.x, before.y, 440);
+      const frames = await play(session, 200, 1500, () => ({ ...STILL, moveX: axis.dx, moveY: axis.dy }));
+      await play(session, 200, 1000, () => STILL);
+      // The page saw the key held from its first frame to its last held one: each frame sends
+      // every tick since the previous frame, with the keys it sees held.
+      const holdMs = frames.at(-1)!;
+      await play(observer, 16, 300, () => STILL);
+      const after = observer.snapshot(performance.now()).players.find((p) => p.id === session.selfId)!;
+      const moved = Math.hypot(after.x - before.x, after.y - before.y);
+      const expected = (SHIP_SPEED * holdMs) / 1000;
+      const perTick = SHIP_SPEED / DEFAULT_TICK_RATE;
+      console.log(
+        `${frames.length} frames at ~5 fps: moved ${moved.toFixed(1)} px, expected ${expected.toFixed(1)} px ` +
+          `(ratio ${(moved / expected).toFixed(3)})`,
+      );
+      // Within one tick of hold time × speed (the old pacing managed 44 % at 5 fps).
+      expect(Math.abs(moved - expected)).toBeLessThanOrEqual(perTick + 0.01);
+    } finally {
+      session.dispose();
+      observer.dispose();
+    }
+  }, 30_000);
+});
