@@ -4,7 +4,8 @@
  * session ends without being asked to. It owns no timer of its own while playing: whoever
  * drives it (one interval for a whole swarm) calls {@link Bot.step} about once per tick.
  */
-import { GameSession, type NetworkConditions, type SessionOptions } from "../client/src/net/session.ts";
+import type { NetworkConditions } from "../client/src/net/network-sim.ts";
+import { GameSession, type SessionOptions } from "../client/src/net/session.ts";
 import type { CloseInfo, GameSnapshot, Session } from "../client/src/net/types.ts";
 import { CloseCodes } from "../shared/protocol.ts";
 import { ARENA_MAP, type ArenaMap } from "../shared/map.ts";

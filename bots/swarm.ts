@@ -3,7 +3,8 @@
  * hundreds costs one timer, not hundreds. Bots join with a small stagger so the matchmaker is
  * not hit by all of them in the same millisecond.
  */
-import type { NetworkConditions, SessionOptions } from "../client/src/net/session.ts";
+import type { NetworkConditions } from "../client/src/net/network-sim.ts";
+import type { SessionOptions } from "../client/src/net/session.ts";
 import { DEFAULT_TICK_RATE } from "../shared/constants.ts";
 import type { ArenaMap } from "../shared/map.ts";
 import { createRng, nextInt } from "../shared/sim/rng.ts";

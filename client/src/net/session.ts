@@ -23,11 +23,14 @@ import { createConfig, Phase } from "../../../shared/sim/world.ts";
 import { describeClose, describeJoinError } from "./messages.ts";
 import { OwnShipPrediction, type PredictionStats } from "./own-ship.ts";
 import { setMaxStepsPerFrame } from "./sdk-seam.ts";
+import { hasNetworkEffects, simulateNetwork, type NetworkConditions } from "./network-sim.ts";
+import { countTraffic, type TrafficCounter } from "./traffic.ts";
 import { flightAge, flightTicks, projectileAt, projectileLifetimeTicks, type ProjectileLaunch } from "./projectiles.ts";
 import { TickClock } from "./tick-clock.ts";
 import type {
   CloseInfo,
   ConnectionStatus,
+  DebugInfo,
   GameSnapshot,
   KillEvent,
   PlayerView,
@@ -59,16 +62,6 @@ async function joinArena(client: Client, name: string) {
 }
 type ArenaRoom = Awaited<ReturnType<typeof joinArena>>;
 
-/** Simulated network conditions, for bots and tests: extra one-way delay on every frame. */
-export interface NetworkConditions {
-  /** Added round trip in ms: each direction is held back lagMs / 2 on average. */
-  readonly lagMs: number;
-  /** Spread of the round trip in ms: each direction varies by ± jitterMs / 2 (order is kept). */
-  readonly jitterMs: number;
-  /** Source of randomness in [0, 1) for the jitter; Math.random when absent. */
-  readonly random?: () => number;
-}
-
 /** Options of {@link GameSession.connect}; the browser game passes none. */
 export interface SessionOptions {
   /** Delay every outgoing and incoming frame after the join (see {@link NetworkConditions}). */
@@ -98,8 +91,10 @@ export class GameSession implements Session {
     const { reconnection, network } = options;
     if (reconnection?.minUptimeMs !== undefined) room.reconnection.minUptime = reconnection.minUptimeMs;
     if (reconnection?.maxRetries !== undefined) room.reconnection.maxRetries = reconnection.maxRetries;
-    if (network !== undefined && (network.lagMs > 0 || network.jitterMs > 0)) simulateNetwork(room, network);
-    return new GameSession(room);
+    const traffic = countTraffic(room.connection);
+    // The simulator is wrapped around the socket only when asked for: no cost otherwise.
+    if (network !== undefined && hasNetworkEffects(network)) simulateNetwork(room.connection, network);
+    return new GameSession(room, traffic);
   }
 
   readonly selfId: string;
@@ -110,6 +105,8 @@ export class GameSession implements Session {
   /** The frame time `predict.tick` last ran for, and the steps it found due not yet sent. */
   private tickedAt = Number.NaN;
   private dueSteps = 0;
+  /** Arrival times of recent patches: those newer than the render time are the buffer. */
+  private readonly patchTimes: number[] = [];
   private readonly shots = new Map<string, TrackedShot>();
   private readonly killListeners = new Set<(event: KillEvent) => void>();
   private readonly closeListeners = new Set<(info: CloseInfo) => void>();
@@ -122,7 +119,10 @@ export class GameSession implements Session {
   private closed: CloseInfo | null = null;
   private cached: { now: number; snapshot: GameSnapshot } | null = null;
 
-  private constructor(private readonly room: ArenaRoom) {
+  private constructor(
+    private readonly room: ArenaRoom,
+    private readonly traffic: TrafficCounter,
+  ) {
     this.selfId = room.sessionId;
     this.input = room.input<PlayerInput>({ mode: "reliable", type: PlayerInput });
 
@@ -254,6 +254,25 @@ export class GameSession implements Session {
     this.dueSteps = Math.min(this.dueSteps + this.predict.tick(nowMs), INPUT_BUFFER_MAX);
   }
 
+  /** What the debug overlay shows: the link, the clock, prediction and interpolation, now. */
+  debugInfo(nowMs: number): DebugInfo {
+    const prediction = this.own?.currentStats() ?? null;
+    const rates = this.traffic.rates(nowMs);
+    while (this.patchTimes.length > 0 && this.patchTimes[0]! < nowMs - INTERPOLATION_DELAY_MS) this.patchTimes.shift();
+    return {
+      rttMs: this.ping,
+      serverTick: this.room.state.tick,
+      lastAckedInput: prediction?.lastAcked ?? 0,
+      pendingInputs: prediction?.pending ?? 0,
+      lastCorrectionPx: prediction?.lastCorrectionPx ?? 0,
+      totalCorrectionPx: prediction?.totalCorrectionPx ?? 0,
+      interpolationDelayMs: INTERPOLATION_DELAY_MS,
+      bufferedPatches: this.patchTimes.length,
+      downBytesPerSec: rates.downBytesPerSec,
+      upBytesPerSec: rates.upBytesPerSec,
+    };
+  }
+
   /** How your own ship's prediction fares (null until your ship is in the state). */
   predictionStats(): PredictionStats | null {
     return this.own?.currentStats() ?? null;
@@ -264,6 +283,8 @@ export class GameSession implements Session {
     const now = performance.now();
     this.syncTickRate(state.tickRate, now);
     this.clock.observe(state.tick, now);
+    this.patchTimes.push(now);
+    if (this.patchTimes.length > 64) this.patchTimes.shift();
     this.ensurePrediction(state);
 
     const seen = new Set<string>();
@@ -351,86 +372,4 @@ export class GameSession implements Session {
     this.closed = { code, reason: describeClose(code, reason) };
     for (const listener of this.closeListeners) listener(this.closed);
   }
-}
-
-/**
- * Holds items back and hands them on in arrival order, each no earlier than its own delay
- * (a later item never overtakes an earlier one). One timer per line, however many items wait.
- */
-class DelayLine<T> {
-  private readonly queue: { at: number; item: T }[] = [];
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private lastAt = 0;
-
-  constructor(
-    private readonly delayMs: () => number,
-    private readonly deliver: (item: T) => void,
-  ) {}
-
-  push(item: T): void {
-    const now = performance.now();
-    const at = Math.max(now + this.delayMs(), this.lastAt);
-    this.lastAt = at;
-    this.queue.push({ at, item });
-    if (this.timer === null) this.arm(now);
-  }
-
-  private arm(now: number): void {
-    const first = this.queue[0];
-    if (first !== undefined) this.timer = setTimeout(() => this.flush(), Math.max(0, first.at - now));
-  }
-
-  private flush(): void {
-    this.timer = null;
-    const now = performance.now();
-    try {
-      for (let next = this.queue[0]; next !== undefined && next.at <= now; next = this.queue[0]) {
-        this.queue.shift();
-        this.deliver(next.item);
-      }
-    } finally {
-      this.arm(now);
-    }
-  }
-}
-
-/**
- * Puts simulated latency between the room and its socket: every frame sent and every message
- * and close received waits lag/2 ± jitter/2 ms, in order. Frames still held for a socket that
- * has closed are lost with it, as on a real network, so nothing from an old socket reaches a
- * reconnected one. The SDK's own handlers run unchanged, only later.
- */
-function simulateNetwork(room: ArenaRoom, conditions: NetworkConditions): void {
-  const random = conditions.random ?? Math.random;
-  const oneWay = (): number => Math.max(0, conditions.lagMs / 2 + ((random() * 2 - 1) * conditions.jitterMs) / 2);
-  const connection = room.connection;
-  const events = connection.events;
-  // Bumped when a socket closes: frames queued for it are dropped instead of sent on the next.
-  let socket = 0;
-  let open = true;
-
-  const send = connection.send.bind(connection);
-  const outgoing = new DelayLine<{ socket: number; data: Uint8Array }>(oneWay, (frame) => {
-    if (frame.socket === socket && connection.isOpen) send(frame.data);
-  });
-  // The SDK reuses its send buffers: copy before holding on to one.
-  const hold = (data: Uint8Array): void => outgoing.push({ socket, data: new Uint8Array(data) });
-  connection.send = hold;
-  connection.sendUnreliable = hold;
-
-  const { onmessage, onclose, onopen } = events;
-  type Arrival = { readonly close: boolean; readonly event: unknown };
-  const incoming = new DelayLine<Arrival>(oneWay, (a) => (a.close ? onclose?.(a.event) : onmessage?.(a.event)));
-  events.onmessage = (event: unknown) => {
-    if (open) incoming.push({ close: false, event });
-  };
-  events.onclose = (event: unknown) => {
-    open = false;
-    socket += 1;
-    incoming.push({ close: true, event });
-  };
-  events.onopen = (event: unknown) => {
-    open = true;
-    onopen?.(event);
-  };
 }

@@ -70,6 +70,25 @@ export interface CloseInfo {
   readonly reason: string;
 }
 
+/** The netcode's figures, for the debug overlay (F3). */
+export interface DebugInfo {
+  /** Last measured round trip, ms (null before the first). */
+  readonly rttMs: number | null;
+  /** Latest simulation tick received from the server. */
+  readonly serverTick: number;
+  /** Last of your inputs the server acknowledged, and how many are in flight after it. */
+  readonly lastAckedInput: number;
+  readonly pendingInputs: number;
+  /** Distance between your predicted ship and the server's at the last acknowledgement, px. */
+  readonly lastCorrectionPx: number;
+  readonly totalCorrectionPx: number;
+  /** How far behind other ships are drawn, ms, and how many patches are buffered ahead. */
+  readonly interpolationDelayMs: number;
+  readonly bufferedPatches: number;
+  readonly downBytesPerSec: number;
+  readonly upBytesPerSec: number;
+}
+
 /** What scenes need from a live match connection (implemented by `GameSession`). */
 export interface Session {
   readonly selfId: string;
@@ -81,6 +100,8 @@ export interface Session {
   onKill(listener: (event: KillEvent) => void): () => void;
   /** Subscribes to the end of the session; returns the unsubscribe function. */
   onClosed(listener: (info: CloseInfo) => void): () => void;
+  /** The netcode's figures at local time `nowMs`, for the debug overlay. */
+  debugInfo(nowMs: number): DebugInfo;
   /** Leaves the room on purpose (the session then closes with code 4000). */
   leave(): void;
   /** Stops timers and drops listeners; leaves the room if still connected. */

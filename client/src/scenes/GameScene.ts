@@ -11,6 +11,7 @@ import { toInputFrame } from "../input/controls.ts";
 import { KeyboardMouse } from "../input/keyboard-mouse.ts";
 import type { GameSnapshot, Session } from "../net/types.ts";
 import { drawArena } from "../render/arena.ts";
+import { DebugOverlay } from "../render/debug-overlay.ts";
 import { Hud } from "../render/hud.ts";
 import { ProjectileLayer } from "../render/projectile-sprites.ts";
 import { ShipLayer } from "../render/ship-sprites.ts";
@@ -31,6 +32,7 @@ export class GameScene extends Phaser.Scene {
   private ships!: ShipLayer;
   private shots!: ProjectileLayer;
   private hud!: Hud;
+  private debug!: DebugOverlay;
   private controls!: KeyboardMouse;
   private latest: GameSnapshot | null = null;
   private following = false;
@@ -54,6 +56,7 @@ export class GameScene extends Phaser.Scene {
     this.shots = new ProjectileLayer(this);
     this.ships = new ShipLayer(this);
     this.hud = new Hud(this);
+    this.debug = new DebugOverlay(this);
     this.controls = new KeyboardMouse(this);
     this.cameras.main.setBounds(0, 0, ARENA_MAP.width, ARENA_MAP.height);
     this.input.setDefaultCursor("crosshair");
@@ -64,6 +67,10 @@ export class GameScene extends Phaser.Scene {
       this.session.onClosed((info) => this.exit(info.reason, info.code !== CloseCodes.Consented)),
     );
     this.input.keyboard?.on("keydown-ESC", () => this.session.leave());
+    this.input.keyboard?.on("keydown-F3", (event: KeyboardEvent) => {
+      event.preventDefault();
+      this.debug.toggle();
+    });
     this.scale.on(Phaser.Scale.Events.RESIZE, this.onResize, this);
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.teardown());
 
@@ -98,6 +105,7 @@ export class GameScene extends Phaser.Scene {
     this.ships.sync(snap.players, this.time.now, liveAim);
     this.shots.sync(snap.projectiles, snap.selfId);
     this.hud.update(snap, this.time.now);
+    this.debug.update(() => this.session.debugInfo(now), this.game.loop.actualFps, 64);
     this.followSelf(snap.selfId);
     // A respawn is a teleport: cut to the new spot instead of panning across the map.
     if (self?.alive && !this.selfAlive) this.cameras.main.centerOn(self.x, self.y);

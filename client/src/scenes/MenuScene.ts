@@ -5,6 +5,7 @@
 import Phaser from "phaser";
 import { ARENA_MAP } from "../../../shared/map.ts";
 import { SceneKeys } from "../game/keys.ts";
+import { parseNetworkConditions } from "../net/network-sim.ts";
 import { GameSession } from "../net/session.ts";
 import { serverUrl } from "../net/server-url.ts";
 import { drawArena } from "../render/arena.ts";
@@ -142,7 +143,9 @@ export class MenuScene extends Phaser.Scene {
     this.setBusy(true);
     this.showStatus("Connecting…", "busy");
     try {
-      const session = await GameSession.connect(serverUrl(), check.name);
+      // `?lag=150&jitter=30&loss=1` in the page's address simulates a slow link (network-sim.ts).
+      const network = parseNetworkConditions(window.location.search);
+      const session = await GameSession.connect(serverUrl(), check.name, network === null ? {} : { network });
       if (!this.sys.isActive()) {
         session.dispose();
         return;

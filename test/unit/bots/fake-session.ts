@@ -4,7 +4,7 @@
  * shows and when it closes.
  */
 import type { SessionOptions } from "../../../client/src/net/session.ts";
-import type { CloseInfo, GameSnapshot, KillEvent, Session } from "../../../client/src/net/types.ts";
+import type { CloseInfo, DebugInfo, GameSnapshot, KillEvent, Session } from "../../../client/src/net/types.ts";
 import type { ConnectFn } from "../../../bots/bot.ts";
 import type { InputFrame } from "../../../shared/sim/step.ts";
 
@@ -83,6 +83,21 @@ export class FakeSession implements Session {
   }
 
   /** Leaving is confirmed by the room a moment later, with 4000. */
+  debugInfo(): DebugInfo {
+    return {
+      rttMs: null,
+      serverTick: 0,
+      lastAckedInput: 0,
+      pendingInputs: 0,
+      lastCorrectionPx: 0,
+      totalCorrectionPx: 0,
+      interpolationDelayMs: 0,
+      bufferedPatches: 0,
+      downBytesPerSec: 0,
+      upBytesPerSec: 0,
+    };
+  }
+
   leave(): void {
     this.left = true;
     setTimeout(() => this.close(4000), 5);

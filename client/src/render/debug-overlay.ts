@@ -1,0 +1,48 @@
+/**
+ * The netcode debug overlay, toggled with F3: RTT, server tick, last acknowledged input, last
+ * prediction correction, interpolation delay and buffer depth, bytes per second each way, FPS.
+ * Hidden by default; it costs nothing while hidden.
+ */
+import type Phaser from "phaser";
+import type { DebugInfo } from "../net/types.ts";
+import { debugLines } from "./debug-format.ts";
+import { UI } from "./palette.ts";
+
+const MARGIN = 16;
+const DEPTH = 1100;
+
+export class DebugOverlay {
+  private readonly text: Phaser.GameObjects.Text;
+  private shown = false;
+
+  constructor(scene: Phaser.Scene) {
+    this.text = scene.add
+      .text(MARGIN, 0, "", {
+        fontFamily: "ui-monospace, Menlo, Consolas, monospace",
+        fontSize: "13px",
+        color: UI.text,
+        backgroundColor: "#05070dcc",
+        padding: { x: 8, y: 6 },
+      })
+      .setScrollFactor(0)
+      .setDepth(DEPTH)
+      .setVisible(false);
+  }
+
+  /** Shows or hides the overlay. */
+  toggle(): void {
+    this.shown = !this.shown;
+    this.text.setVisible(this.shown);
+  }
+
+  get visible(): boolean {
+    return this.shown;
+  }
+
+  /** Refreshes the text (only while shown); `top` is where it starts on screen. */
+  update(info: () => DebugInfo, fps: number, top: number): void {
+    if (!this.shown) return;
+    this.text.setY(top);
+    this.text.setText(debugLines(info(), fps));
+  }
+}
