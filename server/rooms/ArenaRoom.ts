@@ -38,7 +38,7 @@ import { FrameGuard, type FrameFault } from "../security/frame-guard.ts";
 import { ROOM_LIMIT_MESSAGE } from "../security/http-guard.ts";
 import { createInputFrameValidator } from "../security/input-guard.ts";
 import type { ServerLimits } from "../security/limits.ts";
-import { idlePrefix, InputSurplusTrimmer } from "./input-surplus.ts";
+import { CatchUpCredit, idlePrefix, InputSurplusTrimmer } from "./input-surplus.ts";
 import { projectWorld } from "./project-state.ts";
 
 /** Server-side settings of every arena room (never taken from clients). */
@@ -108,8 +108,10 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   private metrics: RoomMetricsSink | undefined;
   /** Per-client guards against input latency creeping up (see input-surplus.ts). */
   private readonly trimmers = new Map<string, InputSurplusTrimmer>();
-  /** Reused each step: the one input each ship consumes. */
-  private readonly frames = new Map<string, InputFrame>();
+  /** Per-client credit for frames that arrived late (see input-surplus.ts). */
+  private readonly credits = new Map<string, CatchUpCredit>();
+  /** Reused each step: the input(s) each ship consumes. */
+  private readonly frames = new Map<string, InputFrame | InputFrame[]>();
   private joinCount = 0;
   /** Clients closed for a protocol fault: no seat is held for them, their frames are ignored. */
   private readonly faulted = new WeakSet<Client>();
@@ -160,6 +162,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     const name = auth.name ?? `Pilot ${this.joinCount}`;
     addShip(this.world, client.sessionId, name);
     this.trimmers.set(client.sessionId, new InputSurplusTrimmer(this.world.config.tickRate));
+    this.credits.set(client.sessionId, new CatchUpCredit(INPUT_BUFFER_MAX));
     projectWorld(this.world, this.state);
     this.watchSocket(client);
     this.expectJoinAck(client);
@@ -222,6 +225,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     if (this.failed) return;
     removeShip(this.world, client.sessionId);
     this.trimmers.delete(client.sessionId);
+    this.credits.delete(client.sessionId);
     this.guard.forget(client.sessionId);
     projectWorld(this.world, this.state);
   }
@@ -292,7 +296,15 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     for (const id of this.world.ships.keys()) {
       const buffer = this.inputs.get(id);
       const frame = buffer.next();
-      if (frame !== undefined) this.frames.set(id, frame);
+      const credit = this.credits.get(id);
+      if (frame === undefined) {
+        credit?.starved();
+      } else if (buffer.size > 0 && credit?.spend() === true) {
+        // A frame that was late before: applied now too, in order (see CatchUpCredit).
+        this.frames.set(id, [frame, buffer.next()!]);
+      } else {
+        this.frames.set(id, frame);
+      }
       const surplus = this.trimmers.get(id)?.afterStep(buffer.size) ?? 0;
       if (surplus > 0) buffer.take(idlePrefix(buffer.peek(), surplus));
     }

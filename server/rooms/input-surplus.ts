@@ -61,3 +61,30 @@ export function idlePrefix(frames: readonly TrimmableInput[], max: number): numb
   }
   return n;
 }
+
+/**
+ * Catch-up credit of one client: a tick that found no input of it (the input arrived late)
+ * earns one credit, up to `max`; when later frames wait in the buffer, a credit lets the room
+ * apply one extra frame in a tick. So a client whose inputs were held up by the network gets
+ * them all applied, none dropped (its prediction stays exact) and its buffer does not stay one
+ * deeper (no latency creep), while the frames applied never outnumber the ticks elapsed: a
+ * client that sends too many frames is never starved, earns nothing and moves no faster.
+ * Source engine servers bound user commands by elapsed time the same way.
+ */
+export class CatchUpCredit {
+  private credit = 0;
+
+  constructor(private readonly max: number) {}
+
+  /** The tick found no frame of this client. */
+  starved(): void {
+    if (this.credit < this.max) this.credit += 1;
+  }
+
+  /** True, spending a credit, when one extra waiting frame may be applied this tick. */
+  spend(): boolean {
+    if (this.credit <= 0) return false;
+    this.credit -= 1;
+    return true;
+  }
+}

@@ -32,8 +32,12 @@ export type SimEvent =
   | { readonly type: "matchEnd"; readonly matchNumber: number }
   | { readonly type: "matchStart"; readonly matchNumber: number };
 
-/** Inputs for one step, by ship id. A ship with no entry holds still and does not fire. */
-export type StepInputs = ReadonlyMap<string, InputFrame>;
+/**
+ * Inputs for one step, by ship id: usually one frame; several when the server catches up on
+ * frames that arrived late (each is applied in order, as if it had had its own tick). A ship
+ * with no entry holds still and does not fire.
+ */
+export type StepInputs = ReadonlyMap<string, InputFrame | readonly InputFrame[]>;
 
 /** Advances the world by one tick, in place, and returns what happened. */
 export function step(world: World, inputs: StepInputs): SimEvent[] {
@@ -52,11 +56,17 @@ export function step(world: World, inputs: StepInputs): SimEvent[] {
       continue;
     }
     const input = inputs.get(ship.id);
-    if (input !== undefined) applyInput(world, ship, input, events);
+    if (input === undefined) continue;
+    if (isFrameList(input)) for (const frame of input) applyInput(world, ship, frame, events);
+    else applyInput(world, ship, input, events);
   }
 
   moveProjectiles(world, events);
   return events;
+}
+
+function isFrameList(input: InputFrame | readonly InputFrame[]): input is readonly InputFrame[] {
+  return Array.isArray(input);
 }
 
 /** Ends a match or starts the next one when the phase clock runs out; true if it changed. */

@@ -1,6 +1,6 @@
 /** The input-surplus trimmer that stops a client's input latency from creeping up. */
 import { describe, expect, it } from "vitest";
-import { idlePrefix, InputSurplusTrimmer } from "../../server/rooms/input-surplus.ts";
+import { CatchUpCredit, idlePrefix, InputSurplusTrimmer } from "../../server/rooms/input-surplus.ts";
 
 /** Simulates a server consuming one input per step from a buffer fed by `arrivals[step]`. */
 function simulate(arrivals: number[], windowSteps: number): { depths: number[]; dropped: number; consumed: number } {
@@ -72,5 +72,44 @@ describe("idlePrefix", () => {
     expect(idlePrefix([firing, idle], 2)).toBe(0);
     expect(idlePrefix([idle], 5)).toBe(1);
     expect(idlePrefix([], 1)).toBe(0);
+  });
+});
+
+describe("CatchUpCredit", () => {
+  /** A server consuming from a buffer fed by `arrivals[tick]`, with catch-up; frames applied per tick. */
+  function run(arrivals: number[], max = 8): number[] {
+    const credit = new CatchUpCredit(max);
+    let depth = 0;
+    return arrivals.map((arrived) => {
+      depth += arrived;
+      if (depth === 0) {
+        credit.starved();
+        return 0;
+      }
+      depth -= 1;
+      if (depth > 0 && credit.spend()) {
+        depth -= 1;
+        return 2;
+      }
+      return 1;
+    });
+  }
+
+  it("applies late frames as soon as they arrive, so the buffer does not stay deeper", () => {
+    // Steady, then three late frames arrive together with the fourth.
+    const applied = run([1, 1, 0, 0, 0, 4, 1, 1, 1, 1]);
+    expect(applied).toEqual([1, 1, 0, 0, 0, 2, 2, 2, 1, 1]);
+    expect(applied.reduce((a, b) => a + b, 0)).toBe(10);
+  });
+
+  it("never lets a flooder apply more frames than ticks", () => {
+    const applied = run(Array(100).fill(10));
+    expect(Math.max(...applied)).toBe(1);
+  });
+
+  it("bounds what a long stall can bank", () => {
+    const applied = run([...Array(50).fill(0), 40, ...Array(40).fill(0)], 8);
+    expect(applied.filter((n) => n === 2)).toHaveLength(8);
+    expect(applied.reduce((a, b) => a + b, 0)).toBe(40);
   });
 });

@@ -132,3 +132,15 @@ describe("movement", () => {
     expect(Math.hypot(ship.aimX, ship.aimY)).toBeCloseTo(1, 12);
   });
 });
+
+describe("catching up late frames", () => {
+  it("applies a list of frames in one step exactly as if each had had its own tick", () => {
+    const one = openWorld();
+    const two = openWorld();
+    const frames: Partial<InputFrame>[] = [{ moveX: 1 }, { moveX: 1, moveY: 1 }, { moveY: -1 }];
+    for (const f of frames) step(one.world, inputs(["a", f]));
+    step(two.world, new Map([["a", frames.map((f) => ({ moveX: 0, moveY: 0, aimX: 0, aimY: 0, fire: false, ...f }))]]));
+    expect([two.ship.x, two.ship.y]).toEqual([one.ship.x, one.ship.y]);
+    expect(two.world.tick).toBe(1);
+  });
+});

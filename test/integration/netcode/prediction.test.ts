@@ -116,6 +116,33 @@ describe("own-ship prediction", () => {
     }
   }, 30_000);
 
+  it("stays exact at 150 ms round trip with 30 ms jitter and 1 % loss (late inputs are caught up, not dropped)", async () => {
+    const session = await GameSession.connect(server.url, "Jittery", {
+      network: { lagMs: 150, jitterMs: 30, lossPercent: 1 },
+    });
+    try {
+      await seated(session);
+      const dirs = [
+        [1, 0],
+        [0, 1],
+        [-1, 0],
+        [0, -1],
+      ] as const;
+      await play(session, 16, 6000, (t) => {
+        const [mx, my] = dirs[Math.floor(t / 500) % dirs.length]!;
+        return { ...STILL, moveX: mx, moveY: my };
+      });
+      await settle(session, 1000);
+      const stats = session.predictionStats()!;
+      console.log(`prediction at 150 ms RTT, 30 ms jitter, 1 % loss: ${JSON.stringify(stats)}`);
+      expect(stats.reconciles).toBeGreaterThan(60);
+      expect(stats.mismatches).toBe(0);
+      expect(stats.totalCorrectionPx).toBe(0);
+    } finally {
+      session.dispose();
+    }
+  }, 30_000);
+
   it("sends one input per tick at ~5 fps: a held key moves the ship hold time × speed", async () => {
     const observer = await GameSession.connect(server.url, "Observer");
     const session = await GameSession.connect(server.url, "Slowpoke");
