@@ -21,6 +21,7 @@ export const USAGE = `usage: npm run bots -- --url <http://host:port> [options]
   --room <name>       room to join; only "arena" exists                default arena
   --lag <ms>          simulated extra round trip per bot, 0-10000       default 0
   --jitter <ms>       spread of that round trip, 0-10000                default 0
+  --loss <percent>    frames lost (then retransmitted) each way, 0-100  default 0
   --seed <n>          seed of the bots' decisions (integer)             default random
   --name <prefix>     bots are named "<prefix> 1", "<prefix> 2", ...    default Bot
   --stagger <ms>      delay between two bots' joins, 0-10000            default 50
@@ -35,6 +36,7 @@ export interface BotRunOptions {
   readonly room: typeof RoomName.Arena;
   readonly lagMs: number;
   readonly jitterMs: number;
+  readonly lossPercent: number;
   readonly seed: number;
   readonly namePrefix: string;
   readonly staggerMs: number;
@@ -71,6 +73,11 @@ const optionsSchema = z.object({
   room: z.enum([RoomName.Arena], { error: `--room must be "${RoomName.Arena}" (the only room)` }).default("arena"),
   lag: integer("--lag", 0, 10_000).default(0),
   jitter: integer("--jitter", 0, 10_000).default(0),
+  loss: z.coerce
+    .number({ error: "--loss must be a number" })
+    .min(0, "--loss must be 0-100")
+    .max(100, "--loss must be 0-100")
+    .default(0),
   seed: integer("--seed", 0, 2 ** 32 - 1).optional(),
   name: z.string().default("Bot"),
   stagger: integer("--stagger", 0, 10_000).default(50),
@@ -92,6 +99,7 @@ export function parseBotArgs(argv: readonly string[], randomSeed: () => number =
         room: { type: "string" },
         lag: { type: "string" },
         jitter: { type: "string" },
+        loss: { type: "string" },
         seed: { type: "string" },
         name: { type: "string" },
         stagger: { type: "string" },
@@ -125,6 +133,7 @@ export function parseBotArgs(argv: readonly string[], randomSeed: () => number =
       room: o.room,
       lagMs: o.lag,
       jitterMs: o.jitter,
+      lossPercent: o.loss,
       seed: o.seed ?? randomSeed(),
       namePrefix: o.name,
       staggerMs: o.stagger,

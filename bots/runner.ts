@@ -3,6 +3,7 @@
  * signal aborts, leave cleanly, print the summary. Returns the process exit code: 0, or 1 if
  * no bot ever got a seat.
  */
+import { hasNetworkEffects } from "../client/src/net/network-sim.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { BotRunOptions } from "./args.ts";
 import { formatProgress, formatSummary } from "./report.ts";
@@ -26,11 +27,13 @@ export async function runBots(options: BotRunOptions, io: RunIo): Promise<number
   const printer = new Printer(io.out);
   const restoreConsole = routeConsole(printer, options.verbose);
   try {
-    const network =
-      options.lagMs > 0 || options.jitterMs > 0 ? { lagMs: options.lagMs, jitterMs: options.jitterMs } : null;
+    const conditions = { lagMs: options.lagMs, jitterMs: options.jitterMs, lossPercent: options.lossPercent };
+    const network = hasNetworkEffects(conditions) ? conditions : null;
+    const described =
+      network !== null ? `, lag ${network.lagMs} ms, jitter ${network.jitterMs} ms, loss ${network.lossPercent} %` : "";
     printer.line(
       `Tick Arena bots: ${options.count} → ${options.url} (room ${options.room}) for ${options.durationS} s, ` +
-        `seed ${options.seed}${network !== null ? `, lag ${network.lagMs} ms, jitter ${network.jitterMs} ms` : ""}`,
+        `seed ${options.seed}${described}`,
     );
     const swarm = new BotSwarm({
       url: options.url,

@@ -35,6 +35,7 @@ describe("bot runner arguments", () => {
       room: "arena",
       lagMs: 0,
       jitterMs: 0,
+      lossPercent: 0,
       seed: 1234,
       namePrefix: "Bot",
       staggerMs: 50,
@@ -45,9 +46,30 @@ describe("bot runner arguments", () => {
   it("reads every option", () => {
     const o = parse(
       ...["--url", "ws://localhost:2600", "--count", "12", "--duration", "2.5", "--room", "arena"],
-      ...["--lag", "150", "--jitter", "30", "--seed", "7", "--name", "Load", "--stagger", "0", "--verbose"],
+      ...[
+        "--lag",
+        "150",
+        "--jitter",
+        "30",
+        "--loss",
+        "1.5",
+        "--seed",
+        "7",
+        "--name",
+        "Load",
+        "--stagger",
+        "0",
+        "--verbose",
+      ],
     );
-    expect(o).toMatchObject({ url: "ws://localhost:2600", count: 12, durationS: 2.5, lagMs: 150, jitterMs: 30 });
+    expect(o).toMatchObject({
+      url: "ws://localhost:2600",
+      count: 12,
+      durationS: 2.5,
+      lagMs: 150,
+      jitterMs: 30,
+      lossPercent: 1.5,
+    });
     expect(o).toMatchObject({ seed: 7, namePrefix: "Load", staggerMs: 0, verbose: true });
   });
 
