@@ -95,7 +95,8 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
   });
 
   const server = defineServer({
-    rooms: { [RoomName.Arena]: defineRoom(ArenaRoom, arenaOptions) },
+    // Quick play fills the fullest open room first; a full room locks itself (maxClients).
+    rooms: { [RoomName.Arena]: defineRoom(ArenaRoom, arenaOptions).sortBy({ clients: -1 }) },
     transport,
     greet: config.greet ?? false,
     logger: colyseusLogger(faults),

@@ -170,6 +170,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
 
   /** A dropped client came back within the grace period: same ship, same score, new socket. */
   override onReconnect(client: Client): void {
+    this.credits.get(client.sessionId)?.reset();
     this.watchSocket(client);
     this.expectJoinAck(client);
   }
@@ -299,11 +300,11 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
       const credit = this.credits.get(id);
       if (frame === undefined) {
         credit?.starved();
-      } else if (buffer.size > 0 && credit?.spend() === true) {
-        // A frame that was late before: applied now too, in order (see CatchUpCredit).
-        this.frames.set(id, [frame, buffer.next()!]);
       } else {
-        this.frames.set(id, frame);
+        credit?.consumed();
+        // A frame that was late before is applied now too, in order (see CatchUpCredit).
+        const late = buffer.size > 0 && credit?.spend() === true;
+        this.frames.set(id, late ? [frame, buffer.next()!] : frame);
       }
       const surplus = this.trimmers.get(id)?.afterStep(buffer.size) ?? 0;
       if (surplus > 0) buffer.take(idlePrefix(buffer.peek(), surplus));

@@ -64,7 +64,7 @@ export function idlePrefix(frames: readonly TrimmableInput[], max: number): numb
 
 /**
  * Catch-up credit of one client: a tick that found no input of it (the input arrived late)
- * earns one credit, up to `max`; when later frames wait in the buffer, a credit lets the room
+ * earns one credit, up to `max`, once the client has sent its first frame; when later frames wait in the buffer, a credit lets the room
  * apply one extra frame in a tick. So a client whose inputs were held up by the network gets
  * them all applied, none dropped (its prediction stays exact) and its buffer does not stay one
  * deeper (no latency creep), while the frames applied never outnumber the ticks elapsed: a
@@ -73,12 +73,25 @@ export function idlePrefix(frames: readonly TrimmableInput[], max: number): numb
  */
 export class CatchUpCredit {
   private credit = 0;
+  /** False until the client's first frame: ticks before it are not late frames. */
+  private started = false;
 
   constructor(private readonly max: number) {}
 
-  /** The tick found no frame of this client. */
+  /** The tick consumed a frame of this client. */
+  consumed(): void {
+    this.started = true;
+  }
+
+  /** The tick found no frame of this client; it counts once the client has started sending. */
   starved(): void {
-    if (this.credit < this.max) this.credit += 1;
+    if (this.started && this.credit < this.max) this.credit += 1;
+  }
+
+  /** Starts over (a reconnected client: the ticks it was away were not late frames). */
+  reset(): void {
+    this.credit = 0;
+    this.started = false;
   }
 
   /** True, spending a credit, when one extra waiting frame may be applied this tick. */

@@ -86,6 +86,7 @@ describe("CatchUpCredit", () => {
         credit.starved();
         return 0;
       }
+      credit.consumed();
       depth -= 1;
       if (depth > 0 && credit.spend()) {
         depth -= 1;
@@ -107,9 +108,14 @@ describe("CatchUpCredit", () => {
     expect(Math.max(...applied)).toBe(1);
   });
 
+  it("earns nothing before the client's first frame (a flood right after joining)", () => {
+    const applied = run([0, 0, 0, 0, 0, 10, 10, 10, 10]);
+    expect(applied).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1]);
+  });
+
   it("bounds what a long stall can bank", () => {
-    const applied = run([...Array(50).fill(0), 40, ...Array(40).fill(0)], 8);
+    const applied = run([1, ...Array(50).fill(0), 40, ...Array(40).fill(0)], 8);
     expect(applied.filter((n) => n === 2)).toHaveLength(8);
-    expect(applied.reduce((a, b) => a + b, 0)).toBe(40);
+    expect(applied.reduce((a, b) => a + b, 0)).toBe(41);
   });
 });

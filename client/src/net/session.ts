@@ -24,6 +24,7 @@ import { describeClose, describeJoinError } from "./messages.ts";
 import { OwnShipPrediction, type PredictionStats } from "./own-ship.ts";
 import { setMaxStepsPerFrame } from "./sdk-seam.ts";
 import { hasNetworkEffects, simulateNetwork, type NetworkConditions } from "./network-sim.ts";
+import type { TokenStore } from "./resume-token.ts";
 import { countTraffic, type TrafficCounter } from "./traffic.ts";
 import { flightAge, flightTicks, projectileAt, projectileLifetimeTicks, type ProjectileLaunch } from "./projectiles.ts";
 import { TickClock } from "./tick-clock.ts";
@@ -42,6 +43,8 @@ import type {
 export const INTERPOLATION_DELAY_MS = 100;
 /** A position jump larger than this (px) between patches is a respawn: snap, do not glide. */
 const TELEPORT_PX = 120;
+/** How long a resumed seat may still count as connected (the old page's socket closing). */
+const RESUME_PATIENCE_MS = 4000;
 /** How often the round trip is measured. */
 const PING_INTERVAL_MS = 2000;
 
@@ -66,6 +69,8 @@ type ArenaRoom = Awaited<ReturnType<typeof joinArena>>;
 export interface SessionOptions {
   /** Delay every outgoing and incoming frame after the join (see {@link NetworkConditions}). */
   readonly network?: NetworkConditions;
+  /** Where to keep the reconnection token, so a page reload can resume (see resume-token.ts). */
+  readonly tokenStore?: TokenStore;
   /** Overrides of the SDK's automatic reconnection after a drop (seat kept). */
   readonly reconnection?: {
     /** Session age in ms below which a drop is not retried (SDK default 5000). */
@@ -88,13 +93,43 @@ export class GameSession implements Session {
     } catch (error) {
       throw new Error(describeJoinError(error, serverUrl), { cause: error });
     }
+    return GameSession.start(room, options);
+  }
+
+  /**
+   * Resumes a seat from a reconnection token (a page reload): the same ship, score and session.
+   * While the server has not yet noticed the old page's socket close, the seat still counts as
+   * connected (409): that is retried for up to `patienceMs`. Rejects when the seat is gone.
+   */
+  static async resume(
+    serverUrl: string,
+    token: string,
+    options: SessionOptions = {},
+    patienceMs = RESUME_PATIENCE_MS,
+  ): Promise<GameSession> {
+    const deadline = performance.now() + patienceMs;
+    for (;;) {
+      try {
+        const room: ArenaRoom = await new Client(serverUrl).reconnect(token, ArenaState);
+        return GameSession.start(room, options);
+      } catch (error) {
+        const stillConnected = (error as { code?: unknown }).code === 409;
+        if (!stillConnected || performance.now() > deadline) {
+          throw new Error(describeJoinError(error, serverUrl), { cause: error });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  }
+
+  private static start(room: ArenaRoom, options: SessionOptions): GameSession {
     const { reconnection, network } = options;
     if (reconnection?.minUptimeMs !== undefined) room.reconnection.minUptime = reconnection.minUptimeMs;
     if (reconnection?.maxRetries !== undefined) room.reconnection.maxRetries = reconnection.maxRetries;
     const traffic = countTraffic(room.connection);
     // The simulator is wrapped around the socket only when asked for: no cost otherwise.
     if (network !== undefined && hasNetworkEffects(network)) simulateNetwork(room.connection, network);
-    return new GameSession(room, traffic);
+    return new GameSession(room, traffic, options.tokenStore ?? null);
   }
 
   readonly selfId: string;
@@ -122,7 +157,10 @@ export class GameSession implements Session {
   private constructor(
     private readonly room: ArenaRoom,
     private readonly traffic: TrafficCounter,
+    private readonly tokens: TokenStore | null,
   ) {
+    // The token rotates on every (re)join: keep the newest, forget it once the seat is gone.
+    tokens?.save(room.reconnectionToken);
     this.selfId = room.sessionId;
     this.input = room.input<PlayerInput>({ mode: "reliable", type: PlayerInput });
 
@@ -141,6 +179,7 @@ export class GameSession implements Session {
       this.status = "reconnecting";
     });
     room.onReconnect(() => {
+      this.tokens?.save(room.reconnectionToken);
       this.status = "connected";
       this.dueSteps = 0;
       this.measurePing();
@@ -367,6 +406,7 @@ export class GameSession implements Session {
 
   private handleClose(code: number, reason?: string): void {
     if (this.closed !== null) return;
+    this.tokens?.clear();
     clearInterval(this.pingTimer);
     this.status = "closed";
     this.closed = { code, reason: describeClose(code, reason) };

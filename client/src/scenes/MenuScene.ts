@@ -6,7 +6,8 @@ import Phaser from "phaser";
 import { ARENA_MAP } from "../../../shared/map.ts";
 import { SceneKeys } from "../game/keys.ts";
 import { parseNetworkConditions } from "../net/network-sim.ts";
-import { GameSession } from "../net/session.ts";
+import { tabTokenStore, type TokenStore } from "../net/resume-token.ts";
+import { GameSession, type SessionOptions } from "../net/session.ts";
 import { serverUrl } from "../net/server-url.ts";
 import { drawArena } from "../render/arena.ts";
 import { UI } from "../render/palette.ts";
@@ -110,6 +111,38 @@ export class MenuScene extends Phaser.Scene {
       this.scale.off(Phaser.Scale.Events.RESIZE, this.onResize, this),
     );
     this.nameField.focus();
+    void this.resumeAfterReload();
+  }
+
+  /**
+   * A page reload in the middle of a match: the tab still holds the seat's reconnection token,
+   * so rejoin the same ship (same score, no ghost left behind) instead of showing the menu.
+   */
+  private async resumeAfterReload(): Promise<void> {
+    const tokens = tabTokenStore();
+    const token = tokens.load();
+    if (token === null || this.busy) return;
+    this.setBusy(true);
+    this.showStatus("Rejoining your match…", "busy");
+    try {
+      const session = await GameSession.resume(serverUrl(), token, this.sessionOptions(tokens));
+      if (!this.sys.isActive()) {
+        session.dispose();
+        return;
+      }
+      this.scene.start(SceneKeys.Game, { session });
+    } catch {
+      tokens.clear();
+      this.setBusy(false);
+      this.showStatus("Your last match is over. Press Play for a new one.", "idle");
+    }
+  }
+
+  /** Session options of this page: the simulated network from its address, the tab's token store. */
+  private sessionOptions(tokens: TokenStore): SessionOptions {
+    // `?lag=150&jitter=30&loss=1` in the page's address simulates a slow link (network-sim.ts).
+    const network = parseNetworkConditions(window.location.search);
+    return network === null ? { tokenStore: tokens } : { tokenStore: tokens, network };
   }
 
   override update(time: number): void {
@@ -143,9 +176,7 @@ export class MenuScene extends Phaser.Scene {
     this.setBusy(true);
     this.showStatus("Connecting…", "busy");
     try {
-      // `?lag=150&jitter=30&loss=1` in the page's address simulates a slow link (network-sim.ts).
-      const network = parseNetworkConditions(window.location.search);
-      const session = await GameSession.connect(serverUrl(), check.name, network === null ? {} : { network });
+      const session = await GameSession.connect(serverUrl(), check.name, this.sessionOptions(tabTokenStore()));
       if (!this.sys.isActive()) {
         session.dispose();
         return;
