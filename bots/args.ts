@@ -121,7 +121,7 @@ export function parseBotArgs(argv: readonly string[], randomSeed: () => number =
   if (!name.success || name.data !== longest) {
     throw new UsageError(
       `--name "${o.name}" does not make valid nicknames ("${longest}"): at most ` +
-        `${NICKNAME_MAX_LENGTH} characters of letters, digits, single spaces and _ . -`,
+        `${NICKNAME_MAX_LENGTH} characters of letters, digits, emoji, single spaces and ' - _ .`,
     );
   }
   return {

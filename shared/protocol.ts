@@ -4,7 +4,8 @@
  * describes the same contract for outside tools.
  */
 import { z } from "zod";
-import { AIM_SCALE, NICKNAME_MAX_LENGTH } from "./constants.ts";
+import { AIM_SCALE } from "./constants.ts";
+import { nicknameProblem, normalizeNickname } from "./names.ts";
 
 /** Matchmaking room names. */
 export const RoomName = {
@@ -49,20 +50,17 @@ export const CloseCodes = {
   RoomError: 4500,
 } as const;
 
-/** Characters allowed in a nickname: letters, digits, spaces and a little punctuation. */
-const NICKNAME_PATTERN = /^[\p{L}\p{N} _.-]+$/u;
-
-/** Validates and normalises a nickname: trimmed, inner spaces collapsed, 1–16 characters. */
+/**
+ * Validates and normalises a nickname (rule in names.ts): NFC, trimmed, inner whitespace one
+ * space, then 1–16 grapheme clusters of letters, digits, emoji, spaces and ' ’ - _ .
+ */
 export const nicknameSchema = z
   .string()
-  .transform((s) => s.normalize("NFC").trim().replace(/\s+/g, " "))
-  .pipe(
-    z
-      .string()
-      .min(1, "nickname is empty")
-      .max(NICKNAME_MAX_LENGTH, `nickname is longer than ${NICKNAME_MAX_LENGTH} characters`)
-      .regex(NICKNAME_PATTERN, "nickname may hold letters, digits, spaces and _ . - only"),
-  );
+  .transform(normalizeNickname)
+  .check((ctx) => {
+    const problem = nicknameProblem(ctx.value);
+    if (problem !== null) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+  });
 
 /** Options a client passes to `joinOrCreate("arena", options)`. Unknown keys are ignored. */
 export const joinOptionsSchema = z.object({

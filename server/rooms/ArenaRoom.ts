@@ -23,6 +23,7 @@ import {
   type KillMessage,
 } from "../../shared/protocol.ts";
 import type { ArenaMap } from "../../shared/map.ts";
+import { distinctName } from "../../shared/names.ts";
 import { ArenaState, PlayerInput } from "../../shared/schema.ts";
 import { addShip, createWorld, removeShip, step, type InputFrame, type World } from "../../shared/sim/index.ts";
 import type { FaultLog } from "../log/fault-log.ts";
@@ -159,7 +160,9 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
 
   override onJoin(client: Client, _options: unknown, auth: JoinOptions): void {
     this.joinCount += 1;
-    const name = auth.name ?? `Pilot ${this.joinCount}`;
+    // Two players in one room never share a displayed name: a second "Ann" shows as "Ann 2".
+    const taken = new Set(Array.from(this.world.ships.values(), (ship) => ship.name));
+    const name = distinctName(auth.name ?? `Pilot ${this.joinCount}`, taken);
     addShip(this.world, client.sessionId, name);
     this.trimmers.set(client.sessionId, new InputSurplusTrimmer(this.world.config.tickRate));
     this.credits.set(client.sessionId, new CatchUpCredit(INPUT_BUFFER_MAX));

@@ -12,6 +12,7 @@ import { serverUrl } from "../net/server-url.ts";
 import { drawArena } from "../render/arena.ts";
 import { UI } from "../render/palette.ts";
 import { setTestHook } from "../test-hook.ts";
+import { clampNickname, generatedNickname, NICKNAME_MAX_CODE_UNITS } from "../../../shared/names.ts";
 import { checkNickname, loadNickname, saveNickname } from "../ui/nickname.ts";
 
 /** What other scenes pass when they return to the menu. */
@@ -26,7 +27,7 @@ const FORM_HTML = `
 <form class="menu-form" autocomplete="off" novalidate>
   <label for="nickname">Pilot name</label>
   <div class="row">
-    <input id="nickname" name="nickname" type="text" maxlength="32" placeholder="Your nickname" spellcheck="false" />
+    <input id="nickname" name="nickname" type="text" maxlength="${NICKNAME_MAX_CODE_UNITS}" placeholder="Your nickname (empty: we pick one)" spellcheck="false" />
     <button id="play" type="submit">Play</button>
   </div>
   <p id="menu-status" class="menu-status" role="status" aria-live="polite"></p>
@@ -95,6 +96,11 @@ export class MenuScene extends Phaser.Scene {
     this.button = this.form.getChildByID("play") as HTMLButtonElement;
     this.status = this.form.getChildByID("menu-status") as HTMLElement;
     this.nameField.value = loadNickname();
+    // The field holds at most as many characters (grapheme clusters) as the server accepts.
+    this.nameField.addEventListener("input", () => {
+      const clamped = clampNickname(this.nameField.value);
+      if (clamped !== this.nameField.value) this.nameField.value = clamped;
+    });
     this.form.addListener("submit");
     this.form.on("submit", (event: Event) => {
       event.preventDefault();
@@ -165,6 +171,8 @@ export class MenuScene extends Phaser.Scene {
 
   private async play(): Promise<void> {
     if (this.busy) return;
+    // An empty field gets a generated name, shown in the field before joining.
+    if (this.nameField.value.trim() === "") this.nameField.value = generatedNickname();
     const check = checkNickname(this.nameField.value);
     if (!check.ok) {
       this.showStatus(check.reason, "error");
