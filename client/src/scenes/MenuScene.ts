@@ -27,7 +27,7 @@ const FORM_HTML = `
 <form class="menu-form" autocomplete="off" novalidate>
   <label for="nickname">Pilot name</label>
   <div class="row">
-    <input id="nickname" name="nickname" type="text" maxlength="${NICKNAME_MAX_CODE_UNITS}" placeholder="Your nickname (empty: we pick one)" spellcheck="false" />
+    <input id="nickname" name="nickname" type="text" maxlength="${NICKNAME_MAX_CODE_UNITS}" placeholder="Your nickname" spellcheck="false" />
     <button id="play" type="submit">Play</button>
   </div>
   <p id="menu-status" class="menu-status" role="status" aria-live="polite"></p>
