@@ -42,9 +42,12 @@ export interface StartedServer {
   stop(): Promise<void>;
 }
 
-/** Runs `npm start` on a free port and waits until /healthz answers (the first run builds). */
-export async function npmStart(timeoutMs: number): Promise<StartedServer> {
-  const port = await freePort();
+/**
+ * Runs `npm start` on `port` (a free one by default) and waits until /healthz answers (the
+ * first run builds).
+ */
+export async function npmStart(timeoutMs: number, port?: number): Promise<StartedServer> {
+  port ??= await freePort();
   const log: string[] = [];
   const child: ChildProcess = spawn("npm", ["start", "--silent"], {
     cwd: ROOT,

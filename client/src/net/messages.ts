@@ -20,7 +20,7 @@ export function describeClose(code: number, reason?: string): string {
     case CloseCodes.Consented:
       return "You left the match.";
     case CloseCodes.ServerShutdown:
-      return "The server is restarting. Try again in a moment.";
+      return "The server is restarting.";
     case CloseCodes.ProtocolError:
       return detail ? `Disconnected by the server: ${detail}.` : "Disconnected by the server (protocol error).";
     case CloseCodes.RoomError:

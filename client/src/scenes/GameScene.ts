@@ -9,6 +9,7 @@ import { CloseCodes } from "../../../shared/protocol.ts";
 import { SceneKeys } from "../game/keys.ts";
 import { toInputFrame } from "../input/controls.ts";
 import { KeyboardMouse } from "../input/keyboard-mouse.ts";
+import { shouldRejoin } from "../net/rejoin.ts";
 import type { GameSnapshot, Session } from "../net/types.ts";
 import { drawArena } from "../render/arena.ts";
 import { DebugOverlay } from "../render/debug-overlay.ts";
@@ -64,7 +65,9 @@ export class GameScene extends Phaser.Scene {
     const selfId = this.session.selfId;
     this.cleanups.push(
       this.session.onKill((e) => this.hud.addKill(e, selfId, this.time.now)),
-      this.session.onClosed((info) => this.exit(info.reason, info.code !== CloseCodes.Consented)),
+      this.session.onClosed((info) =>
+        this.exit(info.reason, info.code !== CloseCodes.Consented, shouldRejoin(info.code)),
+      ),
     );
     this.input.keyboard?.on("keydown-ESC", () => this.session.leave());
     this.input.keyboard?.on("keydown-F3", (event: KeyboardEvent) => {
@@ -136,8 +139,8 @@ export class GameScene extends Phaser.Scene {
     this.hud.layout(size.width, size.height);
   }
 
-  private exit(notice: string, noticeIsError: boolean): void {
-    const data: MenuData = { notice, noticeIsError };
+  private exit(notice: string, noticeIsError: boolean, rejoin = false): void {
+    const data: MenuData = { notice, noticeIsError, rejoin };
     this.scene.start(SceneKeys.Menu, data);
   }
 

@@ -6,6 +6,7 @@ import Phaser from "phaser";
 import { ARENA_MAP } from "../../../shared/map.ts";
 import { SceneKeys } from "../game/keys.ts";
 import { parseNetworkConditions } from "../net/network-sim.ts";
+import { rejoin } from "../net/rejoin.ts";
 import { tabTokenStore, type TokenStore } from "../net/resume-token.ts";
 import { GameSession, type SessionOptions } from "../net/session.ts";
 import { serverUrl } from "../net/server-url.ts";
@@ -21,6 +22,8 @@ export interface MenuData {
   readonly notice?: string;
   /** Whether the notice reports a problem (red) or just information. */
   readonly noticeIsError?: boolean;
+  /** The server ended the match (restart, lost connection): quick-play again by itself. */
+  readonly rejoin?: boolean;
 }
 
 const FORM_HTML = `
@@ -40,6 +43,7 @@ export class MenuScene extends Phaser.Scene {
   private notice = "";
   private noticeIsError = true;
   private busy = false;
+  private rejoinRequested = false;
   private veil!: Phaser.GameObjects.Rectangle;
   private title!: Phaser.GameObjects.Text;
   private tagline!: Phaser.GameObjects.Text;
@@ -55,6 +59,7 @@ export class MenuScene extends Phaser.Scene {
   init(data: MenuData): void {
     this.notice = data.notice ?? "";
     this.noticeIsError = data.noticeIsError ?? true;
+    this.rejoinRequested = data.rejoin ?? false;
     this.busy = false;
   }
 
@@ -117,7 +122,48 @@ export class MenuScene extends Phaser.Scene {
       this.scale.off(Phaser.Scale.Events.RESIZE, this.onResize, this),
     );
     this.nameField.focus();
-    void this.resumeAfterReload();
+    if (this.rejoinRequested) void this.rejoinAfterServerLoss();
+    else void this.resumeAfterReload();
+  }
+
+  /**
+   * The server ended the match (a restart, a crash, a connection lost for good): quick-play
+   * again by itself, with backoff, showing the countdown. Esc cancels.
+   */
+  private async rejoinAfterServerLoss(): Promise<void> {
+    const check = checkNickname(this.nameField.value || generatedNickname());
+    if (!check.ok) return;
+    this.setBusy(true);
+    let cancelled = false;
+    const cancel = (): void => {
+      cancelled = true;
+    };
+    this.input.keyboard?.once("keydown-ESC", cancel);
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, cancel);
+    const started = performance.now();
+    const session = await rejoin({
+      attempt: () => GameSession.connect(serverUrl(), check.name, this.sessionOptions(tabTokenStore())),
+      countdown: (left, attempt) =>
+        this.showStatus(`${this.notice} Rejoining in ${left} s (attempt ${attempt}) · Esc to cancel`, "busy"),
+      wait: (ms) =>
+        new Promise<boolean>((resolve) => {
+          if (cancelled) return resolve(false);
+          this.time.delayedCall(ms, () => resolve(!cancelled));
+        }),
+      elapsed: () => performance.now() - started,
+    });
+    this.input.keyboard?.off("keydown-ESC", cancel);
+    if (session !== null && this.sys.isActive()) {
+      this.scene.start(SceneKeys.Game, { session });
+      return;
+    }
+    session?.dispose();
+    if (!this.sys.isActive()) return;
+    this.setBusy(false);
+    this.showStatus(
+      cancelled ? "Stopped rejoining. Press Play when you are ready." : this.notice,
+      cancelled ? "idle" : "error",
+    );
   }
 
   /**

@@ -467,7 +467,9 @@ describe("matchmaking HTTP fuzz and the static server", () => {
       ["zero-width space", "a\u200bb"],
       ["right-to-left override", "\u202egnp.exe"],
       ["lone surrogate", "a\ud800b"],
-      ["emoji", "ship \u{1f680}"],
+      // Emoji are welcome in names; an emoji piled with modifiers ("zalgo") is not.
+      ["emoji piled with marks", "ship \u{1f680}\u0300\u0301\u0302\u0303\u0304\u0305"],
+      ["17 emoji", "\u{1f680}".repeat(17)],
       ["quote", 'a"b'],
     ];
     for (const [label, name] of names) {

@@ -1,0 +1,52 @@
+/**
+ * Rejoining after the server went away (a restart, a crash, a network cut that outlasted the
+ * SDK's own reconnection): quick play again with exponential backoff, telling the player how
+ * long until the next try. Pure apart from the injected clock, so it is unit-tested.
+ */
+
+/** Delay before attempt `n` (0-based): 1 s, 2 s, 4 s, 8 s, then every 10 s. */
+export function rejoinDelayMs(attempt: number): number {
+  return Math.min(10_000, 1000 * 2 ** attempt);
+}
+
+/** How long to keep trying before giving the menu back to the player. */
+export const REJOIN_GIVE_UP_MS = 120_000;
+
+/** Close codes after which the client rejoins by itself (the server, not the player, ended it). */
+export function shouldRejoin(code: number): boolean {
+  // 1000/1001/1005/1006: connection lost; 4001: server shutting down; 4003: the SDK's own
+  // reconnection failed; 4500: the room stopped after an error. Not 4000 (the player left) or
+  // 4002 (a protocol violation: rejoining would repeat it).
+  return [1000, 1001, 1005, 1006, 4001, 4003, 4500].includes(code);
+}
+
+export interface RejoinHooks<T> {
+  /** One quick-play attempt; rejects when the server cannot seat us yet. */
+  attempt(): Promise<T>;
+  /** Shown while waiting: seconds until the next attempt and the attempt number (1-based). */
+  countdown(secondsLeft: number, attempt: number): void;
+  /** Waits `ms` (a timer in the game, a fake in tests); resolves false when cancelled. */
+  wait(ms: number): Promise<boolean>;
+  /** Milliseconds since the rejoin started. */
+  elapsed(): number;
+}
+
+/**
+ * Tries to rejoin until it works, the player cancels, or `REJOIN_GIVE_UP_MS` passes; the
+ * countdown ticks every second. Resolves with the new session, or null.
+ */
+export async function rejoin<T>(hooks: RejoinHooks<T>): Promise<T | null> {
+  for (let attempt = 0; hooks.elapsed() < REJOIN_GIVE_UP_MS; attempt++) {
+    const delay = rejoinDelayMs(attempt);
+    for (let left = Math.ceil(delay / 1000); left > 0; left--) {
+      hooks.countdown(left, attempt + 1);
+      if (!(await hooks.wait(Math.min(1000, delay - (Math.ceil(delay / 1000) - left) * 1000)))) return null;
+    }
+    try {
+      return await hooks.attempt();
+    } catch {
+      // Not up yet: wait longer and try again.
+    }
+  }
+  return null;
+}
