@@ -97,3 +97,29 @@ export function collectErrors(page: Page, label: string): string[] {
   page.on("pageerror", (err) => errors.push(`${label} pageerror: ${err.message}`));
   return errors;
 }
+
+/** A page in a match, with its console errors. */
+export interface PlayerPage {
+  readonly page: Page;
+  readonly errors: string[];
+}
+
+/**
+ * Opens `url` (plus `query`, e.g. "?lag=150") in a fresh browser context, types `name` and
+ * presses Play; resolves once the match scene runs.
+ */
+export async function joinInBrowser(
+  browser: Browser,
+  url: string,
+  name: string,
+  options: { query?: string; viewport?: { width: number; height: number } } = {},
+): Promise<PlayerPage> {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 960, height: 540 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page, name);
+  await page.goto(`${url}/${options.query ?? ""}`);
+  await page.locator("#nickname").fill(name);
+  await page.locator("#play").click();
+  await page.waitForFunction(() => window.__tickArena?.scene === "game", undefined, { timeout: 20_000 });
+  return { page, errors };
+}

@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectErrors, launchChromium, npmStart, type StartedServer } from "./browser.ts";
+import { joinInBrowser, launchChromium, npmStart, type StartedServer } from "./browser.ts";
 
 let server: StartedServer;
 let browser: Browser;
@@ -72,12 +72,7 @@ async function trial(page: Page, key: string): Promise<Trial> {
 
 describe("your own ship at 150 ms of simulated round trip", () => {
   it("moves within two frames of the keydown", async () => {
-    const page = await (await browser.newContext({ viewport: { width: 960, height: 540 } })).newPage();
-    const errors = collectErrors(page, "keys");
-    await page.goto(`${server.url}/?lag=150`);
-    await page.locator("#nickname").fill("Keys");
-    await page.locator("#play").click();
-    await page.waitForFunction(() => window.__tickArena?.scene === "game", undefined, { timeout: 20_000 });
+    const { page, errors } = await joinInBrowser(browser, server.url, "Keys", { query: "?lag=150" });
     await page.waitForTimeout(1500);
 
     const trials: Trial[] = [];

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectErrors, launchChromium, npmStart, type StartedServer } from "./browser.ts";
+import { joinInBrowser, launchChromium, npmStart, type StartedServer } from "./browser.ts";
 
 let server: StartedServer;
 let browser: Browser;
@@ -20,16 +20,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function join(name: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await (await browser.newContext({ viewport: { width: 960, height: 540 } })).newPage();
-  const errors = collectErrors(page, name);
-  await page.goto(server.url);
-  await page.locator("#nickname").fill(name);
-  await page.locator("#play").click();
-  await page.waitForFunction(() => window.__tickArena?.scene === "game", undefined, { timeout: 20_000 });
-  return { page, errors };
-}
-
 const selfIdOf = (page: Page): Promise<string> =>
   page.evaluate(() => (window.__tickArena?.scene === "game" ? window.__tickArena.selfId : ""));
 const shipIdsOf = (page: Page): Promise<string[]> =>
@@ -37,8 +27,8 @@ const shipIdsOf = (page: Page): Promise<string[]> =>
 
 describe("a page reload", () => {
   it("resumes the same ship, and the other player never sees a second one", async () => {
-    const alpha = await join("Alpha");
-    const bravo = await join("Bravo");
+    const alpha = await joinInBrowser(browser, server.url, "Alpha");
+    const bravo = await joinInBrowser(browser, server.url, "Bravo");
     await bravo.page.waitForFunction(
       () => window.__tickArena?.scene === "game" && window.__tickArena.ships().length === 2,
       undefined,

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, launchChromium, npmStart, type StartedServer } from "./browser.ts";
+import { freePort, joinInBrowser, launchChromium, npmStart, type StartedServer } from "./browser.ts";
 
 let browser: Browser;
 let server: StartedServer | null = null;
@@ -26,11 +26,7 @@ describe("a server restart", () => {
   it("brings the page back into a match by itself, with a visible countdown", async () => {
     const port = await freePort();
     server = await npmStart(200_000, port);
-    const page = await (await browser.newContext({ viewport: { width: 960, height: 540 } })).newPage();
-    await page.goto(server.url);
-    await page.locator("#nickname").fill("Phoenix");
-    await page.locator("#play").click();
-    await page.waitForFunction(() => window.__tickArena?.scene === "game", undefined, { timeout: 20_000 });
+    const { page } = await joinInBrowser(browser, server.url, "Phoenix");
 
     await server.stop();
     server = null;

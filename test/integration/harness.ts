@@ -119,6 +119,34 @@ export function freeAxis(x: number, y: number, reach: number): { dx: number; dy:
   throw new Error(`no free axis of ±${reach} px at (${x}, ${y})`);
 }
 
+/**
+ * A straight direction (±x or ±y) in which a ship at (x, y) can fly `reach` px without touching
+ * a wall or the map's edge, so a movement test measures speed, not collisions.
+ */
+export function clearDirection(x: number, y: number, reach: number): { dx: number; dy: number } {
+  const candidates = [
+    [1, 0],
+    [-1, 0],
+    [0, 1],
+    [0, -1],
+  ] as const;
+  for (const [dx, dy] of candidates) {
+    let clear = true;
+    for (let d = 0; d <= reach && clear; d += 2) {
+      const px = x + dx * d;
+      const py = y + dy * d;
+      const inside =
+        px > SHIP_RADIUS &&
+        py > SHIP_RADIUS &&
+        px < ARENA_MAP.width - SHIP_RADIUS &&
+        py < ARENA_MAP.height - SHIP_RADIUS;
+      if (!inside || circleHitsWalls(px, py, SHIP_RADIUS + 1, ARENA_MAP.walls)) clear = false;
+    }
+    if (clear) return { dx, dy };
+  }
+  throw new Error(`no clear direction of ${reach} px from (${x}, ${y})`);
+}
+
 /** Leaves every still-open room (consented leave), waiting at most 2 s. */
 export async function leaveAll(players: readonly TestPlayer[]): Promise<void> {
   const open = players.filter((p) => p.room.connection.isOpen);

@@ -9,10 +9,7 @@ import { GameSession } from "../../../client/src/net/session.ts";
 import type { RunningServer } from "../../../server/app.ts";
 import { DEFAULT_TICK_RATE, SHIP_SPEED } from "../../../shared/constants.ts";
 import type { InputFrame } from "../../../shared/sim/step.ts";
-import { SHIP_RADIUS } from "../../../shared/constants.ts";
-import { ARENA_MAP } from "../../../shared/map.ts";
-import { circleHitsWalls } from "../../../shared/sim/geometry.ts";
-import { sleep, startTestServer, waitFor } from "../harness.ts";
+import { clearDirection, sleep, startTestServer, waitFor } from "../harness.ts";
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -52,30 +49,6 @@ async function settle(session: GameSession, ms: number): Promise<void> {
     session.snapshot(performance.now());
     await sleep(16);
   }
-}
-
-/** A straight direction in which a ship at (x, y) can fly `reach` px without touching a wall. */
-function clearDirection(x: number, y: number, reach: number): { dx: number; dy: number } {
-  for (const [dx, dy] of [
-    [1, 0],
-    [-1, 0],
-    [0, 1],
-    [0, -1],
-  ] as const) {
-    let clear = true;
-    for (let d = 0; d <= reach && clear; d += 4) {
-      const px = x + dx * d;
-      const py = y + dy * d;
-      const inside =
-        px > SHIP_RADIUS &&
-        py > SHIP_RADIUS &&
-        px < ARENA_MAP.width - SHIP_RADIUS &&
-        py < ARENA_MAP.height - SHIP_RADIUS;
-      if (!inside || circleHitsWalls(px, py, SHIP_RADIUS + 1, ARENA_MAP.walls)) clear = false;
-    }
-    if (clear) return { dx, dy };
-  }
-  throw new Error(`no clear direction of ${reach} px from (${x}, ${y})`);
 }
 
 async function seated(session: GameSession): Promise<void> {

@@ -21,17 +21,10 @@ import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { endpointSettings, roomEndpoint } from "../../../bench/light/colyseus-protocol.ts";
-import {
-  DEFAULT_TICK_RATE,
-  MAX_PAYLOAD_BYTES,
-  POSITION_STEPS_PER_PX,
-  SHIP_RADIUS,
-  SHIP_SPEED,
-} from "../../../shared/constants.ts";
-import { ARENA_MAP } from "../../../shared/map.ts";
+import { DEFAULT_TICK_RATE, MAX_PAYLOAD_BYTES, POSITION_STEPS_PER_PX, SHIP_SPEED } from "../../../shared/constants.ts";
 import { CloseCodes, RoomName } from "../../../shared/protocol.ts";
 import { ArenaState } from "../../../shared/schema.ts";
-import { circleHitsWalls } from "../../../shared/sim/geometry.ts";
+import { clearDirection } from "../harness.ts";
 import {
   Bystanders,
   expectServerAlive,
@@ -445,23 +438,6 @@ function trackShip(sessionId: string): { samples: ShipSample[]; stop: () => void
   return { samples, stop: () => clearInterval(timer) };
 }
 
-/** A unit axis direction along which a ship at (x, y) can travel `reach` px without touching a wall. */
-function openDirection(x: number, y: number, reach: number): { dx: number; dy: number } {
-  for (const [dx, dy] of [
-    [1, 0],
-    [-1, 0],
-    [0, 1],
-    [0, -1],
-  ] as const) {
-    let clear = true;
-    for (let d = 0; d <= reach && clear; d += 2) {
-      if (circleHitsWalls(x + dx * d, y + dy * d, SHIP_RADIUS + 1, ARENA_MAP.walls)) clear = false;
-    }
-    if (clear) return { dx, dy };
-  }
-  throw new Error(`no open direction of ${reach} px at (${x}, ${y})`);
-}
-
 async function shipOf(sessionId: string): Promise<{ x: number; y: number }> {
   const state = honest.players[0]!.state;
   if (!(await until(() => state.players.has(sessionId), 3000))) throw new Error(`ship ${sessionId} never appeared`);
@@ -791,7 +767,7 @@ describe("protocol fuzzing of a room socket, while two honest players play", () 
     expect(paced.seat.roomId).toBe(honest.roomId);
     const start = await shipOf(paced.seat.sessionId);
     const legTicks = 20;
-    const dir = openDirection(start.x, start.y, legTicks * STEP_PX + 8);
+    const dir = clearDirection(start.x, start.y, legTicks * STEP_PX + 8);
     const track = trackShip(paced.seat.sessionId);
     const ticks = 3 * DEFAULT_TICK_RATE;
     const began = performance.now();
@@ -918,7 +894,7 @@ describe("protocol fuzzing of a room socket, while two honest players play", () 
     const split = await joinRaw(server.url, "Split");
     expect(split.seat.roomId).toBe(honest.roomId);
     const start = await shipOf(split.seat.sessionId);
-    const dir = openDirection(start.x, start.y, 30 * STEP_PX + 8);
+    const dir = clearDirection(start.x, start.y, 30 * STEP_PX + 8);
     for (let seq = 1; seq <= 30; seq++) {
       sendFragmented(split.ws, inputFrame(seq, dir.dx, dir.dy), seq % 2 === 0 ? [1, 2, 6] : [3]);
       await sleep(1000 / DEFAULT_TICK_RATE);
