@@ -5,9 +5,9 @@
 import type Phaser from "phaser";
 import type { GameSnapshot, KillEvent } from "../net/types.ts";
 import { formatClock, formatPing, secondsUntil } from "./format.ts";
-import { cssColor, SELF_COLOR, shipColor, UI } from "./palette.ts";
+import { cssColor, SELF_COLOR, shipColor, UI, UI_FONT } from "./palette.ts";
 
-const FONT = "system-ui, 'Segoe UI', Roboto, sans-serif";
+const FONT = UI_FONT;
 const HUD_DEPTH = 1000;
 const MARGIN = 16;
 const FEED_SIZE = 4;
@@ -65,11 +65,16 @@ export class Hud {
     ).setOrigin(0.5, 0);
     this.banner.setVisible(false);
     this.hint = fixed(
-      scene.add.text(0, 0, "WASD / arrows: move   ·   mouse: aim   ·   click / Space: fire   ·   Esc: leave", {
-        ...style(14, UI.text, { strokeThickness: 0 }),
-        backgroundColor: "rgba(8, 12, 22, 0.78)",
-        padding: { x: 14, y: 7 },
-      }),
+      scene.add.text(
+        0,
+        0,
+        "WASD / arrows: move   ·   mouse: aim   ·   click / Space: fire   ·   Tab: scores   ·   Esc: leave",
+        {
+          ...style(14, UI.text, { strokeThickness: 0 }),
+          backgroundColor: "rgba(8, 12, 22, 0.78)",
+          padding: { x: 14, y: 7 },
+        },
+      ),
     ).setOrigin(0.5, 1);
     this.layout(scene.scale.width, scene.scale.height);
   }

@@ -46,3 +46,11 @@ export function shipColor(id: string, isSelf: boolean): number {
 export function cssColor(color: number): string {
   return `#${color.toString(16).padStart(6, "0")}`;
 }
+
+/**
+ * The UI font stack. Names may hold any script and emoji, so the emoji and CJK faces of every
+ * platform follow the text faces (where a face is missing the browser draws a box).
+ */
+export const UI_FONT =
+  "system-ui, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans CJK SC', sans-serif, " +
+  "'Apple Color Emoji', 'Segoe UI Emoji', 'Noto Color Emoji'";

@@ -6,7 +6,7 @@ import Phaser from "phaser";
 import { SHIP_MAX_HP } from "../../../shared/constants.ts";
 import { TextureKeys } from "../game/keys.ts";
 import type { PlayerView } from "../net/types.ts";
-import { cssColor, shipColor, UI } from "./palette.ts";
+import { cssColor, shipColor, UI, UI_FONT } from "./palette.ts";
 
 const HP_BAR_WIDTH = 40;
 const HP_BAR_HEIGHT = 5;
@@ -72,7 +72,7 @@ export class ShipSprite {
     this.hpFill.setOrigin(0, 0.5);
     this.label = scene.add
       .text(0, LABEL_Y, "", {
-        fontFamily: "system-ui, 'Segoe UI', Roboto, sans-serif",
+        fontFamily: UI_FONT,
         fontSize: "13px",
         fontStyle: "bold",
         color: isSelf ? cssColor(this.color) : UI.text,

@@ -38,6 +38,7 @@ export class GameScene extends Phaser.Scene {
   private latest: GameSnapshot | null = null;
   private following = false;
   private selfAlive = false;
+  private scoreboardHeld = false;
   private cleanups: Array<() => void> = [];
 
   constructor() {
@@ -49,6 +50,7 @@ export class GameScene extends Phaser.Scene {
     this.latest = null;
     this.following = false;
     this.selfAlive = false;
+    this.scoreboardHeld = false;
     this.cleanups = [];
   }
 
@@ -70,6 +72,10 @@ export class GameScene extends Phaser.Scene {
       ),
     );
     this.input.keyboard?.on("keydown-ESC", () => this.session.leave());
+    // Hold Tab for the scoreboard (the browser must not move focus meanwhile).
+    this.input.keyboard?.addCapture("TAB");
+    this.input.keyboard?.on("keydown-TAB", () => (this.scoreboardHeld = true));
+    this.input.keyboard?.on("keyup-TAB", () => (this.scoreboardHeld = false));
     this.input.keyboard?.on("keydown-F3", (event: KeyboardEvent) => {
       event.preventDefault();
       this.debug.toggle();
@@ -113,7 +119,7 @@ export class GameScene extends Phaser.Scene {
     // A respawn is a teleport: cut to the new spot instead of panning across the map.
     if (self?.alive && !this.selfAlive) this.cameras.main.centerOn(self.x, self.y);
     this.selfAlive = self?.alive ?? false;
-    this.toggleResults(snap.phase === 1);
+    this.toggleResults(snap.phase === 1 || this.scoreboardHeld);
   }
 
   private followSelf(selfId: string): void {

@@ -1,19 +1,20 @@
 /**
- * The results overlay, launched above the match while `phase === 1`: ranking by kills (then
- * fewer deaths), your row highlighted, and a countdown to the next match.
+ * The ranking overlay, launched above the match: the results while `phase === 1` (with a
+ * countdown to the next match), and the live scoreboard while Tab is held during a match (with
+ * the time left). Ranking by kills, then fewer deaths; your row highlighted.
  */
 import Phaser from "phaser";
 import { SceneKeys } from "../game/keys.ts";
 import type { GameSnapshot, PlayerView } from "../net/types.ts";
-import { rankPlayers, secondsUntil } from "../render/format.ts";
-import { cssColor, SELF_COLOR, UI } from "../render/palette.ts";
+import { formatClock, rankPlayers, secondsUntil } from "../render/format.ts";
+import { cssColor, SELF_COLOR, UI, UI_FONT } from "../render/palette.ts";
 
 /** What the match scene passes: a reader for its latest snapshot. */
 export interface ResultsData {
   readonly read: () => GameSnapshot | null;
 }
 
-const FONT = "system-ui, 'Segoe UI', Roboto, sans-serif";
+const FONT = UI_FONT;
 const PANEL_WIDTH = 520;
 const ROW_HEIGHT = 32;
 const HEADER_HEIGHT = 118;
@@ -62,15 +63,18 @@ export class ResultsScene extends Phaser.Scene {
     const snap = this.read();
     if (snap === null) return;
     const ranked = rankPlayers(snap.players);
-    const key = ranked.map((p) => `${p.id}:${p.name}:${p.kills}:${p.deaths}`).join("|") + `#${snap.matchNumber}`;
+    const key =
+      ranked.map((p) => `${p.id}:${p.name}:${p.kills}:${p.deaths}`).join("|") + `#${snap.matchNumber}:${snap.phase}`;
     if (key !== this.shownKey) {
       this.shownKey = key;
-      this.title.setText(`MATCH ${snap.matchNumber} OVER`);
+      this.title.setText(
+        snap.phase === 1 ? `MATCH ${snap.matchNumber} OVER` : `MATCH ${snap.matchNumber} · SCOREBOARD`,
+      );
       this.buildRows(ranked, snap.selfId);
       this.layout();
     }
     const left = Math.ceil(secondsUntil(snap.phaseEndsTick, snap.tick, snap.tickRate));
-    this.footer.setText(`Next match in ${left} s`);
+    this.footer.setText(snap.phase === 1 ? `Next match in ${left} s` : `Match ends in ${formatClock(left)}`);
   }
 
   private buildRows(ranked: readonly PlayerView[], selfId: string): void {
