@@ -8,7 +8,6 @@ import { randomInt } from "node:crypto";
 import { CloseCode, Room, ServerError, type AuthContext, type Client } from "@colyseus/core";
 import {
   INPUT_BUFFER_MAX,
-  MAX_INPUTS_PER_TICK,
   MAX_MESSAGES_PER_SECOND,
   MAX_PLAYERS,
   PATCH_RATE_HZ,
@@ -28,16 +27,8 @@ import { ArenaState, PlayerInput } from "../../shared/schema.ts";
 import { addShip, createWorld, removeShip, step, type InputFrame, type World } from "../../shared/sim/index.ts";
 import type { FaultLog } from "../log/fault-log.ts";
 import type { RoomMetricsSink } from "../metrics/server-metrics.ts";
-import {
-  hasAcknowledgedJoin,
-  inputStampShape,
-  interceptClientFrames,
-  outboundBufferedBytes,
-  terminateSocket,
-} from "../security/colyseus-seam.ts";
-import { FrameGuard, type FrameFault } from "../security/frame-guard.ts";
+import { ClientGuard } from "../security/client-guard.ts";
 import { ROOM_LIMIT_MESSAGE } from "../security/http-guard.ts";
-import { createInputFrameValidator } from "../security/input-guard.ts";
 import type { ServerLimits } from "../security/limits.ts";
 import { CatchUpCredit, idlePrefix, InputSurplusTrimmer } from "./input-surplus.ts";
 import { projectWorld } from "./project-state.ts";
@@ -75,10 +66,6 @@ export interface ArenaCreateOptions {
  */
 const RECONNECTABLE_CLOSE_CODES: ReadonlySet<number> = new Set([1001, 1005, 1006, 4010]);
 
-const inputBody = createInputFrameValidator(PlayerInput);
-/** Largest reliable input frame: code byte, a stamp of up to 5 + 2 bytes, every field once. */
-const MAX_INPUT_FRAME_BYTES = 1 + 7 + inputBody.maxBytes;
-
 /** Validates join options at the matchmaking request; throws a 400 with a readable message. */
 export function parseJoinOptions(options: unknown): JoinOptions {
   const parsed = joinOptionsSchema.safeParse(options ?? {});
@@ -114,10 +101,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   /** Reused each step: the input(s) each ship consumes. */
   private readonly frames = new Map<string, InputFrame | InputFrame[]>();
   private joinCount = 0;
-  /** Clients closed for a protocol fault: no seat is held for them, their frames are ignored. */
-  private readonly faulted = new WeakSet<Client>();
   private settings!: ArenaSettings;
-  private guard!: FrameGuard;
+  private guard!: ClientGuard;
   private failed = false;
 
   override onCreate(options: ArenaCreateOptions): void {
@@ -135,17 +120,12 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     });
     this.state.tickRate = settings.tickRate;
     projectWorld(this.world, this.state);
-    this.guard = new FrameGuard({
-      isValidInputBody: inputBody.isValid,
-      maxInputFrameBytes: MAX_INPUT_FRAME_BYTES,
-      stamp: inputStampShape(this),
-      // An honest client sends one frame per tick. Up to ten per tick are tolerated (they
-      // never move a ship faster: one is consumed per step); beyond that a client only costs
-      // us CPU. A second's worth may arrive at once, as after a network stall.
-      inputRate: { perSecond: MAX_INPUTS_PER_TICK * settings.tickRate, burst: MAX_INPUTS_PER_TICK * settings.tickRate },
-      acceptsMessages: false,
+    this.guard = new ClientGuard(this, {
+      tickRate: settings.tickRate,
+      limits: settings.limits,
+      faults: settings.faults,
+      setTimeout: (callback: () => void, ms: number) => this.clock.setTimeout(callback, ms),
     });
-    interceptClientFrames(this, (client, frame) => this.screenFrame(client, frame));
     this.setFixedTimestep(() => this.tick(), settings.tickRate);
   }
 
@@ -167,28 +147,13 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     this.trimmers.set(client.sessionId, new InputSurplusTrimmer(this.world.config.tickRate));
     this.credits.set(client.sessionId, new CatchUpCredit(INPUT_BUFFER_MAX));
     projectWorld(this.world, this.state);
-    this.watchSocket(client);
-    this.expectJoinAck(client);
+    this.guard.seated(client);
   }
 
   /** A dropped client came back within the grace period: same ship, same score, new socket. */
   override onReconnect(client: Client): void {
     this.credits.get(client.sessionId)?.reset();
-    this.watchSocket(client);
-    this.expectJoinAck(client);
-  }
-
-  /**
-   * A client that takes the seat, first or again after a drop, but never acknowledges the join
-   * (closed tab, broken or hostile client) would hold it, and have messages queued for it,
-   * forever: it is closed after `joinAckTimeoutMs`.
-   */
-  private expectJoinAck(client: Client): void {
-    this.clock.setTimeout(() => {
-      if (this.clients.includes(client) && !hasAcknowledgedJoin(client)) {
-        this.reject(client, "join-not-acknowledged", "join not acknowledged in time");
-      }
-    }, this.settings.limits.joinAckTimeoutMs);
+    this.guard.seated(client);
   }
 
   /**
@@ -198,7 +163,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
    * when the grace period runs out.
    */
   override onDrop(client: Client, code?: number): void {
-    if (code === undefined || !RECONNECTABLE_CLOSE_CODES.has(code) || this.faulted.has(client)) return;
+    if (code === undefined || !RECONNECTABLE_CLOSE_CODES.has(code) || this.guard.isFaulted(client)) return;
     // Not awaited: awaiting here would keep a replaced socket open (colyseus-seams §0.7). It
     // rejects when the grace period ends (with `false`), when the client closed before it
     // acknowledged the join ("not joined": there is no seat to hold) and while the room is
@@ -232,35 +197,6 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     this.credits.delete(client.sessionId);
     this.guard.forget(client.sessionId);
     projectWorld(this.world, this.state);
-  }
-
-  /** The frame guard's verdict on one client frame; a violation closes that client alone. */
-  private screenFrame(client: Client, frame: Uint8Array): "deliver" | "drop" {
-    if (this.faulted.has(client)) return "drop";
-    const fault = this.guard.check(client.sessionId, frame);
-    if (fault === null) return "deliver";
-    this.reject(client, fault, describeFault(fault));
-    return "drop";
-  }
-
-  /** Closes a client for a protocol violation (4002): logged once per interval, no seat held. */
-  private reject(client: Client, kind: string, reason: string): void {
-    if (this.faulted.has(client)) return;
-    this.faulted.add(client);
-    this.settings.faults.report({ kind, offender: client.sessionId, detail: reason });
-    client.leave(CloseCodes.ProtocolError, reason);
-  }
-
-  /**
-   * The socket reports protocol faults of its own (an oversized or invalid frame) as an error
-   * just before it closes, and the close then reads as 1006 like a network drop: remember it.
-   * Installed on every socket of the seat, the first and each reconnected one.
-   */
-  private watchSocket(client: Client): void {
-    client.ref.once("error", (error: Error) => {
-      this.faulted.add(client);
-      this.settings.faults.report({ kind: "socket-error", offender: client.sessionId, detail: error.message });
-    });
   }
 
   /**
@@ -334,45 +270,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
       this.fail("patch", error);
       return false;
     }
-    this.cutStalledReaders();
+    this.guard.cutStalledReaders();
     this.metrics?.recordPatch(performance.now() - started);
     return changed;
-  }
-
-  /**
-   * A client whose socket has more than `maxOutboundBufferBytes` waiting stopped reading (or
-   * reads far slower than we send): its socket is cut so memory stays flat. It reads as a
-   * network drop, so the seat is held for the usual grace period.
-   */
-  private cutStalledReaders(): void {
-    const max = this.settings.limits.maxOutboundBufferBytes;
-    for (const client of this.clients) {
-      if (outboundBufferedBytes(client) <= max) continue;
-      this.settings.faults.report({
-        kind: "stalled-reader",
-        offender: client.sessionId,
-        detail: `${outboundBufferedBytes(client)} bytes queued`,
-      });
-      terminateSocket(client);
-    }
-  }
-}
-
-/** The close reason a client reads for each frame fault. */
-function describeFault(fault: FrameFault): string {
-  switch (fault) {
-    case "unreliable-input":
-      return "the unreliable input channel is not offered";
-    case "message-not-offered":
-    case "unknown-code":
-      return "unknown message type";
-    case "input-flood":
-      return "input frames over the rate limit";
-    case "input-too-large":
-    case "malformed-input":
-    case "bad-input-stamp":
-      return "malformed input frame";
-    default:
-      return "malformed frame";
   }
 }

@@ -1,0 +1,142 @@
+/**
+ * Everything a room does to keep one client from harming the others, in one place: every frame
+ * screened before Colyseus parses it (frame-guard.ts, hooked through colyseus-seam.ts), a
+ * deadline to acknowledge the join, socket faults remembered so no seat is held for them, and
+ * readers that stopped reading cut before their backlog grows. A violation closes that client
+ * alone (4002) and is logged at most once per interval.
+ */
+import type { Client, Room } from "@colyseus/core";
+import { MAX_INPUTS_PER_TICK } from "../../shared/constants.ts";
+import { CloseCodes } from "../../shared/protocol.ts";
+import { PlayerInput } from "../../shared/schema.ts";
+import type { FaultLog } from "../log/fault-log.ts";
+import {
+  hasAcknowledgedJoin,
+  inputStampShape,
+  interceptClientFrames,
+  outboundBufferedBytes,
+  terminateSocket,
+} from "./colyseus-seam.ts";
+import { FrameGuard, type FrameFault } from "./frame-guard.ts";
+import { createInputFrameValidator } from "./input-guard.ts";
+import type { ServerLimits } from "./limits.ts";
+
+const inputBody = createInputFrameValidator(PlayerInput);
+/** Largest reliable input frame: code byte, a stamp of up to 5 + 2 bytes, every field once. */
+const MAX_INPUT_FRAME_BYTES = 1 + 7 + inputBody.maxBytes;
+
+export interface ClientGuardOptions {
+  readonly tickRate: number;
+  readonly limits: Pick<ServerLimits, "joinAckTimeoutMs" | "maxOutboundBufferBytes">;
+  readonly faults: FaultLog;
+  /** The room's clock, so deadlines stop with the room. */
+  readonly setTimeout: (callback: () => void, ms: number) => void;
+}
+
+/** One room's guard over its clients. */
+export class ClientGuard {
+  private readonly frames: FrameGuard;
+  /** Clients closed for a fault: no seat is held for them, their frames are ignored. */
+  private readonly faulted = new WeakSet<Client>();
+
+  /** Hooks the guard into `room`; call it in `onCreate`, after `allowRewindState` if used. */
+  constructor(
+    private readonly room: Room,
+    private readonly options: ClientGuardOptions,
+  ) {
+    this.frames = new FrameGuard({
+      isValidInputBody: inputBody.isValid,
+      maxInputFrameBytes: MAX_INPUT_FRAME_BYTES,
+      stamp: inputStampShape(room),
+      // An honest client sends one frame per tick. Up to ten per tick are tolerated (they
+      // never move a ship faster: one is consumed per step); beyond that a client only costs
+      // us CPU. A second's worth may arrive at once, as after a network stall.
+      inputRate: { perSecond: MAX_INPUTS_PER_TICK * options.tickRate, burst: MAX_INPUTS_PER_TICK * options.tickRate },
+      acceptsMessages: false,
+    });
+    interceptClientFrames(room, (client, frame) => this.screen(client, frame));
+  }
+
+  /**
+   * A client took its seat, first or again after a drop. Its socket's own faults (an oversized
+   * or invalid frame) come as an error just before a close that reads as 1006, like a network
+   * drop: remember them. And a seat taken but never acknowledged (closed tab, broken or hostile
+   * client) would be held, with messages queued for it, forever: close it after the deadline.
+   */
+  seated(client: Client): void {
+    client.ref.once("error", (error: Error) => {
+      this.faulted.add(client);
+      this.options.faults.report({ kind: "socket-error", offender: client.sessionId, detail: error.message });
+    });
+    this.options.setTimeout(() => {
+      if (this.room.clients.includes(client) && !hasAcknowledgedJoin(client)) {
+        this.reject(client, "join-not-acknowledged", "join not acknowledged in time");
+      }
+    }, this.options.limits.joinAckTimeoutMs);
+  }
+
+  /** True when the client was closed for a fault (no seat is held for it). */
+  isFaulted(client: Client): boolean {
+    return this.faulted.has(client);
+  }
+
+  /** Forgets a session that left for good. */
+  forget(sessionId: string): void {
+    this.frames.forget(sessionId);
+  }
+
+  /**
+   * Call after each patch: a client with more than `maxOutboundBufferBytes` waiting stopped
+   * reading (or reads far slower than we send); its socket is cut so memory stays flat. That
+   * reads as a network drop, so the seat is held for the usual grace period.
+   */
+  cutStalledReaders(): void {
+    const max = this.options.limits.maxOutboundBufferBytes;
+    for (const client of this.room.clients) {
+      const queued = outboundBufferedBytes(client);
+      if (queued <= max) continue;
+      this.options.faults.report({
+        kind: "stalled-reader",
+        offender: client.sessionId,
+        detail: `${queued} bytes queued`,
+      });
+      terminateSocket(client);
+    }
+  }
+
+  /** The verdict on one client frame; a violation closes that client alone. */
+  private screen(client: Client, frame: Uint8Array): "deliver" | "drop" {
+    if (this.faulted.has(client)) return "drop";
+    const fault = this.frames.check(client.sessionId, frame);
+    if (fault === null) return "deliver";
+    this.reject(client, fault, describeFault(fault));
+    return "drop";
+  }
+
+  /** Closes a client for a protocol violation (4002): logged once per interval, no seat held. */
+  private reject(client: Client, kind: string, reason: string): void {
+    if (this.faulted.has(client)) return;
+    this.faulted.add(client);
+    this.options.faults.report({ kind, offender: client.sessionId, detail: reason });
+    client.leave(CloseCodes.ProtocolError, reason);
+  }
+}
+
+/** The close reason a client reads for each frame fault. */
+function describeFault(fault: FrameFault): string {
+  switch (fault) {
+    case "unreliable-input":
+      return "the unreliable input channel is not offered";
+    case "message-not-offered":
+    case "unknown-code":
+      return "unknown message type";
+    case "input-flood":
+      return "input frames over the rate limit";
+    case "input-too-large":
+    case "malformed-input":
+    case "bad-input-stamp":
+      return "malformed input frame";
+    default:
+      return "malformed frame";
+  }
+}
