@@ -16,6 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_TICK_RATE, MAX_PLAYERS, PATCH_RATE_HZ } from "../shared/constants.ts";
+import { LOOPBACK_LOAD_ENV } from "../server/config.ts";
 import type { MetricsSnapshot } from "../server/metrics/server-metrics.ts";
 import { baselineLightClient } from "./light/baseline-light-client.ts";
 import { colyseusLightClient } from "./light/colyseus-light-client.ts";
@@ -140,20 +141,6 @@ function freePort(): Promise<number> {
     });
   });
 }
-
-/**
- * Every load client comes from 127.0.0.1: the server's per-address limits (README, "Limits")
- * are raised to the global ones for a benchmark, or it would measure its own rate limiter.
- */
-const LOOPBACK_LOAD_ENV = {
-  MATCHMAKE_RATE_PER_ADDRESS: "5000",
-  MATCHMAKE_BURST_PER_ADDRESS: "10000",
-  MATCHMAKE_RATE_GLOBAL: "5000",
-  CREATE_RATE_PER_ADDRESS: "1000",
-  CREATE_BURST_PER_ADDRESS: "1000",
-  CREATE_RATE_GLOBAL: "1000",
-  MAX_CONNECTIONS_PER_ADDRESS: "100000",
-};
 
 /** Starts a server script as its own process, on core 0 when taskset exists. */
 async function startProcess(script: string, pinned: boolean): Promise<{ url: string; child: ChildProcess }> {

@@ -11,7 +11,7 @@ import { createRouter, defineRoom, defineServer, matchMaker, type Server } from 
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import express from "express";
 import { MAX_PAYLOAD_BYTES } from "../shared/constants.ts";
-import { joinOptionsSchema, RoomName } from "../shared/protocol.ts";
+import { checkJoinOptions, RoomName } from "../shared/protocol.ts";
 import type { ServerConfig } from "./config.ts";
 import { colyseusLogger, FaultLog } from "./log/fault-log.ts";
 import { ServerMetrics } from "./metrics/server-metrics.ts";
@@ -42,17 +42,7 @@ export interface RunningServer {
 }
 
 /** Join-option validators by room type, run at the matchmaking request. */
-const JOIN_VALIDATORS: Readonly<Record<string, OptionsValidator>> = {
-  [RoomName.Arena]: (body) => {
-    const parsed = joinOptionsSchema.safeParse(body);
-    if (parsed.success) return { ok: true, value: parsed.data };
-    const issue = parsed.error.issues[0];
-    return {
-      ok: false,
-      error: `invalid join options: ${issue?.path.join(".") || "options"}: ${issue?.message ?? "invalid"}`,
-    };
-  },
-};
+const JOIN_VALIDATORS: Readonly<Record<string, OptionsValidator>> = { [RoomName.Arena]: checkJoinOptions };
 
 /** Starts a game server with the given configuration and resolves once it listens. */
 export async function startGameServer(config: ServerConfig): Promise<RunningServer> {

@@ -37,6 +37,20 @@ const envSchema = z.object({
   MAX_CONNECTIONS: count(d.maxConnections),
 });
 
+/**
+ * Settings for load from one address (tests, bots, the benchmark: every client is 127.0.0.1):
+ * the per-address limits raised to load-test levels, or the run would measure the limiter.
+ */
+export const LOOPBACK_LOAD_ENV: Readonly<Record<string, string>> = {
+  MATCHMAKE_RATE_PER_ADDRESS: "5000",
+  MATCHMAKE_BURST_PER_ADDRESS: "10000",
+  MATCHMAKE_RATE_GLOBAL: "5000",
+  CREATE_RATE_PER_ADDRESS: "1000",
+  CREATE_BURST_PER_ADDRESS: "1000",
+  CREATE_RATE_GLOBAL: "1000",
+  MAX_CONNECTIONS_PER_ADDRESS: "100000",
+};
+
 /** Everything the game server needs to start. */
 export interface ServerConfig {
   port: number;

@@ -33,6 +33,11 @@ export const POSITION_WIRE_MAX = 65535 / POSITION_STEPS_PER_PX;
 export const SHIP_RADIUS = 20;
 /** Ship top speed in px/s. */
 export const SHIP_SPEED = 260;
+/**
+ * A ship that moves farther than this between two samples teleported (a respawn): clients draw
+ * the jump, never a glide. Far above a ship's movement in one patch interval.
+ */
+export const TELEPORT_PX = 120;
 /** Hit points of a fresh ship. */
 export const SHIP_MAX_HP = 100;
 

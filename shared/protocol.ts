@@ -69,6 +69,20 @@ export const joinOptionsSchema = z.object({
 /** Parsed join options. */
 export type JoinOptions = z.infer<typeof joinOptionsSchema>;
 
+/**
+ * Checks join options: the clean options, or the readable error a refused join answers with
+ * (`invalid join options: <field>: <rule>`).
+ */
+export function checkJoinOptions(body: unknown): { ok: true; value: JoinOptions } | { ok: false; error: string } {
+  const parsed = joinOptionsSchema.safeParse(body);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issue = parsed.error.issues[0];
+  return {
+    ok: false,
+    error: `invalid join options: ${issue?.path.join(".") || "options"}: ${issue?.message ?? "invalid"}`,
+  };
+}
+
 /** Range clamps the server applies to every input frame before the simulation sees it. */
 export const INPUT_LIMITS = {
   moveX: [-1, 1],

@@ -16,7 +16,7 @@ import {
 import {
   CloseCodes,
   INPUT_LIMITS,
-  joinOptionsSchema,
+  checkJoinOptions,
   ServerMessage,
   type JoinOptions,
   type KillMessage,
@@ -30,7 +30,7 @@ import type { RoomMetricsSink } from "../metrics/server-metrics.ts";
 import { ClientGuard } from "../security/client-guard.ts";
 import { ROOM_LIMIT_MESSAGE } from "../security/http-guard.ts";
 import type { ServerLimits } from "../security/limits.ts";
-import { CatchUpCredit, idlePrefix, InputSurplusTrimmer } from "./input-surplus.ts";
+import { InputPacer } from "./input-surplus.ts";
 import { projectWorld } from "./project-state.ts";
 
 /** Server-side settings of every arena room (never taken from clients). */
@@ -66,19 +66,6 @@ export interface ArenaCreateOptions {
  */
 const RECONNECTABLE_CLOSE_CODES: ReadonlySet<number> = new Set([1001, 1005, 1006, 4010]);
 
-/** Validates join options at the matchmaking request; throws a 400 with a readable message. */
-export function parseJoinOptions(options: unknown): JoinOptions {
-  const parsed = joinOptionsSchema.safeParse(options ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ServerError(
-      400,
-      `invalid join options: ${issue?.path.join(".") || "options"}: ${issue?.message ?? "invalid"}`,
-    );
-  }
-  return parsed.data;
-}
-
 export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   override maxClients = MAX_PLAYERS;
   override patchRate = 1000 / PATCH_RATE_HZ;
@@ -94,10 +81,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
 
   private world!: World;
   private metrics: RoomMetricsSink | undefined;
-  /** Per-client guards against input latency creeping up (see input-surplus.ts). */
-  private readonly trimmers = new Map<string, InputSurplusTrimmer>();
-  /** Per-client credit for frames that arrived late (see input-surplus.ts). */
-  private readonly credits = new Map<string, CatchUpCredit>();
+  /** Per-client input pacing: one frame a tick, late ones caught up, idle surplus trimmed. */
+  private readonly pacers = new Map<string, InputPacer>();
   /** Reused each step: the input(s) each ship consumes. */
   private readonly frames = new Map<string, InputFrame | InputFrame[]>();
   private joinCount = 0;
@@ -124,7 +109,6 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
       tickRate: settings.tickRate,
       limits: settings.limits,
       faults: settings.faults,
-      setTimeout: (callback: () => void, ms: number) => this.clock.setTimeout(callback, ms),
     });
     this.setFixedTimestep(() => this.tick(), settings.tickRate);
   }
@@ -135,7 +119,10 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
    * become `client.auth` (never a client-chosen `sessionId`: the schema strips unknown keys).
    */
   static override async onAuth(_token: string, options: unknown, _context: AuthContext): Promise<JoinOptions> {
-    return parseJoinOptions(options);
+    // Colyseus passes no options as undefined; the HTTP guard already refused a JSON null.
+    const checked = checkJoinOptions(options ?? {});
+    if (!checked.ok) throw new ServerError(400, checked.error);
+    return checked.value;
   }
 
   override onJoin(client: Client, _options: unknown, auth: JoinOptions): void {
@@ -144,15 +131,14 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     const taken = new Set(Array.from(this.world.ships.values(), (ship) => ship.name));
     const name = distinctName(auth.name ?? `Pilot ${this.joinCount}`, taken);
     addShip(this.world, client.sessionId, name);
-    this.trimmers.set(client.sessionId, new InputSurplusTrimmer(this.world.config.tickRate));
-    this.credits.set(client.sessionId, new CatchUpCredit(INPUT_BUFFER_MAX));
+    this.pacers.set(client.sessionId, new InputPacer(this.world.config.tickRate, INPUT_BUFFER_MAX));
     projectWorld(this.world, this.state);
     this.guard.seated(client);
   }
 
   /** A dropped client came back within the grace period: same ship, same score, new socket. */
   override onReconnect(client: Client): void {
-    this.credits.get(client.sessionId)?.reset();
+    this.pacers.get(client.sessionId)?.reconnected();
     this.guard.seated(client);
   }
 
@@ -193,8 +179,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   override onLeave(client: Client): void {
     if (this.failed) return;
     removeShip(this.world, client.sessionId);
-    this.trimmers.delete(client.sessionId);
-    this.credits.delete(client.sessionId);
+    this.pacers.delete(client.sessionId);
     this.guard.forget(client.sessionId);
     projectWorld(this.world, this.state);
   }
@@ -234,19 +219,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     const started = performance.now();
     this.frames.clear();
     for (const id of this.world.ships.keys()) {
-      const buffer = this.inputs.get(id);
-      const frame = buffer.next();
-      const credit = this.credits.get(id);
-      if (frame === undefined) {
-        credit?.starved();
-      } else {
-        credit?.consumed();
-        // A frame that was late before is applied now too, in order (see CatchUpCredit).
-        const late = buffer.size > 0 && credit?.spend() === true;
-        this.frames.set(id, late ? [frame, buffer.next()!] : frame);
-      }
-      const surplus = this.trimmers.get(id)?.afterStep(buffer.size) ?? 0;
-      if (surplus > 0) buffer.take(idlePrefix(buffer.peek(), surplus));
+      const frames = this.pacers.get(id)?.take(this.inputs.get(id));
+      if (frames !== undefined) this.frames.set(id, frames);
     }
     const events = step(this.world, this.frames);
     projectWorld(this.world, this.state);

@@ -101,3 +101,46 @@ export class CatchUpCredit {
     return true;
   }
 }
+
+/** The input-buffer operations pacing needs (Colyseus's per-client input accessor has them). */
+export interface PacedBuffer<F> {
+  next(): F | undefined;
+  readonly size: number;
+  peek(): F[];
+  take(n: number): unknown;
+}
+
+/**
+ * One client's input pacing, once per tick: one frame (two while catching up late ones, see
+ * {@link CatchUpCredit}), then idle surplus trimmed (see {@link InputSurplusTrimmer}).
+ */
+export class InputPacer {
+  private readonly trimmer: InputSurplusTrimmer;
+  private readonly credit: CatchUpCredit;
+
+  /** @param windowSteps the trimmer's window (about a second of ticks); @param maxCredit frames catchable */
+  constructor(windowSteps: number, maxCredit: number) {
+    this.trimmer = new InputSurplusTrimmer(windowSteps);
+    this.credit = new CatchUpCredit(maxCredit);
+  }
+
+  /** The frame(s) this client's ship applies this tick, in order; undefined when none waits. */
+  take<F extends TrimmableInput>(buffer: PacedBuffer<F>): F | [F, F] | undefined {
+    const frame = buffer.next();
+    let applied: F | [F, F] | undefined;
+    if (frame === undefined) {
+      this.credit.starved();
+    } else {
+      this.credit.consumed();
+      applied = buffer.size > 0 && this.credit.spend() ? [frame, buffer.next()!] : frame;
+    }
+    const surplus = this.trimmer.afterStep(buffer.size);
+    if (surplus > 0) buffer.take(idlePrefix(buffer.peek(), surplus));
+    return applied;
+  }
+
+  /** The client reconnected: the ticks it was away were not late frames. */
+  reconnected(): void {
+    this.credit.reset();
+  }
+}

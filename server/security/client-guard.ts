@@ -29,8 +29,6 @@ export interface ClientGuardOptions {
   readonly tickRate: number;
   readonly limits: Pick<ServerLimits, "joinAckTimeoutMs" | "maxOutboundBufferBytes">;
   readonly faults: FaultLog;
-  /** The room's clock, so deadlines stop with the room. */
-  readonly setTimeout: (callback: () => void, ms: number) => void;
 }
 
 /** One room's guard over its clients. */
@@ -68,7 +66,8 @@ export class ClientGuard {
       this.faulted.add(client);
       this.options.faults.report({ kind: "socket-error", offender: client.sessionId, detail: error.message });
     });
-    this.options.setTimeout(() => {
+    // The room's clock: the deadline stops with the room.
+    this.room.clock.setTimeout(() => {
       if (this.room.clients.includes(client) && !hasAcknowledgedJoin(client)) {
         this.reject(client, "join-not-acknowledged", "join not acknowledged in time");
       }

@@ -61,15 +61,3 @@ export const DEFAULT_LIMITS: ServerLimits = {
   joinAckTimeoutMs: 10_000,
   seatReservationSeconds: 10,
 };
-
-/** Limits for load tests from one address: per-address rates as high as the global ones. */
-export function loopbackLoadLimits(base: ServerLimits = DEFAULT_LIMITS): ServerLimits {
-  return {
-    ...base,
-    matchmakePerAddress: { perSecond: 5000, burst: 10_000 },
-    matchmakeGlobal: { perSecond: 5000, burst: 10_000 },
-    createPerAddress: { perSecond: 1000, burst: 1000 },
-    createGlobal: { perSecond: 1000, burst: 1000 },
-    maxConnectionsPerAddress: 100_000,
-  };
-}

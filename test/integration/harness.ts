@@ -4,8 +4,7 @@
  */
 import { Client, type Room } from "@colyseus/sdk";
 import { startGameServer, type RunningServer } from "../../server/app.ts";
-import type { ServerConfig } from "../../server/config.ts";
-import { loopbackLoadLimits } from "../../server/security/limits.ts";
+import { configFromEnv, LOOPBACK_LOAD_ENV, type ServerConfig } from "../../server/config.ts";
 import { DEFAULT_TICK_RATE, RESULTS_SECONDS, SHIP_RADIUS } from "../../shared/constants.ts";
 import { ARENA_MAP } from "../../shared/map.ts";
 import { RoomName } from "../../shared/protocol.ts";
@@ -25,7 +24,7 @@ export function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<
     matchSeconds: 300,
     resultsSeconds: RESULTS_SECONDS,
     staticDir: null,
-    limits: loopbackLoadLimits(),
+    limits: configFromEnv(LOOPBACK_LOAD_ENV, null).limits,
     ...overrides,
   });
 }

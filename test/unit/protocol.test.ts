@@ -8,6 +8,7 @@ import {
   CloseCodes,
   INPUT_LIMITS,
   joinOptionsSchema,
+  checkJoinOptions,
   nicknameSchema,
   RoomName,
   ServerMessage,
@@ -125,5 +126,16 @@ describe("protocol constants", () => {
     // @ts-expect-error: there is no other room name.
     const other: RoomName = "lobby";
     expect([partial, other]).toHaveLength(2);
+  });
+});
+
+describe("checkJoinOptions", () => {
+  it("returns the clean options or the readable error a refused join answers with", () => {
+    expect(checkJoinOptions({ name: " Ann ", sessionId: "x" })).toEqual({ ok: true, value: { name: "Ann" } });
+    expect(checkJoinOptions({ name: {} })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^invalid join options: name: /),
+    });
+    expect(checkJoinOptions(null).ok).toBe(false);
   });
 });

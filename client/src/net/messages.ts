@@ -4,8 +4,8 @@
  */
 import { CloseCodes } from "../../../shared/protocol.ts";
 
-/** WebSocket and Colyseus close codes this module knows by number. */
-const Close = {
+/** WebSocket and Colyseus close codes the client knows by number (beyond shared CloseCodes). */
+export const Close = {
   Normal: 1000,
   GoingAway: 1001,
   NoStatus: 1005,

@@ -11,6 +11,7 @@
  * the ack, smoothing and the reset on reconnection.
  */
 import type { Predict } from "@colyseus/sdk/predict";
+import { TELEPORT_PX } from "../../../shared/constants.ts";
 import type { ArenaMap } from "../../../shared/map.ts";
 import type { PlayerState } from "../../../shared/schema.ts";
 import { moveShip } from "../../../shared/sim/movement.ts";
@@ -52,9 +53,6 @@ interface PredictedShip {
   y: number;
   alive: boolean;
 }
-
-/** A respawn moves a ship farther than this in one step: shown as a jump, not a glide. */
-const TELEPORT_PX = 120;
 
 type Reconciler = ReturnType<Predict["reconciler"]>;
 type InputHandle = Parameters<Predict["reconciler"]>[1]["input"];

@@ -3,6 +3,8 @@
  * SDK's own reconnection): quick play again with exponential backoff, telling the player how
  * long until the next try. Pure apart from the injected clock, so it is unit-tested.
  */
+import { CloseCodes } from "../../../shared/protocol.ts";
+import { Close } from "./messages.ts";
 
 /** Delay before attempt `n` (0-based): 1 s, 2 s, 4 s, 8 s, then every 10 s. */
 export function rejoinDelayMs(attempt: number): number {
@@ -12,12 +14,22 @@ export function rejoinDelayMs(attempt: number): number {
 /** How long to keep trying before giving the menu back to the player. */
 export const REJOIN_GIVE_UP_MS = 120_000;
 
+const REJOIN_CODES: ReadonlySet<number> = new Set([
+  Close.Normal,
+  Close.GoingAway,
+  Close.NoStatus,
+  Close.Abnormal,
+  CloseCodes.ServerShutdown,
+  Close.FailedToReconnect,
+  CloseCodes.RoomError,
+]);
+
 /** Close codes after which the client rejoins by itself (the server, not the player, ended it). */
 export function shouldRejoin(code: number): boolean {
   // 1000/1001/1005/1006: connection lost; 4001: server shutting down; 4003: the SDK's own
   // reconnection failed; 4500: the room stopped after an error. Not 4000 (the player left) or
   // 4002 (a protocol violation: rejoining would repeat it).
-  return [1000, 1001, 1005, 1006, 4001, 4003, 4500].includes(code);
+  return REJOIN_CODES.has(code);
 }
 
 export interface RejoinHooks<T> {

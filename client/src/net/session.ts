@@ -14,6 +14,7 @@ import {
   DEFAULT_TICK_RATE,
   INPUT_BUFFER_MAX,
   RESULTS_SECONDS,
+  TELEPORT_PX,
 } from "../../../shared/constants.ts";
 import { ARENA_MAP } from "../../../shared/map.ts";
 import { RoomName, ServerMessage, type KillMessage } from "../../../shared/protocol.ts";
@@ -41,8 +42,6 @@ import type {
 
 /** How far in the past remote state is drawn, in ms (about two patch intervals). */
 export const INTERPOLATION_DELAY_MS = 100;
-/** A position jump larger than this (px) between patches is a respawn: snap, do not glide. */
-const TELEPORT_PX = 120;
 /** How long a resumed seat may still count as connected (the old page's socket closing). */
 const RESUME_PATIENCE_MS = 4000;
 /** How often the round trip is measured. */

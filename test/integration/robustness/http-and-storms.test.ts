@@ -34,6 +34,7 @@ import {
   type RawPlayer,
   type ServerProcess,
 } from "./fixture.ts";
+import { LOOPBACK_LOAD_ENV } from "../../../server/config.ts";
 
 const MB = 1024 * 1024;
 /** Longest wait for a patch any honest player may see (the issue's bound). */
@@ -54,16 +55,6 @@ const PRODUCTION = {
   maxBodyBytes: 4096,
   headersTimeoutMs: 10_000,
 } as const;
-
-/** Matchmaking limits lifted, for tests whose subject is not the rate limit (all from 127.0.0.1). */
-const LOOSE_MATCHMAKING = {
-  MATCHMAKE_RATE_PER_ADDRESS: "10000",
-  MATCHMAKE_BURST_PER_ADDRESS: "10000",
-  MATCHMAKE_RATE_GLOBAL: "10000",
-  CREATE_RATE_PER_ADDRESS: "1000",
-  CREATE_BURST_PER_ADDRESS: "1000",
-  CREATE_RATE_GLOBAL: "1000",
-};
 
 /** Statuses Node's own HTTP parser answers with, without a body (bad request, timeout, head too large). */
 const NODE_OWN_STATUSES: readonly number[] = [400, 408, 431];
@@ -409,7 +400,7 @@ describe("matchmaking HTTP fuzz and the static server", () => {
     await writeFile(path.join(base, "secret", "secret"), `${secret}-sibling-folder\n`);
     // Shares the served folder's name as a prefix: catches a "startsWith(dir)" containment check.
     await writeFile(path.join(base, "client-private", "key.txt"), `${secret}-prefix-sibling\n`);
-    server = await startServerProcess({ ...LOOSE_MATCHMAKING, STATIC_DIR: path.join(base, "client") });
+    server = await startServerProcess({ ...LOOPBACK_LOAD_ENV, STATIC_DIR: path.join(base, "client") });
     honest = await Bystanders.join(server.url);
   }, 60_000);
 
@@ -973,7 +964,7 @@ describe("silent sockets and stalled readers", () => {
   let honest: Bystanders;
 
   beforeAll(async () => {
-    server = await startServerProcess(LOOSE_MATCHMAKING);
+    server = await startServerProcess(LOOPBACK_LOAD_ENV);
     honest = await Bystanders.join(server.url);
   }, 60_000);
 

@@ -34,14 +34,7 @@ import {
   type ServerFigures,
   type ServerProcess,
 } from "./fixture.ts";
-
-/** Per-address limits as high as the global ones: every attempt of test 1 comes from 127.0.0.1. */
-const MANY_JOINS_ENV = {
-  MATCHMAKE_RATE_PER_ADDRESS: "5000",
-  MATCHMAKE_BURST_PER_ADDRESS: "10000",
-  MATCHMAKE_RATE_GLOBAL: "5000",
-  MAX_CONNECTIONS_PER_ADDRESS: "100000",
-};
+import { LOOPBACK_LOAD_ENV } from "../../../server/config.ts";
 
 /** Close code of a connection lost without a close frame. */
 const ABNORMAL_CLOSURE = 1006;
@@ -448,7 +441,7 @@ describe("join lifecycle: vanishing at every step of joining", () => {
   it("survives 1,000 joins abandoned at every step, and gets back to the two honest players", async () => {
     const ATTEMPTS = 1000;
     const IN_FLIGHT = 16;
-    const server = await startServerProcess(MANY_JOINS_ENV);
+    const server = await startServerProcess(LOOPBACK_LOAD_ENV);
     let bystanders: Bystanders | undefined;
     try {
       bystanders = await Bystanders.join(server.url);

@@ -35,14 +35,7 @@ import {
   type RawPlayer,
   type ServerProcess,
 } from "./fixture.ts";
-
-/** All clients come from 127.0.0.1: lift the per-address limits (not under test here). */
-const LOOPBACK_LIMITS = {
-  MATCHMAKE_RATE_PER_ADDRESS: "5000",
-  MATCHMAKE_BURST_PER_ADDRESS: "10000",
-  MATCHMAKE_RATE_GLOBAL: "5000",
-  MAX_CONNECTIONS_PER_ADDRESS: "100000",
-};
+import { LOOPBACK_LOAD_ENV } from "../../../server/config.ts";
 
 /** fast-check: fixed seed, so a failure replays exactly (`seed` and `path` are in its report). */
 const FUZZ_SEED = 0x6f_2d_a1_17;
@@ -292,7 +285,7 @@ let watch: RssWatch;
 let rssAtStart = 0;
 
 beforeEach(async () => {
-  server = await startServerProcess(LOOPBACK_LIMITS);
+  server = await startServerProcess(LOOPBACK_LOAD_ENV);
   watch = new RssWatch(server);
   honest = await Bystanders.join(server.url);
   await sleep(500);
