@@ -6,13 +6,16 @@ import { POSITION_STEPS_PER_PX, SHIP_MAX_HP, SHIP_RADIUS } from "../constants.ts
 import type { Point } from "../map.ts";
 import { circleHitsWalls, snap } from "./geometry.ts";
 import { nextInt } from "./rng.ts";
-import type { Ship, World } from "./world.ts";
+import type { Ship, ShipTrail, World } from "./world.ts";
 
 /** How many of the farthest spawn points a respawn picks from at random. */
 const SPAWN_CHOICES = 3;
 
-/** Adds a ship for a new player and spawns it at once. Throws if the id is taken. */
-export function addShip(world: World, id: string, name: string): Ship {
+/**
+ * Adds a ship for a new player and spawns it at once: away from enemies, or, with `nearId`,
+ * at the spawn point closest to that ship (a friend who invited you). Throws if the id is taken.
+ */
+export function addShip(world: World, id: string, name: string, nearId?: string): Ship {
   if (world.ships.has(id)) throw new Error(`ship ${id} already exists`);
   const ship: Ship = {
     id,
@@ -30,18 +33,80 @@ export function addShip(world: World, id: string, name: string): Ship {
     deaths: 0,
   };
   world.ships.set(id, ship);
-  spawnShip(world, ship);
+  if (world.config.maxRewindTicks > 0) world.trails.set(id, createTrail(world.config.maxRewindTicks + 1));
+  const friend = nearId === undefined ? undefined : world.ships.get(nearId);
+  if (friend !== undefined && friend.alive && friend.id !== id) {
+    spawnShip(world, ship, nearestSpawn(world, friend));
+  } else {
+    spawnShip(world, ship);
+  }
   return ship;
+}
+
+/** Spawning closer than this to a living ship would overlap it. */
+const SPAWN_CLEARANCE = 3 * SHIP_RADIUS;
+
+/**
+ * The usable spawn point closest to `p` that no living ship stands on (first in map order on
+ * a tie); the closest usable one if every point is taken.
+ */
+export function nearestSpawn(world: World, p: Point): Point {
+  let best: Point | undefined;
+  let bestD = Infinity;
+  for (const s of world.map.spawns) {
+    if (circleHitsWalls(s.x, s.y, SHIP_RADIUS, world.map.walls)) continue;
+    const occupied = nearestEnemyDistanceSq(world, "", s) < SPAWN_CLEARANCE ** 2;
+    const d = (s.x - p.x) ** 2 + (s.y - p.y) ** 2 + (occupied ? 1e12 : 0);
+    if (d < bestD) {
+      bestD = d;
+      best = s;
+    }
+  }
+  if (best === undefined) throw new Error("map has no usable spawn point");
+  return best;
 }
 
 /** Removes a player's ship; its projectiles keep flying. Returns whether it existed. */
 export function removeShip(world: World, id: string): boolean {
+  world.trails.delete(id);
   return world.ships.delete(id);
 }
 
-/** Puts a ship back into play at full health at a spawn point away from enemies. */
-export function spawnShip(world: World, ship: Ship): void {
-  const p = chooseSpawn(world, ship.id);
+function createTrail(size: number): ShipTrail {
+  return {
+    xs: new Float64Array(size),
+    ys: new Float64Array(size),
+    alive: new Uint8Array(size),
+    ticks: new Float64Array(size).fill(-1),
+  };
+}
+
+/** Writes every ship's position at the end of the current tick into its trail. */
+export function recordTrails(world: World): void {
+  if (world.trails.size === 0) return;
+  for (const ship of world.ships.values()) {
+    const trail = world.trails.get(ship.id);
+    if (trail === undefined) continue;
+    const slot = world.tick % trail.ticks.length;
+    trail.xs[slot] = ship.x;
+    trail.ys[slot] = ship.y;
+    trail.alive[slot] = ship.alive ? 1 : 0;
+    trail.ticks[slot] = world.tick;
+  }
+}
+
+/** Where `ship` was at the end of `tick` (null if not recorded: too old, or not yet there). */
+export function shipAt(world: World, ship: Ship, tick: number): { x: number; y: number; alive: boolean } | null {
+  const trail = world.trails.get(ship.id);
+  if (trail === undefined) return null;
+  const slot = tick % trail.ticks.length;
+  if (trail.ticks[slot] !== tick) return null;
+  return { x: trail.xs[slot]!, y: trail.ys[slot]!, alive: trail.alive[slot] === 1 };
+}
+
+/** Puts a ship back into play at full health at `at`, or a spawn point away from enemies. */
+export function spawnShip(world: World, ship: Ship, at?: Point): void {
+  const p = at ?? chooseSpawn(world, ship.id);
   ship.x = snap(p.x, POSITION_STEPS_PER_PX);
   ship.y = snap(p.y, POSITION_STEPS_PER_PX);
   ship.hp = SHIP_MAX_HP;

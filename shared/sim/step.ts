@@ -7,7 +7,7 @@
 import { AIM_SCALE, PROJECTILE_DAMAGE, PROJECTILE_RADIUS, SHIP_RADIUS } from "../constants.ts";
 import { clamp, sweepCircle, sweepWalls } from "./geometry.ts";
 import { moveShip } from "./movement.ts";
-import { spawnShip } from "./roster.ts";
+import { recordTrails, shipAt, spawnShip } from "./roster.ts";
 import { Phase, type Projectile, type Ship, type World } from "./world.ts";
 
 /** One tick of one player's controls. */
@@ -21,6 +21,12 @@ export interface InputFrame {
   readonly aimY: number;
   /** Trigger held. */
   readonly fire: boolean;
+  /**
+   * Lag compensation: the tick (low 16 bits) whose positions the client was drawing of other
+   * ships when it sent this frame. A shot fired with it is tested against targets rewound to
+   * that tick, at most `maxRewindTicks` back. Absent or 0: the present.
+   */
+  readonly viewTick?: number;
 }
 
 /** Something that happened during a step, for feeds, sounds and tests. */
@@ -45,7 +51,7 @@ export function step(world: World, inputs: StepInputs): SimEvent[] {
   world.tick += 1;
 
   if (advancePhase(world, events)) return events;
-  if (world.phase !== Phase.Playing) return events;
+  if (world.phase === Phase.Results) return events;
 
   for (const ship of world.ships.values()) {
     if (!ship.alive) {
@@ -62,33 +68,67 @@ export function step(world: World, inputs: StepInputs): SimEvent[] {
   }
 
   moveProjectiles(world, events);
+  recordTrails(world);
   return events;
+}
+
+/** How many ticks a shot fired now with `viewTick` rewinds its targets (0 … maxRewindTicks). */
+export function rewindTicks(world: World, viewTick: number | undefined): number {
+  const max = world.config.maxRewindTicks;
+  if (max === 0 || viewTick === undefined || viewTick <= 0) return 0;
+  // The stamp is the tick's low 16 bits: the distance back, modulo 2^16.
+  const back = (((world.tick - viewTick) % 65536) + 65536) % 65536;
+  // A stamp from the future (or garbage) is the present; one too old is capped.
+  if (back > 32768) return 0;
+  return Math.min(back, max);
 }
 
 function isFrameList(input: InputFrame | readonly InputFrame[]): input is readonly InputFrame[] {
   return Array.isArray(input);
 }
 
-/** Ends a match or starts the next one when the phase clock runs out; true if it changed. */
+/**
+ * Ends a match or starts the next one when the phase clock runs out, and ends a warm-up once
+ * enough pilots are here; true if the phase changed.
+ */
 function advancePhase(world: World, events: SimEvent[]): boolean {
+  if (world.phase === Phase.Warmup) {
+    if (world.ships.size < world.config.minPlayers) return false;
+    startMatch(world, events, world.matchNumber);
+    return true;
+  }
   if (world.tick < world.phaseEndsTick) return false;
   if (world.phase === Phase.Playing) {
     world.phase = Phase.Results;
     world.phaseEndsTick = world.tick + world.config.resultsTicks;
     world.projectiles = [];
     events.push({ type: "matchEnd", matchNumber: world.matchNumber });
-  } else {
-    world.phase = Phase.Playing;
-    world.phaseEndsTick = world.tick + world.config.matchTicks;
+  } else if (world.ships.size < world.config.minPlayers) {
+    // Not enough pilots for another match: practice until someone joins.
+    world.phase = Phase.Warmup;
+    world.phaseEndsTick = 0;
     world.matchNumber += 1;
-    for (const ship of world.ships.values()) {
-      ship.kills = 0;
-      ship.deaths = 0;
-      spawnShip(world, ship);
-    }
-    events.push({ type: "matchStart", matchNumber: world.matchNumber });
+    for (const ship of world.ships.values()) resetShip(world, ship);
+  } else {
+    startMatch(world, events, world.matchNumber + 1);
   }
   return true;
+}
+
+/** A match begins: the clock runs, every score is 0, every ship respawns. */
+function startMatch(world: World, events: SimEvent[], matchNumber: number): void {
+  world.phase = Phase.Playing;
+  world.phaseEndsTick = world.tick + world.config.matchTicks;
+  world.matchNumber = matchNumber;
+  world.projectiles = [];
+  for (const ship of world.ships.values()) resetShip(world, ship);
+  events.push({ type: "matchStart", matchNumber: world.matchNumber });
+}
+
+function resetShip(world: World, ship: Ship): void {
+  ship.kills = 0;
+  ship.deaths = 0;
+  spawnShip(world, ship);
 }
 
 function applyInput(world: World, ship: Ship, input: InputFrame, events: SimEvent[]): void {
@@ -117,6 +157,7 @@ function applyInput(world: World, ship: Ship, input: InputFrame, events: SimEven
       vy: Math.fround(ship.aimY * speedP),
       spawnTick: world.tick,
       expireTick: world.tick + world.config.projectileLifetimeTicks,
+      rewind: rewindTicks(world, input.viewTick),
     };
     world.projectiles.push(projectile);
     events.push({ type: "shot", shooterId: ship.id, projectileId: projectile.id });
@@ -133,7 +174,17 @@ function moveProjectiles(world: World, events: SimEvent[]): void {
     let tShip = Infinity;
     for (const s of world.ships.values()) {
       if (!s.alive || s.id === p.ownerId) continue;
-      const t = sweepCircle(p.x, p.y, p.vx, p.vy, s.x, s.y, SHIP_RADIUS + PROJECTILE_RADIUS);
+      // Lag compensation: test against where the shooter saw the ship (it must have been
+      // there, and alive, then; and still be alive now).
+      let sx = s.x;
+      let sy = s.y;
+      if (p.rewind > 0) {
+        const then = shipAt(world, s, world.tick - p.rewind);
+        if (then === null || !then.alive) continue;
+        sx = then.x;
+        sy = then.y;
+      }
+      const t = sweepCircle(p.x, p.y, p.vx, p.vy, sx, sy, SHIP_RADIUS + PROJECTILE_RADIUS);
       if (t < tShip) {
         tShip = t;
         target = s;

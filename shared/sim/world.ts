@@ -19,8 +19,12 @@ import {
 import { ARENA_MAP, type ArenaMap } from "../map.ts";
 import { createRng, type RngState } from "./rng.ts";
 
-/** Match phases. `playing`: ships fight; `results`: everything freezes and scores show. */
-export const Phase = { Playing: 0, Results: 1 } as const;
+/**
+ * Match phases. `playing`: ships fight against the clock; `results`: everything freezes and
+ * scores show; `warmup`: fewer than `minPlayers` pilots are here, so ships fly and fight for
+ * practice with no clock, and the match starts (scores reset) once enough have joined.
+ */
+export const Phase = { Playing: 0, Results: 1, Warmup: 2 } as const;
 /** One of {@link Phase}. */
 export type Phase = (typeof Phase)[keyof typeof Phase];
 
@@ -58,6 +62,24 @@ export interface Projectile {
   readonly vy: number;
   readonly spawnTick: number;
   readonly expireTick: number;
+  /**
+   * Lag compensation: ticks by which targets are rewound when this projectile is hit-tested,
+   * so it hits what its shooter saw when firing (0: the present). Fixed at launch.
+   */
+  readonly rewind: number;
+}
+
+/**
+ * Where a ship was over the last `maxRewindTicks` ticks (a ring indexed by tick), recorded at
+ * the end of every step: what lag-compensated projectiles are tested against.
+ */
+export interface ShipTrail {
+  readonly xs: Float64Array;
+  readonly ys: Float64Array;
+  /** 1 if the ship was alive at the end of that tick. */
+  readonly alive: Uint8Array;
+  /** The tick each slot holds (-1: never written). */
+  readonly ticks: Float64Array;
 }
 
 /** Per-tick values derived once from the per-second constants and the room's tick rate. */
@@ -74,6 +96,10 @@ export interface WorldConfig {
   readonly protectionTicks: number;
   readonly matchTicks: number;
   readonly resultsTicks: number;
+  /** Pilots needed to start a match; below it the room warms up (1: no warm-up). */
+  readonly minPlayers: number;
+  /** Lag compensation: the most ticks a shot may rewind its targets (0: off). */
+  readonly maxRewindTicks: number;
 }
 
 /** The whole simulated state of one room. */
@@ -90,6 +116,8 @@ export interface World {
   readonly rng: RngState;
   /** Ships by player id, in join order (iteration order is part of determinism). */
   readonly ships: Map<string, Ship>;
+  /** Recent positions of every ship, by id (lag compensation; empty when it is off). */
+  readonly trails: Map<string, ShipTrail>;
   projectiles: Projectile[];
   nextProjectileId: number;
 }
@@ -101,10 +129,20 @@ export interface WorldOptions {
   matchSeconds?: number;
   resultsSeconds?: number;
   map?: ArenaMap;
+  /** Pilots needed to start a match (default 1: no warm-up). */
+  minPlayers?: number;
+  /** How far back a shot may rewind its targets, in ms (default 0: no lag compensation). */
+  lagCompensationMs?: number;
 }
 
 /** Derives the per-tick configuration for a tick rate. */
-export function createConfig(tickRate: number, matchSeconds: number, resultsSeconds: number): WorldConfig {
+export function createConfig(
+  tickRate: number,
+  matchSeconds: number,
+  resultsSeconds: number,
+  minPlayers = 1,
+  lagCompensationMs = 0,
+): WorldConfig {
   if (!Number.isInteger(tickRate) || tickRate < MIN_TICK_RATE || tickRate > MAX_TICK_RATE) {
     throw new RangeError(`tick rate must be an integer in [${MIN_TICK_RATE}, ${MAX_TICK_RATE}], got ${tickRate}`);
   }
@@ -124,25 +162,31 @@ export function createConfig(tickRate: number, matchSeconds: number, resultsSeco
     protectionTicks: ticks(SPAWN_PROTECTION_S),
     matchTicks: ticks(matchSeconds),
     resultsTicks: ticks(resultsSeconds),
+    minPlayers: Math.max(1, Math.floor(minPlayers)),
+    maxRewindTicks: Math.max(0, Math.round((lagCompensationMs * tickRate) / 1000)),
   };
 }
 
-/** Creates an empty world at tick 0, with the first match running. */
+/** Creates an empty world at tick 0: the first match running, or warming up for `minPlayers`. */
 export function createWorld(options: WorldOptions): World {
   const config = createConfig(
     options.tickRate ?? DEFAULT_TICK_RATE,
     options.matchSeconds ?? DEFAULT_MATCH_SECONDS,
     options.resultsSeconds ?? RESULTS_SECONDS,
+    options.minPlayers ?? 1,
+    options.lagCompensationMs ?? 0,
   );
+  const warmup = config.minPlayers > 1;
   return {
     config,
     map: options.map ?? ARENA_MAP,
     tick: 0,
-    phase: Phase.Playing,
-    phaseEndsTick: config.matchTicks,
+    phase: warmup ? Phase.Warmup : Phase.Playing,
+    phaseEndsTick: warmup ? 0 : config.matchTicks,
     matchNumber: 1,
     rng: createRng(options.seed),
     ships: new Map(),
+    trails: new Map(),
     projectiles: [],
     nextProjectileId: 1,
   };

@@ -118,3 +118,52 @@ describe("match clock", () => {
     expect(() => createWorld({ seed: 1, matchSeconds: -1 })).toThrow(RangeError);
   });
 });
+
+describe("warm-up", () => {
+  const warmWorld = (): World =>
+    createWorld({ seed: 5, tickRate: 30, matchSeconds: MATCH_SECONDS, resultsSeconds: RESULTS_SECONDS, minPlayers: 2 });
+
+  it("practises without a clock until enough pilots are in, then starts the match with fresh scores", () => {
+    const world = warmWorld();
+    expect(world.phase).toBe(Phase.Warmup);
+    const a = addShip(world, "a", "Ann");
+    const startX = a.x;
+    // Alone: the ship flies and fires, the clock does not run, however long.
+    const alone = run(world, 10 * 30, () => inputs(["a", { moveX: 1, aimX: 1, fire: true }]));
+    expect(world.phase).toBe(Phase.Warmup);
+    expect(a.x).not.toBe(startX);
+    expect(types(alone)).toContain("shot");
+    expect(types(alone)).not.toContain("matchStart");
+    a.kills = 3;
+
+    addShip(world, "b", "Bob");
+    const start = run(world, 1);
+    expect(start.map((e) => e.type)).toStrictEqual(["matchStart"]);
+    expect(world.phase).toBe(Phase.Playing);
+    expect(world.matchNumber).toBe(1);
+    expect(world.phaseEndsTick).toBe(world.tick + MATCH_SECONDS * 30);
+    expect(a.kills).toBe(0);
+    expect(world.projectiles).toStrictEqual([]);
+  });
+
+  it("goes back to the warm-up after the results when too few pilots are left", () => {
+    const world = warmWorld();
+    addShip(world, "a", "Ann");
+    addShip(world, "b", "Bob");
+    run(world, 1);
+    expect(world.phase).toBe(Phase.Playing);
+    // A match with one pilot leaving keeps its clock.
+    world.ships.delete("b");
+    run(world, MATCH_SECONDS * 30);
+    expect(world.phase).toBe(Phase.Results);
+    run(world, RESULTS_SECONDS * 30);
+    expect(world.phase).toBe(Phase.Warmup);
+    expect(world.matchNumber).toBe(2);
+    expect(world.phaseEndsTick).toBe(0);
+  });
+
+  it("is off with the default of one pilot", () => {
+    expect(createWorld({ seed: 1 }).phase).toBe(Phase.Playing);
+    expect(createConfig(30, 60, 5).minPlayers).toBe(1);
+  });
+});
