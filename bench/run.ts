@@ -10,7 +10,7 @@
  * `npm run bench -- --ci` runs a small, fast variant that keeps the harness honest in CI.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -19,7 +19,8 @@ import { DEFAULT_TICK_RATE, MAX_PLAYERS, PATCH_RATE_HZ } from "../shared/constan
 import { LOOPBACK_LOAD_ENV } from "../server/config.ts";
 import type { MetricsSnapshot } from "../server/metrics/server-metrics.ts";
 import { baselineLightClient } from "./light/baseline-light-client.ts";
-import { colyseusLightClient } from "./light/colyseus-light-client.ts";
+import { createColyseusLightClientFactory } from "./light/colyseus-light-client.ts";
+import { fetchGuestTokens, tokenFor } from "./light/guest-tokens.ts";
 import { LoadRun, type PhaseStats, type TimelinePoint } from "./load/loadtest.ts";
 import { ProbeClient } from "./load/probe-client.ts";
 import { serverSampler, readProcStat } from "./load/server-sampler.ts";
@@ -142,9 +143,17 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts a server script as its own process, on core 0 when taskset exists. */
-async function startProcess(script: string, pinned: boolean): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * Starts a server script as its own process, on core 0 when taskset exists. Its data folder
+ * (`DATA_DIR`: the token secret and the ratings store) is a fresh temporary one, never the
+ * repository's `data/`; the caller removes it after {@link stopProcess}.
+ */
+async function startProcess(
+  script: string,
+  pinned: boolean,
+): Promise<{ url: string; child: ChildProcess; dataDir: string }> {
   const port = await freePort();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "tick-arena-bench-data-"));
   const nodeArgs = ["--import", "tsx", path.join(ROOT, script)];
   const [cmd, args] = pinned ? ["taskset", ["-c", "0", process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
   const child = spawn(cmd, args as string[], {
@@ -155,6 +164,7 @@ async function startProcess(script: string, pinned: boolean): Promise<{ url: str
       PORT: String(port),
       HOST: "127.0.0.1",
       STATIC_DIR: "",
+      DATA_DIR: dataDir,
       NODE_ENV: "production",
     },
     stdio: ["ignore", "inherit", "inherit"],
@@ -162,16 +172,20 @@ async function startProcess(script: string, pinned: boolean): Promise<{ url: str
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    if (child.exitCode !== null) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(`${script} exited with ${child.exitCode}`);
+    }
     if (
       await fetch(`${url}/healthz`).then(
         (r) => r.ok,
         () => false,
       )
     )
-      return { url, child };
+      return { url, child, dataDir };
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
+      rmSync(dataDir, { recursive: true, force: true });
       throw new Error(`${script} did not start`);
     }
     await new Promise((r) => setTimeout(r, 200));
@@ -195,14 +209,26 @@ async function runServer(opts: {
   settings: BenchSettings;
   tickArena: boolean;
 }): Promise<ServerRun> {
-  const { url, child } = await startProcess(opts.script, opts.pinned);
+  const { url, child, dataDir } = await startProcess(opts.script, opts.pinned);
   const pid = child.pid!;
+  // Every Tick Arena join needs a guest token. One per client (each its own player id, like real
+  // players), all fetched now, before the idle memory reading and the first measured phase: a
+  // browser gets its token at the menu, so the token request is neither part of the time to seat
+  // nor load on the ramp being measured. Clients beyond the largest step (rejoins) reuse them.
+  let tokens: string[] = [];
+  try {
+    if (opts.tickArena) tokens = await fetchGuestTokens(url, Math.max(...opts.steps) + opts.settings.probes);
+  } catch (error) {
+    await stopProcess(child);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   await new Promise((r) => setTimeout(r, 1500));
   const idleRssBytes = (await readProcStat(pid)).rssBytes;
   const run = new LoadRun({
     url,
-    light: opts.tickArena ? colyseusLightClient : baselineLightClient,
-    probe: opts.tickArena ? (u, i) => new ProbeClient(u, `Probe ${i}`) : null,
+    light: opts.tickArena ? createColyseusLightClientFactory({ tokens }) : baselineLightClient,
+    probe: opts.tickArena ? (u, i) => new ProbeClient(u, `Probe ${i}`, tokenFor(tokens, i)) : null,
     probes: opts.tickArena ? opts.settings.probes : 0,
     inputRate: DEFAULT_TICK_RATE,
     patchSampleEvery: opts.tickArena ? 20 : 10,
@@ -240,6 +266,7 @@ async function runServer(opts: {
   } finally {
     await run.stop();
     await stopProcess(child);
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

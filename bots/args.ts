@@ -18,7 +18,7 @@ export const USAGE = `usage: npm run bots -- --url <http://host:port> [options]
   --url <url>         game server (http, https, ws or wss)            required
   --count <n>         bots to run, 1-${MAX_BOTS}                             default 8
   --duration <s>      seconds to play before leaving, up to ${MAX_DURATION_S}    default 60
-  --room <name>       room to join; only "arena" exists                default arena
+  --room <name>       room to join; bots quick-play "arena" only       default arena
   --lag <ms>          simulated extra round trip per bot, 0-10000       default 0
   --jitter <ms>       spread of that round trip, 0-10000                default 0
   --loss <percent>    frames lost (then retransmitted) each way, 0-100  default 0
@@ -70,7 +70,9 @@ const optionsSchema = z.object({
     .positive("--duration must be above 0")
     .max(MAX_DURATION_S, `--duration must be at most ${MAX_DURATION_S}`)
     .default(60),
-  room: z.enum([RoomName.Arena], { error: `--room must be "${RoomName.Arena}" (the only room)` }).default("arena"),
+  room: z
+    .enum([RoomName.Arena], { error: `--room must be "${RoomName.Arena}" (the only room bots join)` })
+    .default("arena"),
   lag: integer("--lag", 0, 10_000).default(0),
   jitter: integer("--jitter", 0, 10_000).default(0),
   loss: z.coerce

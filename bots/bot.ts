@@ -3,6 +3,11 @@
  * view into an input frame with the brain, and rejoins with exponential backoff when its
  * session ends without being asked to. It owns no timer of its own while playing: whoever
  * drives it (one interval for a whole swarm) calls {@link Bot.step} about once per tick.
+ *
+ * Like a browser, a bot signs in (`POST /auth/guest`) before it matchmakes: the session module
+ * does that and puts the guest token on the SDK client (`client.auth.token`). Each bot keeps its
+ * token in its own memory (never a storage shared by the process), so it rejoins as the same
+ * player and no two bots share a player id.
  */
 import type { NetworkConditions } from "../client/src/net/network-sim.ts";
 import { GameSession, type SessionOptions } from "../client/src/net/session.ts";
@@ -115,6 +120,8 @@ export class Bot {
   private waitTimer: ReturnType<typeof setTimeout> | null = null;
   private wake: (() => void) | null = null;
   private closeWaiters: (() => void)[] = [];
+  /** Where this bot's guest token is kept between joins. */
+  private readonly identity: Storage = new MemoryStorage();
 
   constructor(options: BotOptions) {
     this.options = options;
@@ -122,7 +129,8 @@ export class Bot {
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.memory = createBrainMemory(options.seed);
     this.map = options.map ?? ARENA_MAP;
-    this.connectFn = options.connect ?? ((url, name, o) => GameSession.connect(url, name, o));
+    this.connectFn =
+      options.connect ?? ((url, name, o) => GameSession.connect(url, name, { ...o, identityStorage: this.identity }));
   }
 
   /** Where the bot is in its life. */
@@ -333,4 +341,33 @@ function within(promise: Promise<unknown>, ms: number): Promise<void> {
     timer = setTimeout(resolve, ms);
   });
   return Promise.race([promise.then(() => undefined), timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A `Storage` in memory: one bot's guest token, kept across its rejoins and never shared. */
+export class MemoryStorage implements Storage {
+  private readonly items = new Map<string, string>();
+
+  get length(): number {
+    return this.items.size;
+  }
+
+  clear(): void {
+    this.items.clear();
+  }
+
+  getItem(key: string): string | null {
+    return this.items.get(key) ?? null;
+  }
+
+  key(index: number): string | null {
+    return Array.from(this.items.keys())[index] ?? null;
+  }
+
+  removeItem(key: string): void {
+    this.items.delete(key);
+  }
+
+  setItem(key: string, value: string): void {
+    this.items.set(key, String(value));
+  }
 }

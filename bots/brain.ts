@@ -145,7 +145,7 @@ export function decide(view: GameSnapshot, memory: BrainMemory, map: ArenaMap = 
   const self = view.players.find((p) => p.id === view.selfId);
   const tick = view.renderTick;
   updateTracks(view, memory, tick);
-  if (self === undefined || !self.alive || view.phase !== 0) {
+  if (self === undefined || !self.alive || view.phase === 1) {
     memory.anchor = null;
     memory.lastDir = -1;
     memory.targetId = null;

@@ -3,21 +3,26 @@
  * route and (in production) the built client, all on one port, behind the guards of
  * `security/` (matchmaking validation and rate limits, connection limits, body and header caps).
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { createRouter, defineRoom, defineServer, matchMaker, type Server } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import express from "express";
-import { MAX_PAYLOAD_BYTES } from "../shared/constants.ts";
+import { LAG_COMPENSATION_MS, MAX_PAYLOAD_BYTES } from "../shared/constants.ts";
 import { checkJoinOptions, RoomName } from "../shared/protocol.ts";
 import type { ServerConfig } from "./config.ts";
 import { colyseusLogger, FaultLog } from "./log/fault-log.ts";
 import { ServerMetrics } from "./metrics/server-metrics.ts";
-import { ArenaRoom, type ArenaCreateOptions } from "./rooms/ArenaRoom.ts";
+import { GuestTokens, loadTokenSecret } from "./identity/guest-tokens.ts";
+import { arenaRoomWithTokens, type ArenaCreateOptions } from "./rooms/ArenaRoom.ts";
+import { guardedLobbyRoom, RANKED_QUEUE_OPTIONS, rankedQueueRoom } from "./rooms/social-rooms.ts";
+import { mountPlayerApi } from "./routes/player-api.ts";
 import { HttpGuard, type OptionsValidator } from "./security/http-guard.ts";
 import { DEFAULT_LIMITS } from "./security/limits.ts";
+import { openPlayerStore, type PlayerStore } from "./store/player-store.ts";
 
 /** Heartbeat: ping every 3 s; a socket that misses two pings in a row is terminated. */
 const PING_INTERVAL_MS = 3000;
@@ -37,12 +42,23 @@ export interface RunningServer {
   readonly metrics: ServerMetrics;
   /** Client faults, counted and logged rate-limited. */
   readonly faults: FaultLog;
+  /** Where ratings are kept (embedded SQLite, or PostgreSQL with `DATABASE_URL`). */
+  readonly store: PlayerStore;
+  /** Issues and verifies guest tokens (tests sign their own with it). */
+  readonly tokens: GuestTokens;
   /** Graceful shutdown: locks rooms, disconnects clients (4001), closes the port. */
   stop(): Promise<void>;
 }
 
-/** Join-option validators by room type, run at the matchmaking request. */
-const JOIN_VALIDATORS: Readonly<Record<string, OptionsValidator>> = { [RoomName.Arena]: checkJoinOptions };
+/**
+ * Join-option validators by room type, run at the matchmaking request. The lobby lists arenas
+ * only; the ranked queue takes no options (the rating comes from the store).
+ */
+const JOIN_VALIDATORS: Readonly<Record<string, OptionsValidator>> = {
+  [RoomName.Arena]: checkJoinOptions,
+  [RoomName.Lobby]: () => ({ ok: true, value: { filter: { name: RoomName.Arena } } }),
+  [RoomName.Ranked]: () => ({ ok: true, value: {} }),
+};
 
 /** Starts a game server with the given configuration and resolves once it listens. */
 export async function startGameServer(config: ServerConfig): Promise<RunningServer> {
@@ -55,18 +71,32 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     ccu: matchMaker.stats.local.ccu,
     rooms: roomCount(),
   }));
-  const guard = new HttpGuard({ limits, validators: JOIN_VALIDATORS, faults, roomCount });
+  const guard = new HttpGuard({
+    limits,
+    validators: JOIN_VALIDATORS,
+    byIdValidator: checkJoinOptions,
+    faults,
+    roomCount,
+  });
+  // Tests and embedders that name no data folder get a fresh one: nothing shared between runs.
+  const dataDir = config.dataDir ?? mkdtempSync(path.join(tmpdir(), "tick-arena-"));
+  const ownDataDir = config.dataDir === undefined;
+  const tokens = new GuestTokens(loadTokenSecret(config.jwtSecret, dataDir));
+  const store = await openPlayerStore({ databaseUrl: config.databaseUrl, dataDir });
   const arenaOptions: ArenaCreateOptions = {
     settings: {
       tickRate: config.tickRate,
       matchSeconds: config.matchSeconds,
       resultsSeconds: config.resultsSeconds,
+      ...(config.minPlayers !== undefined ? { minPlayers: config.minPlayers } : {}),
+      lagCompensationMs: config.lagCompensationMs ?? LAG_COMPENSATION_MS,
       ...(config.seed !== undefined ? { seed: config.seed } : {}),
       ...(config.map !== undefined ? { map: config.map } : {}),
       metrics,
       limits,
       faults,
       roomCount,
+      store,
     },
   };
   // Node checks request timeouts every 30 s by default: a 10 s header timeout would be 10–40 s.
@@ -86,7 +116,14 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
 
   const server = defineServer({
     // Quick play fills the fullest open room first; a full room locks itself (maxClients).
-    rooms: { [RoomName.Arena]: defineRoom(ArenaRoom, arenaOptions).sortBy({ clients: -1 }) },
+    rooms: {
+      // Listed live in the lobby (private and ranked arenas are never listed).
+      [RoomName.Arena]: defineRoom(arenaRoomWithTokens(tokens), arenaOptions)
+        .sortBy({ clients: -1 })
+        .enableRealtimeListing(),
+      [RoomName.Lobby]: defineRoom(guardedLobbyRoom(faults)),
+      [RoomName.Ranked]: defineRoom(rankedQueueRoom(tokens, store, faults), RANKED_QUEUE_OPTIONS),
+    },
     transport,
     greet: config.greet ?? false,
     logger: colyseusLogger(faults),
@@ -111,6 +148,7 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
           faults: Object.fromEntries(faults.totals),
         });
       });
+      mountPlayerApi(app, { tokens, store, limit: guard.limitRequest, addressOf: (req) => guard.addressOf(req) });
       if (config.staticDir !== null) serveClient(app, config.staticDir);
       answerJsonErrors(app);
     },
@@ -128,10 +166,14 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     metrics,
     faults,
+    store,
+    tokens,
     stop: async () => {
       metrics.stop();
       faults.stop();
       await server.gracefullyShutdown(false);
+      await store.close();
+      if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   DEFAULT_MATCH_SECONDS,
   DEFAULT_PORT,
   DEFAULT_TICK_RATE,
+  LAG_COMPENSATION_MS,
   MAX_TICK_RATE,
   MIN_TICK_RATE,
   RESULTS_SECONDS,
@@ -24,6 +25,8 @@ const envSchema = z.object({
   TICK_RATE: z.coerce.number().int().min(MIN_TICK_RATE).max(MAX_TICK_RATE).default(DEFAULT_TICK_RATE),
   MATCH_SECONDS: z.coerce.number().positive().max(86_400).default(DEFAULT_MATCH_SECONDS),
   RESULTS_SECONDS: z.coerce.number().positive().max(600).default(RESULTS_SECONDS),
+  MIN_PLAYERS: z.coerce.number().int().min(1).max(16).default(2),
+  LAG_COMPENSATION_MS: z.coerce.number().int().min(0).max(1000).default(LAG_COMPENSATION_MS),
   STATIC_DIR: z.string().optional(),
   TRUST_PROXY: z.enum(["0", "1", "true", "false"]).default("0"),
   MATCHMAKE_RATE_PER_ADDRESS: rate(d.matchmakePerAddress.perSecond),
@@ -35,6 +38,9 @@ const envSchema = z.object({
   MAX_ROOMS: count(d.maxRooms),
   MAX_CONNECTIONS_PER_ADDRESS: count(d.maxConnectionsPerAddress),
   MAX_CONNECTIONS: count(d.maxConnections),
+  DATA_DIR: z.string().min(1).optional(),
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  DATABASE_URL: z.string().min(1).optional(),
 });
 
 /**
@@ -58,6 +64,10 @@ export interface ServerConfig {
   tickRate: number;
   matchSeconds: number;
   resultsSeconds: number;
+  /** Pilots needed to start a match (`MIN_PLAYERS`, default 2): fewer warm up. Absent: 1. */
+  minPlayers?: number;
+  /** How far back shots rewind their targets (`LAG_COMPENSATION_MS`, default 300; 0: off). */
+  lagCompensationMs?: number;
   /** Folder of the built client to serve, or null to serve only the game API. */
   staticDir: string | null;
   /** Fixed world seed for every room (tests); random per room when absent. */
@@ -68,10 +78,23 @@ export interface ServerConfig {
   greet?: boolean;
   /** The bounds clients are held to; production defaults when absent. */
   limits?: ServerLimits;
+  /**
+   * Where the embedded store and the token secret live (`DATA_DIR`); a fresh temporary
+   * folder when absent (tests).
+   */
+  dataDir?: string;
+  /** Token signing secret (`JWT_SECRET`); generated and kept in `dataDir` when absent. */
+  jwtSecret?: string;
+  /** PostgreSQL for ratings (`DATABASE_URL`); the embedded SQLite file when absent. */
+  databaseUrl?: string;
 }
 
 /** Reads the configuration from environment variables; throws a readable error on bad values. */
-export function configFromEnv(env: NodeJS.ProcessEnv, defaultStaticDir: string | null): ServerConfig {
+export function configFromEnv(
+  env: NodeJS.ProcessEnv,
+  defaultStaticDir: string | null,
+  defaultDataDir?: string,
+): ServerConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
@@ -84,8 +107,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaultStaticDir: string |
     tickRate: e.TICK_RATE,
     matchSeconds: e.MATCH_SECONDS,
     resultsSeconds: e.RESULTS_SECONDS,
+    minPlayers: e.MIN_PLAYERS,
+    lagCompensationMs: e.LAG_COMPENSATION_MS,
     // STATIC_DIR="" serves no client (the dev server does that); unset serves the build.
     staticDir: e.STATIC_DIR === undefined ? defaultStaticDir : e.STATIC_DIR === "" ? null : e.STATIC_DIR,
+    ...(e.DATA_DIR !== undefined || defaultDataDir !== undefined ? { dataDir: e.DATA_DIR ?? defaultDataDir } : {}),
+    ...(e.JWT_SECRET !== undefined ? { jwtSecret: e.JWT_SECRET } : {}),
+    ...(e.DATABASE_URL !== undefined ? { databaseUrl: e.DATABASE_URL } : {}),
     limits: {
       ...DEFAULT_LIMITS,
       trustProxy: e.TRUST_PROXY === "1" || e.TRUST_PROXY === "true",

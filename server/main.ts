@@ -11,7 +11,7 @@ import { installProcessSafety } from "./process-safety.ts";
 
 installProcessSafety();
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const config = configFromEnv(process.env, path.join(root, "dist", "client"));
+const config = configFromEnv(process.env, path.join(root, "dist", "client"), path.join(root, "data"));
 const running = await startGameServer({ ...config, greet: false });
 console.log(`Tick Arena listening on http://${config.host}:${running.port} (tick ${config.tickRate} Hz)`);
 

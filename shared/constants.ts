@@ -16,6 +16,15 @@ export const PATCH_RATE_HZ = 20;
 
 /** Players a room seats before matchmaking opens a new one. */
 export const MAX_PLAYERS = 16;
+/**
+ * Lag compensation: a shot is tested against its targets as its shooter saw them, up to this far
+ * in the past (interpolation delay plus half the round trip); a slower link gets no more.
+ */
+export const LAG_COMPENSATION_MS = 500;
+/** Spectators a room admits beside its players (they do not count toward `MAX_PLAYERS`). */
+export const MAX_SPECTATORS = 32;
+/** Players seated together by the ranked queue in one ranked match. */
+export const RANKED_MATCH_PLAYERS = 4;
 
 /** Arena size in pixels (world units). */
 export const MAP_WIDTH = 2400;

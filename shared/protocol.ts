@@ -9,8 +9,15 @@ import { nicknameProblem, normalizeNickname } from "./names.ts";
 
 /** Matchmaking room names. */
 export const RoomName = {
-  /** Quick play: `joinOrCreate("arena")` seats you in the fullest open arena. */
+  /**
+   * Quick play: `joinOrCreate("arena")` seats you in the fullest open public arena.
+   * `create("arena", { private: true })` opens a private one whose room id is its join code.
+   */
   Arena: "arena",
+  /** The live list of open public arenas (Colyseus `LobbyRoom`). */
+  Lobby: "lobby",
+  /** The ranked queue: players of similar rating are grouped and seated in a ranked arena. */
+  Ranked: "ranked",
 } as const;
 /** One of {@link RoomName}. */
 export type RoomName = (typeof RoomName)[keyof typeof RoomName];
@@ -19,6 +26,10 @@ export type RoomName = (typeof RoomName)[keyof typeof RoomName];
 export const ServerMessage = {
   /** A ship was destroyed: {@link KillMessage}. */
   Kill: "kill",
+  /** A chat line (shared/chat.ts `ChatLine`): players, system lines and notices. */
+  Chat: "chat",
+  /** Sent once on join: {@link WelcomeMessage}. */
+  Welcome: "welcome",
 } as const;
 /** One of {@link ServerMessage}. */
 export type ServerMessage = (typeof ServerMessage)[keyof typeof ServerMessage];
@@ -29,11 +40,46 @@ export interface KillMessage {
   readonly victimId: string;
 }
 
+/** Payload of {@link ServerMessage.Welcome}: what kind of seat you hold in which room. */
+export interface WelcomeMessage {
+  /** Your stable player id (from your token). */
+  readonly playerId: string;
+  /** "player": you fly a ship; "spectator": you watch (no ship, no inputs). */
+  readonly role: "player" | "spectator";
+  /** "quick", "private" or "ranked". */
+  readonly mode: ArenaMode;
+  /** The join code of a private room (its room id), else null. */
+  readonly code: string | null;
+}
+
+/** How an arena was opened. */
+export type ArenaMode = "quick" | "private" | "ranked";
+
 /**
- * Client messages. Inputs travel on the input channel (`room.input()`, binary); the room
- * registers no other message type, so any other message closes the sender's socket (4002).
+ * What an arena publishes in its matchmaking listing (`metadata`), read by the lobby:
+ * everything a room list shows without joining.
  */
-export const ClientMessage = {} as const;
+export interface ArenaListing {
+  readonly mode: ArenaMode;
+  /** Players with a ship (spectators excluded) and the cap. */
+  readonly players: number;
+  readonly maxPlayers: number;
+  readonly spectators: number;
+  /** 0 playing, 1 results, 2 warm-up (waiting for pilots): see `Phase` in shared/sim/world.ts. */
+  readonly phase: number;
+  /** When the current phase ends (epoch ms); 0 during the warm-up (it ends when pilots join). */
+  readonly phaseEndsAt: number;
+  readonly matchNumber: number;
+}
+
+/**
+ * Client messages. Inputs travel on the input channel (`room.input()`, binary); the only other
+ * message is chat (`room.send("chat", { text })`); anything else closes the sender's socket (4002).
+ */
+export const ClientMessage = {
+  /** `{ text }`: a chat line (shared/chat.ts holds the rule). */
+  Chat: "chat",
+} as const;
 
 /** Close codes the server uses, beyond the WebSocket standard ones. */
 export const CloseCodes = {
@@ -46,6 +92,10 @@ export const CloseCodes = {
    * never acknowledged.
    */
   ProtocolError: 4002,
+  /** A ranked match ended and its room closed (ratings are recorded): queue again. */
+  MatchOver: 4100,
+  /** A ranked match was called off: not all of its group took their seats in time. */
+  MatchCancelled: 4101,
   /** The room stopped after an internal error; the player may quick-play again. */
   RoomError: 4500,
 } as const;
@@ -62,9 +112,14 @@ export const nicknameSchema = z
     if (problem !== null) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
   });
 
-/** Options a client passes to `joinOrCreate("arena", options)`. Unknown keys are ignored. */
+/**
+ * Options a client passes to `joinOrCreate("arena", options)`, `create` and `joinById`.
+ * Unknown keys are ignored. Who you are comes from your token; `name` renames you for this join.
+ */
 export const joinOptionsSchema = z.object({
   name: nicknameSchema.optional(),
+  /** With `create`: open a private room (never listed, never matched by quick play). */
+  private: z.boolean().optional(),
 });
 /** Parsed join options. */
 export type JoinOptions = z.infer<typeof joinOptionsSchema>;
@@ -73,9 +128,18 @@ export type JoinOptions = z.infer<typeof joinOptionsSchema>;
  * Checks join options: the clean options, or the readable error a refused join answers with
  * (`invalid join options: <field>: <rule>`).
  */
-export function checkJoinOptions(body: unknown): { ok: true; value: JoinOptions } | { ok: false; error: string } {
+export function checkJoinOptions(
+  body: unknown,
+  method = "create",
+): { ok: true; value: JoinOptions } | { ok: false; error: string } {
   const parsed = joinOptionsSchema.safeParse(body);
-  if (parsed.success) return { ok: true, value: parsed.data };
+  if (parsed.success) {
+    // Quick play never opens a private room: that would dodge the room-creation limit.
+    if (parsed.data.private === true && method !== "create") {
+      return { ok: false, error: 'invalid join options: private: private rooms are opened with "create"' };
+    }
+    return { ok: true, value: parsed.data };
+  }
   const issue = parsed.error.issues[0];
   return {
     ok: false,

@@ -83,6 +83,11 @@ export const PlayerInput = schema(
     aimX: t.int16().default(0),
     aimY: t.int16().default(0),
     fire: t.boolean().default(false),
+    /**
+     * Low 16 bits of the tick whose state the client was drawing of other ships (lag
+     * compensation: a shot counts against what its shooter saw). 0: none.
+     */
+    viewTick: t.uint16().default(0),
   },
   "PlayerInput",
 );

@@ -5,10 +5,14 @@
  * as much as the server it measures.
  *
  * What it does, in protocol terms (see the SDK's `Client.joinOrCreate` and `Room`):
- * 1. `POST /matchmake/joinOrCreate/arena` with `{ name }` → a seat reservation.
- * 2. Opens `ws://host/{processId}/{roomId}?sessionId=…&skipHandshake=1`.
+ * 0. Holds a guest token (given, or fetched with `POST /auth/guest` before the clock starts:
+ *    a browser gets its token at the menu, so it is not part of the time to seat).
+ * 1. `POST /matchmake/joinOrCreate/arena` with `{ name }` and `Authorization: Bearer <token>`
+ *    → a seat reservation.
+ * 2. Opens `ws://host/{processId}/{roomId}?sessionId=…&_authToken=…&skipHandshake=1`.
  * 3. Server → JOIN_ROOM; client → `[JOIN_ROOM]` (the acknowledgement).
- * 4. Server → ROOM_STATE (the full state): seated. Then ROOM_STATE_PATCH at the patch rate.
+ * 4. Server → ROOM_STATE (the full state): seated. Then ROOM_STATE_PATCH at the patch rate,
+ *    and ROOM_DATA messages (the welcome, chat lines), which it counts and otherwise ignores.
  * 5. `sendInput()`: `[ROOM_INPUT_RELIABLE][PlayerInput delta]`, seq stamped in place.
  * 6. `close()`: `[LEAVE_ROOM]`; the server closes with 4000.
  * `ws` answers the server's heartbeat pings by itself.
@@ -20,12 +24,14 @@ import type { LoadClientFactory } from "../load/types.ts";
 import {
   endpointSettings,
   isSeatReservation,
+  matchmakeHeaders,
   matchmakeUrl,
   parseErrorMessage,
   parseJoinRoom,
   roomEndpoint,
   type EndpointSettings,
 } from "./colyseus-protocol.ts";
+import { fetchGuestToken, tokenFor } from "./guest-tokens.ts";
 import { BinaryInputScript, DEFAULT_FRAMES_PER_PATTERN } from "./input-script.ts";
 import { LightSocketClient, type LightSocketTimeouts, type SeatControl } from "./light-socket-client.ts";
 
@@ -37,6 +43,12 @@ export interface ColyseusLightClientOptions extends LightSocketTimeouts {
   readonly roomName?: string;
   /** Input frames per movement pattern; default 30 (~1 s at 30 Hz). */
   readonly framesPerPattern?: number;
+  /**
+   * Guest token sent with the matchmaking request. When absent, `connect()` fetches one from
+   * `POST /auth/guest` first (not counted in the time to seat); a load run passes prefetched
+   * ones instead, so no token request lands in a measured phase.
+   */
+  readonly token?: string;
 }
 
 const SINGLE_BYTE: Readonly<Record<number, Buffer>> = {
@@ -50,16 +62,20 @@ export class ColyseusLightClient extends LightSocketClient {
   sessionId: string | null = null;
   roomId: string | null = null;
 
+  private readonly baseUrl: string;
   private readonly settings: EndpointSettings;
   private readonly name: string;
   private readonly roomName: string;
   private readonly script: BinaryInputScript;
+  private token: string | null;
 
   constructor(baseUrl: string, index: number, options: ColyseusLightClientOptions = {}) {
     super(options);
+    this.baseUrl = baseUrl;
     this.settings = endpointSettings(baseUrl);
     this.name = options.name ?? `light-${index}`;
     this.roomName = options.roomName ?? RoomName.Arena;
+    this.token = options.token ?? null;
     this.script = new BinaryInputScript(index, options.framesPerPattern ?? DEFAULT_FRAMES_PER_PATTERN);
   }
 
@@ -69,10 +85,13 @@ export class ColyseusLightClient extends LightSocketClient {
   }
 
   protected async doConnect(): Promise<number> {
+    this.token ??= (await fetchGuestToken(this.baseUrl, { timeoutMs: this.connectTimeoutMs })).token;
+    if (this.closing) throw new Error("closed while connecting");
+    const token = this.token;
     const startMs = performance.now();
     const response = await fetch(matchmakeUrl(this.settings, "joinOrCreate", this.roomName), {
       method: "POST",
-      headers: { Accept: "application/json", "Content-Type": "application/json" },
+      headers: matchmakeHeaders(token),
       body: JSON.stringify({ name: this.name }),
       signal: AbortSignal.timeout(this.connectTimeoutMs),
     });
@@ -89,7 +108,7 @@ export class ColyseusLightClient extends LightSocketClient {
     this.roomId = body.roomId;
 
     return this.openSocket({
-      url: roomEndpoint(this.settings, body, { skipHandshake: true }),
+      url: roomEndpoint(this.settings, body, { skipHandshake: true, authToken: token }),
       startMs,
       label: "room connection",
       onFrame: (data, control) => this.onFrame(data, control),
@@ -137,17 +156,30 @@ export class ColyseusLightClient extends LightSocketClient {
   }
 }
 
-/** Builds light clients with options (e.g. a name prefix); see {@link colyseusLightClient}. */
+/**
+ * Builds light clients with options (e.g. a name prefix); see {@link colyseusLightClient}.
+ * `tokens` are prefetched guest tokens (see guest-tokens.ts): client `index` uses
+ * `tokens[index % tokens.length]`; without them each client fetches its own when it connects.
+ */
 export function createColyseusLightClientFactory(
-  options: Omit<ColyseusLightClientOptions, "name"> & { readonly namePrefix?: string } = {},
+  options: Omit<ColyseusLightClientOptions, "name" | "token"> & {
+    readonly namePrefix?: string;
+    readonly tokens?: readonly string[];
+  } = {},
 ): LoadClientFactory {
-  const { namePrefix, ...rest } = options;
-  return (baseUrl, index) =>
-    new ColyseusLightClient(baseUrl, index, {
+  const { namePrefix, tokens = [], ...rest } = options;
+  return (baseUrl, index) => {
+    const token = tokenFor(tokens, index);
+    return new ColyseusLightClient(baseUrl, index, {
       ...rest,
       ...(namePrefix !== undefined ? { name: `${namePrefix}${index}`.slice(0, 16) } : {}),
+      ...(token !== null ? { token } : {}),
     });
+  };
 }
 
-/** The default Colyseus light client: nickname `light-{index}`, 30 frames per pattern. */
+/**
+ * The default Colyseus light client: nickname `light-{index}`, 30 frames per pattern, and a guest
+ * token it fetches itself when it connects.
+ */
 export const colyseusLightClient: LoadClientFactory = (baseUrl, index) => new ColyseusLightClient(baseUrl, index);

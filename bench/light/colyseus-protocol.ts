@@ -1,6 +1,8 @@
 /**
  * The few pieces of the Colyseus 0.18 client protocol a light client needs, as pure functions:
- * the matchmaking URL, the room WebSocket URL built from a seat reservation (as the SDK's
+ * the HTTP URLs (matchmaking, and the guest-token route beside it), the headers of a
+ * matchmaking request (with the guest token as a Bearer token, as the SDK sends
+ * `client.auth.token`), the room WebSocket URL built from a seat reservation (as the SDK's
  * `Client.buildEndpoint` does), and the JOIN_ROOM handshake (as the SDK's `Room` reads it).
  * Everything else the light client does is one byte of protocol code per message.
  */
@@ -38,11 +40,34 @@ function portSuffix(settings: EndpointSettings): string {
   return settings.port !== 80 && settings.port !== 443 ? `:${settings.port}` : "";
 }
 
-/** `POST` target of a matchmaking call, e.g. `http://host:port/matchmake/joinOrCreate/arena`. */
-export function matchmakeUrl(settings: EndpointSettings, method: string, roomName: string): string {
+/** An HTTP route of the server, as the SDK's `getHttpEndpoint(path)` builds it (base query kept). */
+export function httpEndpoint(settings: EndpointSettings, route: string): string {
   const base = `${settings.secure ? "https" : "http"}://${settings.hostname}${portSuffix(settings)}${settings.pathname}`;
   const query = settings.searchParams ? `?${settings.searchParams}` : "";
-  return `${base}/matchmake/${method}/${roomName}${query}`;
+  return `${base}${route.startsWith("/") ? route : `/${route}`}${query}`;
+}
+
+/** `POST` target of a matchmaking call, e.g. `http://host:port/matchmake/joinOrCreate/arena`. */
+export function matchmakeUrl(settings: EndpointSettings, method: string, roomName: string): string {
+  return httpEndpoint(settings, `/matchmake/${method}/${roomName}`);
+}
+
+/** `POST` target that hands out guest tokens (`{ name? }` → `{ token, playerId, name, … }`). */
+export function guestTokenUrl(settings: EndpointSettings): string {
+  return httpEndpoint(settings, "/auth/guest");
+}
+
+/**
+ * Headers of a matchmaking request, as the SDK sends them: JSON both ways and, with a guest
+ * token, `Authorization: Bearer <token>` (what `client.auth.token = token` adds). Every arena
+ * join needs the token: without one the server answers 401 "missing token: …".
+ */
+export function matchmakeHeaders(token: string | null): Record<string, string> {
+  return {
+    Accept: "application/json",
+    "Content-Type": "application/json",
+    ...(token !== null ? { Authorization: `Bearer ${token}` } : {}),
+  };
 }
 
 /** What the room WebSocket URL carries beyond the reservation. */
@@ -53,12 +78,18 @@ export interface RoomEndpointOptions {
    * the JOIN_ROOM message. The input sections are sent either way.
    */
   readonly skipHandshake: boolean;
+  /**
+   * The guest token, forwarded as `_authToken=…` as the SDK does whenever `client.auth.token`
+   * is set. The arena checks the token at matchmaking, not here; the light client sends it
+   * anyway so its upgrade request is the SDK's.
+   */
+  readonly authToken?: string;
 }
 
 /**
  * The room WebSocket URL for a seat reservation, as `Client.buildEndpoint` plus `Room.connect`
  * build it: `ws[s]://{publicAddress | host:port/path}/{processId}/{roomId}?{base query}&sessionId=…
- * [&reconnectionToken=…][&skipHandshake=1]`.
+ * [&reconnectionToken=…][&_authToken=…][&skipHandshake=1]`.
  */
 export function roomEndpoint(
   settings: EndpointSettings,
@@ -71,6 +102,7 @@ export function roomEndpoint(
   if (reservation.reconnectionToken) {
     params.push(`reconnectionToken=${encodeURIComponent(reservation.reconnectionToken)}`);
   }
+  if (options.authToken) params.push(`_authToken=${encodeURIComponent(options.authToken)}`);
   const host = reservation.publicAddress
     ? reservation.publicAddress
     : `${settings.hostname}${portSuffix(settings)}${settings.pathname}`;

@@ -11,7 +11,8 @@ import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_TICK_RATE } from "../../shared/constants.ts";
 import { baselineLightClient } from "../light/baseline-light-client.ts";
-import { colyseusLightClient } from "../light/colyseus-light-client.ts";
+import { createColyseusLightClientFactory } from "../light/colyseus-light-client.ts";
+import { fetchGuestTokens, tokenFor } from "../light/guest-tokens.ts";
 import { LoadRun, type PhaseStats } from "./loadtest.ts";
 import { ProbeClient } from "./probe-client.ts";
 import { serverSampler } from "./server-sampler.ts";
@@ -91,10 +92,23 @@ async function main(): Promise<void> {
   }
   const url = args.url.replace(/\/+$/, "");
   const arena = args.target === "tick-arena";
+  // Every Tick Arena join needs a guest token: one per client (its own player id), fetched here,
+  // before the run measures anything (a browser gets its token at the menu, not while joining).
+  // Joins beyond --ccu (after a failed join) reuse them round-robin.
+  let tokens: string[] = [];
+  if (arena) {
+    console.log(`fetching ${args.ccu} guest tokens from ${url}/auth/guest`);
+    try {
+      tokens = await fetchGuestTokens(url, args.ccu);
+    } catch (error) {
+      console.error(`loadtest: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }
+  }
   const run = new LoadRun({
     url,
-    light: arena ? colyseusLightClient : baselineLightClient,
-    probe: arena ? (u, i) => new ProbeClient(u, `Probe ${i}`) : null,
+    light: arena ? createColyseusLightClientFactory({ tokens }) : baselineLightClient,
+    probe: arena ? (u, i) => new ProbeClient(u, `Probe ${i}`, tokenFor(tokens, i)) : null,
     probes: arena ? args.probes : 0,
     inputRate: DEFAULT_TICK_RATE,
     patchSampleEvery: 20,

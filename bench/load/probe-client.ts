@@ -5,12 +5,15 @@
  * sending an input to the patch whose ack covers it).
  *
  * It talks to the SDK directly instead of through `client/src/net/session.ts` because it must
- * read the input handle's send times and acks, which the game session rightly hides.
+ * read the input handle's send times and acks, which the game session rightly hides. Like the
+ * browser, it holds a guest token before it matchmakes (`client.auth.token`): given by the load
+ * run (prefetched), or fetched before its time to seat starts.
  */
 import { Client, type InputHandle, type Room } from "@colyseus/sdk";
 import { AIM_SCALE } from "../../shared/constants.ts";
 import { RoomName, ServerMessage } from "../../shared/protocol.ts";
 import { ArenaState, PlayerInput } from "../../shared/schema.ts";
+import { fetchGuestToken } from "../light/guest-tokens.ts";
 import type { LoadClient, TrafficCounters } from "./types.ts";
 
 /** Input-to-ack latencies are reported to this callback, in ms. */
@@ -32,22 +35,26 @@ export class ProbeClient implements LoadClient {
   constructor(
     private readonly baseUrl: string,
     private readonly name: string,
+    /** Guest token for matchmaking; fetched at `connect()` when absent. */
+    private token: string | null = null,
   ) {}
 
   async connect(): Promise<number> {
+    this.token ??= (await fetchGuestToken(this.baseUrl)).token;
+    const client = new Client(this.baseUrl);
+    client.auth.token = this.token;
     const started = performance.now();
-    const room: Room<unknown, ArenaState> = await new Client(this.baseUrl).joinOrCreate(
-      RoomName.Arena,
-      { name: this.name },
-      ArenaState,
-    );
+    const room: Room<unknown, ArenaState> = await client.joinOrCreate(RoomName.Arena, { name: this.name }, ArenaState);
     this.room = room;
     room.reconnection.maxRetries = 0;
     const seated = performance.now() - started;
     this.input = room.input<PlayerInput>({ mode: "reliable", type: PlayerInput });
     this.input.onSend((seq) => this.sentAt.set(seq, performance.now()));
     room.onStateChange(() => this.onState());
-    room.onMessage(ServerMessage.Kill, () => undefined); // counted as traffic, nothing to do
+    // Counted as traffic, nothing to do (unhandled types would print SDK warnings).
+    for (const type of [ServerMessage.Kill, ServerMessage.Welcome, ServerMessage.Chat]) {
+      room.onMessage(type, () => undefined);
+    }
     room.onLeave((code) => {
       this.closeCode = code;
     });

@@ -22,6 +22,10 @@ export interface GameHook {
   readonly scene: "game";
   /** Your session id in the room. */
   readonly selfId: string;
+  /** The room's id (a private room's join code). */
+  readonly roomId: string;
+  /** "player" or "spectator" once the server's welcome arrived, else null. */
+  role(): string | null;
   /** Every ship currently drawn. */
   ships(): ShipProbe[];
   /** The camera: world coordinates of the canvas's top-left corner, and the zoom. */

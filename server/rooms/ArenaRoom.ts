@@ -1,43 +1,59 @@
 /**
- * The quick-play arena room: a thin adapter between Colyseus and the shared simulation.
- * It validates who joins, buffers each client's inputs (one consumed per step), runs the
- * shared `step` on a fixed timestep, and projects the world into the schema state that
- * Colyseus sends as binary delta patches.
+ * The arena room: a thin adapter between Colyseus and the shared simulation. It checks who
+ * joins (a guest token, verified at matchmaking), buffers each client's inputs (one consumed
+ * per step), runs the shared `step` on a fixed timestep, and projects the world into the schema
+ * state that Colyseus sends as binary delta patches. Around that: spectators (no ship, not
+ * counted toward the cap), chat, the lobby listing, private rooms by code and ranked matches.
  */
 import { randomInt } from "node:crypto";
-import { CloseCode, Room, ServerError, type AuthContext, type Client } from "@colyseus/core";
+import { CloseCode, matchMaker, Room, ServerError, type Client } from "@colyseus/core";
 import {
   INPUT_BUFFER_MAX,
   MAX_MESSAGES_PER_SECOND,
   MAX_PLAYERS,
+  MAX_SPECTATORS,
   PATCH_RATE_HZ,
+  RANKED_MATCH_PLAYERS,
   RECONNECT_GRACE_SECONDS,
 } from "../../shared/constants.ts";
 import {
+  ClientMessage,
   CloseCodes,
   INPUT_LIMITS,
   checkJoinOptions,
   ServerMessage,
-  type JoinOptions,
+  type ArenaListing,
+  type ArenaMode,
   type KillMessage,
+  type WelcomeMessage,
 } from "../../shared/protocol.ts";
 import type { ArenaMap } from "../../shared/map.ts";
 import { distinctName } from "../../shared/names.ts";
+import { generateId as generateSessionId } from "@colyseus/core";
 import { ArenaState, PlayerInput } from "../../shared/schema.ts";
-import { addShip, createWorld, removeShip, step, type InputFrame, type World } from "../../shared/sim/index.ts";
+import { addShip, createWorld, Phase, removeShip, step, type InputFrame, type World } from "../../shared/sim/index.ts";
+import { TokenError, type GuestIdentity, type GuestTokens } from "../identity/guest-tokens.ts";
 import type { FaultLog } from "../log/fault-log.ts";
 import type { RoomMetricsSink } from "../metrics/server-metrics.ts";
 import { ClientGuard } from "../security/client-guard.ts";
+import { reservedSeatAuths } from "../security/colyseus-seam.ts";
 import { ROOM_LIMIT_MESSAGE } from "../security/http-guard.ts";
 import type { ServerLimits } from "../security/limits.ts";
+import type { PlayerStore, RankedResult } from "../store/player-store.ts";
+import { ChatChannel } from "./chat-channel.ts";
 import { InputPacer } from "./input-surplus.ts";
 import { projectWorld } from "./project-state.ts";
+import { uniqueRoomCode } from "./room-code.ts";
 
 /** Server-side settings of every arena room (never taken from clients). */
 export interface ArenaSettings {
   tickRate: number;
   matchSeconds: number;
   resultsSeconds: number;
+  /** Pilots needed to start a match (below it the room warms up); 1 when absent. */
+  minPlayers?: number;
+  /** How far back shots may rewind their targets (0: no lag compensation). */
+  lagCompensationMs: number;
   /** Fixed world seed, for tests; random when absent. */
   seed?: number;
   /**
@@ -53,21 +69,71 @@ export interface ArenaSettings {
   faults: FaultLog;
   /** Rooms on this process now (for `maxRooms`). */
   roomCount: () => number;
+  /** Where ranked results are kept (ratings). */
+  store: PlayerStore;
 }
 
-/** What `defineRoom(ArenaRoom, ...)` passes to `onCreate`; it overrides client options. */
+/**
+ * What `onCreate` receives: the server's settings (from `defineRoom`, never from clients), the
+ * client's validated `private` flag, and `ranked` (set only by the ranked queue, server-side).
+ */
 export interface ArenaCreateOptions {
   settings: ArenaSettings;
+  private?: boolean;
+  ranked?: boolean;
+}
+
+/** What `onAuth` hands to `onJoin` (as `client.auth`): who joins, and as what. */
+export interface ArenaAuth {
+  readonly playerId: string;
+  readonly name: string;
+  /** Set only by `admitSpectator`, never from client options. */
+  readonly spectator?: boolean;
+  /** Set only by the ranked queue's `onAuth` (the rating it grouped you by). */
+  readonly rating?: number;
+}
+
+/**
+ * Verifies a join at matchmaking, before a seat is reserved: the guest token (401 with a
+ * distinct message for missing, forged or expired) and the options (400 with a readable
+ * message). `name` in the options renames the player for this room; otherwise the token's
+ * nickname is used. Never returns a client-chosen `sessionId` (colyseus-seams §0.4).
+ */
+export async function authorizeArenaJoin(tokens: GuestTokens, token: string, options: unknown): Promise<ArenaAuth> {
+  let identity: GuestIdentity;
+  try {
+    identity = await tokens.verify(token);
+  } catch (error) {
+    if (error instanceof TokenError) throw new ServerError(401, error.message);
+    throw error;
+  }
+  // Colyseus passes no options as undefined; the HTTP guard already refused a JSON null.
+  const checked = checkJoinOptions(options ?? {});
+  if (!checked.ok) throw new ServerError(400, checked.error);
+  return { playerId: identity.playerId, name: checked.value.name ?? identity.name };
+}
+
+/** The arena room type of one server: its `onAuth` verifies tokens with that server's secret. */
+export function arenaRoomWithTokens(tokens: GuestTokens): typeof ArenaRoom {
+  return class TokenCheckedArenaRoom extends ArenaRoom {
+    static override async onAuth(token: string, options: unknown): Promise<ArenaAuth> {
+      return authorizeArenaJoin(tokens, token, options);
+    }
+  };
 }
 
 /**
  * Close codes after which a seat is held for reconnection: the ones the SDK retries on (going
  * away, no status, abnormal closure, "may try reconnect").
  */
+/** How long a ranked group has to take its seats before the match is called off. */
+const RANKED_SEATING_MS = 30_000;
+
 const RECONNECTABLE_CLOSE_CODES: ReadonlySet<number> = new Set([1001, 1005, 1006, 4010]);
 
-export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
-  override maxClients = MAX_PLAYERS;
+export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput; metadata: ArenaListing }> {
+  /** Players and spectators; the player cap is held by `hasReachedMaxClients`. */
+  override maxClients = MAX_PLAYERS + MAX_SPECTATORS;
   override patchRate = 1000 / PATCH_RATE_HZ;
   override maxMessagesPerSecond = MAX_MESSAGES_PER_SECOND;
   override state = new ArenaState();
@@ -88,12 +154,31 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   private joinCount = 0;
   private settings!: ArenaSettings;
   private guard!: ClientGuard;
+  private chat!: ChatChannel;
   private failed = false;
+  private mode: ArenaMode = "quick";
+  /** Sessions that watch (reserved or joined): no ship, not counted toward the player cap. */
+  private readonly spectators = new Set<string>();
+  /** True only while `admitSpectator` reserves a seat (the cap it checks is the spectators'). */
+  private admittingSpectator = false;
+  /** Player id of each seated session (ranked results, the welcome message). */
+  private readonly playerIds = new Map<string, string>();
+  /** A ranked match is played once; its result is recorded once. */
+  private rankedRecorded = false;
 
-  override onCreate(options: ArenaCreateOptions): void {
+  override async onCreate(options: ArenaCreateOptions): Promise<void> {
     const { settings } = options;
     if (settings.roomCount() >= settings.limits.maxRooms) throw new ServerError(503, ROOM_LIMIT_MESSAGE);
     this.settings = settings;
+    this.mode = options.ranked === true ? "ranked" : options.private === true ? "private" : "quick";
+    if (this.mode === "private") {
+      // The room id is the join code: joinById(code) is "join by code" (private rooms are
+      // never matched by quick play; they are joinable only by id).
+      this.roomId = await uniqueRoomCode(async (code) => (await matchMaker.getRoomById(code)) != null);
+    }
+    if (this.mode !== "quick") await this.setPrivate(true);
+    // Nobody joins a ranked match by its id: the queue reserves its group's seats directly.
+    if (this.mode === "ranked") await this.lock();
     this.metrics = settings.metrics;
     this.seatReservationTimeout = settings.limits.seatReservationSeconds;
     this.world = createWorld({
@@ -101,6 +186,9 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
       tickRate: settings.tickRate,
       matchSeconds: settings.matchSeconds,
       resultsSeconds: settings.resultsSeconds,
+      // A ranked match starts when its whole group is seated.
+      minPlayers: this.mode === "ranked" ? RANKED_MATCH_PLAYERS : (settings.minPlayers ?? 1),
+      lagCompensationMs: settings.lagCompensationMs,
       ...(settings.map !== undefined ? { map: settings.map } : {}),
     });
     this.state.tickRate = settings.tickRate;
@@ -110,36 +198,116 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
       limits: settings.limits,
       faults: settings.faults,
     });
+    this.chat = new ChatChannel({
+      broadcast: (line) => this.broadcast(ServerMessage.Chat, line),
+      sendTo: (id, line) => this.clients.getById(id)?.send(ServerMessage.Chat, line),
+    });
+    this.onMessage(ClientMessage.Chat, (client, payload: unknown) => {
+      const name = this.displayName(client.sessionId);
+      this.chat.post(client.sessionId, name, payload);
+    });
+    // Any other message type is a protocol violation (the frame guard lets messages through).
+    this.onMessage("*", (client, type) => this.guard.refuseMessage(client, type));
     this.setFixedTimestep(() => this.tick(), settings.tickRate);
+    await this.setMetadata(this.listing());
+    if (this.mode === "ranked") {
+      // A group member who never takes the seat would hold the others in the warm-up forever.
+      this.clock.setTimeout(() => {
+        if (this.world.phase === Phase.Warmup) this.disconnect(CloseCodes.MatchCancelled).catch(() => undefined);
+      }, RANKED_SEATING_MS);
+    }
   }
 
-  /**
-   * Validates the join options at the matchmaking request, before a seat is reserved: a bad
-   * nickname gets a 400 with a readable message and nobody is seated. The returned options
-   * become `client.auth` (never a client-chosen `sessionId`: the schema strips unknown keys).
-   */
-  static override async onAuth(_token: string, options: unknown, _context: AuthContext): Promise<JoinOptions> {
-    // Colyseus passes no options as undefined; the HTTP guard already refused a JSON null.
-    const checked = checkJoinOptions(options ?? {});
-    if (!checked.ok) throw new ServerError(400, checked.error);
-    return checked.value;
+  /** Without a token verifier: every join is refused (see {@link arenaRoomWithTokens}). */
+  static override async onAuth(_token: string, _options: unknown): Promise<ArenaAuth> {
+    throw new ServerError(401, "this server verifies no tokens");
   }
 
-  override onJoin(client: Client, _options: unknown, auth: JoinOptions): void {
-    this.joinCount += 1;
-    // Two players in one room never share a displayed name: a second "Ann" shows as "Ann 2".
-    const taken = new Set(Array.from(this.world.ships.values(), (ship) => ship.name));
-    const name = distinctName(auth.name ?? `Pilot ${this.joinCount}`, taken);
-    addShip(this.world, client.sessionId, name);
-    this.pacers.set(client.sessionId, new InputPacer(this.world.config.tickRate, INPUT_BUFFER_MAX));
-    projectWorld(this.world, this.state);
+  override onJoin(client: Client, _options: unknown, auth: ArenaAuth): void {
+    // A ranked arena seats only the group the queue reserved (their auth carries a rating),
+    // each player once: no outsider by room id, no second seat for one player id.
+    if (this.mode === "ranked" && (auth.rating === undefined || this.hasPlayerId(auth.playerId))) {
+      throw new ServerError(403, "this ranked match is for the players the queue seated");
+    }
+    this.playerIds.set(client.sessionId, auth.playerId);
+    // Recent chat first, oldest first, so a newcomer's own "joined" line comes last.
+    for (const line of this.chat.history()) client.send(ServerMessage.Chat, line);
+    if (auth.spectator === true) {
+      this.spectators.add(client.sessionId);
+      this.guard.watching(client.sessionId);
+    } else {
+      this.joinCount += 1;
+      // Two players in one room never share a displayed name: a second "Ann" shows as "Ann 2".
+      const taken = new Set(Array.from(this.world.ships.values(), (ship) => ship.name));
+      const name = distinctName(auth.name || `Pilot ${this.joinCount}`, taken);
+      // In a private room, friends who joined by code start next to whoever opened it.
+      const host = this.mode === "private" ? this.world.ships.keys().next().value : undefined;
+      addShip(this.world, client.sessionId, name, host);
+      this.pacers.set(client.sessionId, new InputPacer(this.world.config.tickRate, INPUT_BUFFER_MAX));
+      projectWorld(this.world, this.state);
+      this.chat.system(`${name} joined`);
+    }
     this.guard.seated(client);
+    this.welcome(client);
+    this.listingChanged();
   }
 
   /** A dropped client came back within the grace period: same ship, same score, new socket. */
   override onReconnect(client: Client): void {
     this.pacers.get(client.sessionId)?.reconnected();
     this.guard.seated(client);
+    this.welcome(client);
+  }
+
+  /**
+   * Reserves a seat to watch this room (called by `POST /spectate/:roomId` through
+   * `matchMaker.remoteRoomCall`, so it works from any process). Spectators have no ship and
+   * do not count toward the player cap: a full room can still be watched, up to
+   * `MAX_SPECTATORS`.
+   */
+  async admitSpectator(identity: GuestIdentity): Promise<unknown> {
+    if (this.failed || this.mode === "private") throw new ServerError(404, "this room cannot be watched");
+    if (this.spectatorCount() >= MAX_SPECTATORS)
+      throw new ServerError(409, "this room has all the spectators it can take");
+    const auth: ArenaAuth & { sessionId: string } = {
+      playerId: identity.playerId,
+      name: identity.name,
+      spectator: true,
+      // Chosen here, by the server: Colyseus reserves the seat under it.
+      sessionId: generateSessionId(),
+    };
+    // Colyseus checks the cap synchronously inside this call; the flag is set only for it.
+    this.admittingSpectator = true;
+    let reservation: Promise<unknown>;
+    try {
+      reservation = matchMaker.reserveSeatFor(this.listingCache(), { spectate: true }, auth);
+    } finally {
+      this.admittingSpectator = false;
+    }
+    this.spectators.add(auth.sessionId);
+    // A reservation never used expires without a callback: forget it then.
+    this.clock.setTimeout(
+      () => {
+        if (!this.clients.some((c) => c.sessionId === auth.sessionId)) this.spectators.delete(auth.sessionId);
+      },
+      (this.seatReservationTimeout + 1) * 1000,
+    );
+    try {
+      return await reservation;
+    } catch (error) {
+      this.spectators.delete(auth.sessionId);
+      throw error;
+    }
+  }
+
+  /**
+   * The player cap: players (seated or with a reserved seat) against `MAX_PLAYERS`, spectators
+   * apart. Colyseus locks the room (out of quick play) when this turns true.
+   */
+  override hasReachedMaxClients(): boolean {
+    if (super.hasReachedMaxClients()) return true;
+    if (this.admittingSpectator) return this.spectatorCount() >= MAX_SPECTATORS;
+    return this.playerSeats() >= MAX_PLAYERS;
   }
 
   /**
@@ -178,10 +346,83 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
 
   override onLeave(client: Client): void {
     if (this.failed) return;
+    const ship = this.world.ships.get(client.sessionId);
     removeShip(this.world, client.sessionId);
     this.pacers.delete(client.sessionId);
     this.guard.forget(client.sessionId);
+    this.chat.forget(client.sessionId);
+    this.playerIds.delete(client.sessionId);
+    this.spectators.delete(client.sessionId);
     projectWorld(this.world, this.state);
+    if (ship !== undefined) this.chat.system(`${ship.name} left`);
+    this.listingChanged();
+  }
+
+  private hasPlayerId(playerId: string): boolean {
+    for (const [sessionId, id] of this.playerIds) if (id === playerId && !this.spectators.has(sessionId)) return true;
+    return false;
+  }
+
+  private spectatorCount(): number {
+    return this.spectators.size;
+  }
+
+  /** Players seated or holding a reserved seat (spectators' seats excluded). */
+  private playerSeats(): number {
+    let seats = 0;
+    for (const c of this.clients) if (!this.spectators.has(c.sessionId)) seats += 1;
+    for (const auth of reservedSeatAuths(this)) if ((auth as ArenaAuth | undefined)?.spectator !== true) seats += 1;
+    return seats;
+  }
+
+  /** The room's own listing, as `reserveSeatFor` wants it. */
+  private listingCache(): Parameters<typeof matchMaker.reserveSeatFor>[0] {
+    return { roomId: this.roomId, name: this.roomName, processId: matchMaker.processId } as Parameters<
+      typeof matchMaker.reserveSeatFor
+    >[0];
+  }
+
+  private displayName(sessionId: string): string {
+    const ship = this.world.ships.get(sessionId);
+    if (ship !== undefined) return ship.name;
+    const client = this.clients.getById(sessionId);
+    const auth = client?.auth as ArenaAuth | undefined;
+    return `${auth?.name ?? "spectator"} (watching)`;
+  }
+
+  private welcome(client: Client): void {
+    const msg: WelcomeMessage = {
+      playerId: this.playerIds.get(client.sessionId) ?? "",
+      role: this.spectators.has(client.sessionId) ? "spectator" : "player",
+      mode: this.mode,
+      code: this.mode === "private" ? this.roomId : null,
+    };
+    client.send(ServerMessage.Welcome, msg);
+  }
+
+  /** What the lobby shows for this room. */
+  private listing(): ArenaListing {
+    const ticksLeft = Math.max(0, this.world.phaseEndsTick - this.world.tick);
+    return {
+      mode: this.mode,
+      players: this.world.ships.size,
+      maxPlayers: MAX_PLAYERS,
+      spectators: this.spectatorCount(),
+      phase: this.world.phase,
+      phaseEndsAt:
+        this.world.phase === Phase.Warmup
+          ? 0
+          : Date.now() + Math.round((ticksLeft * 1000) / this.world.config.tickRate),
+      matchNumber: this.world.matchNumber,
+    };
+  }
+
+  /** Publishes the listing (the lobby updates live); a failure is logged, never thrown. */
+  private listingChanged(): void {
+    if (this.failed) return;
+    this.setMetadata(this.listing()).catch((error: unknown) => {
+      this.settings.faults.report({ kind: "listing-error", offender: this.roomId, detail: String(error) });
+    });
   }
 
   /**
@@ -222,15 +463,66 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
       const frames = this.pacers.get(id)?.take(this.inputs.get(id));
       if (frames !== undefined) this.frames.set(id, frames);
     }
+    const phase = this.world.phase;
     const events = step(this.world, this.frames);
     projectWorld(this.world, this.state);
     for (const e of events) {
       if (e.type === "kill") {
         const msg: KillMessage = { killerId: e.killerId, victimId: e.victimId };
         this.broadcast(ServerMessage.Kill, msg, { afterNextPatch: true });
+        const killer = this.world.ships.get(e.killerId)?.name ?? "someone";
+        const victim = this.world.ships.get(e.victimId)?.name ?? "someone";
+        this.chat.system(`${killer} destroyed ${victim}`);
       }
     }
+    if (this.world.phase !== phase) this.phaseChanged(phase);
     this.metrics?.recordTick(performance.now() - started);
+  }
+
+  /** A match ended or began: the lobby hears of it; a ranked match is scored, then the room ends. */
+  private phaseChanged(previous: number): void {
+    this.listingChanged();
+    if (this.mode !== "ranked") return;
+    if (previous === Phase.Playing && !this.rankedRecorded) {
+      this.rankedRecorded = true;
+      this.lock().catch(() => undefined);
+      this.recordRanked();
+    } else if (previous === Phase.Results) {
+      // One ranked match per room: everyone goes back to the queue or the menu.
+      this.disconnect(CloseCodes.MatchOver).catch(() => undefined);
+    }
+  }
+
+  /** Stores the ranked result (ratings); the rating changes are announced in the chat. */
+  private recordRanked(): void {
+    const results: RankedResult[] = [];
+    const counted = new Set<string>();
+    for (const ship of this.world.ships.values()) {
+      const playerId = this.playerIds.get(ship.id);
+      if (playerId === undefined || counted.has(playerId)) continue;
+      counted.add(playerId);
+      results.push({
+        playerId,
+        name: ship.name,
+        score: ship.kills - ship.deaths,
+        kills: ship.kills,
+        deaths: ship.deaths,
+      });
+    }
+    if (results.length < 2) return;
+    this.settings.store.recordRankedMatch(`${this.roomId}:${this.world.matchNumber}`, results).then(
+      (changes) => {
+        for (const r of results) {
+          const change = changes.get(r.playerId);
+          if (change === undefined) continue;
+          const delta = change.after - change.before;
+          this.chat.system(`${r.name}: rating ${change.after} (${delta >= 0 ? "+" : ""}${delta})`);
+        }
+      },
+      (error: unknown) => {
+        console.error(JSON.stringify({ event: "ranked-record-failed", roomId: this.roomId, error: String(error) }));
+      },
+    );
   }
 
   /** Encodes and sends the state patch (Colyseus calls this every `patchRate` ms), timed. */

@@ -5,7 +5,7 @@
  * readers that stopped reading cut before their backlog grows. A violation closes that client
  * alone (4002) and is logged at most once per interval.
  */
-import type { Client, Room } from "@colyseus/core";
+import { Protocol, type Client, type Room } from "@colyseus/core";
 import { MAX_INPUTS_PER_TICK } from "../../shared/constants.ts";
 import { CloseCodes } from "../../shared/protocol.ts";
 import { PlayerInput } from "../../shared/schema.ts";
@@ -36,6 +36,8 @@ export class ClientGuard {
   private readonly frames: FrameGuard;
   /** Clients closed for a fault: no seat is held for them, their frames are ignored. */
   private readonly faulted = new WeakSet<Client>();
+  /** Sessions that watch: they have no ship, so an input frame from one is a violation. */
+  private readonly watchers = new Set<string>();
 
   /** Hooks the guard into `room`; call it in `onCreate`, after `allowRewindState` if used. */
   constructor(
@@ -50,7 +52,7 @@ export class ClientGuard {
       // never move a ship faster: one is consumed per step); beyond that a client only costs
       // us CPU. A second's worth may arrive at once, as after a network stall.
       inputRate: { perSecond: MAX_INPUTS_PER_TICK * options.tickRate, burst: MAX_INPUTS_PER_TICK * options.tickRate },
-      acceptsMessages: false,
+      acceptsMessages: true,
     });
     interceptClientFrames(room, (client, frame) => this.screen(client, frame));
   }
@@ -79,9 +81,20 @@ export class ClientGuard {
     return this.faulted.has(client);
   }
 
+  /** Marks a session as a spectator: it may chat but sends no inputs. */
+  watching(sessionId: string): void {
+    this.watchers.add(sessionId);
+  }
+
   /** Forgets a session that left for good. */
   forget(sessionId: string): void {
     this.frames.forget(sessionId);
+    this.watchers.delete(sessionId);
+  }
+
+  /** Closes a client that sent a message the room does not offer (4002). */
+  refuseMessage(client: Client, type: unknown): void {
+    this.reject(client, "unknown-message", `unknown message type ${JSON.stringify(String(type).slice(0, 32))}`);
   }
 
   /**
@@ -106,6 +119,14 @@ export class ClientGuard {
   /** The verdict on one client frame; a violation closes that client alone. */
   private screen(client: Client, frame: Uint8Array): "deliver" | "drop" {
     if (this.faulted.has(client)) return "drop";
+    const code = (frame[0] ?? 0) & 0x1f;
+    if (
+      this.watchers.has(client.sessionId) &&
+      (code === Protocol.ROOM_INPUT_RELIABLE || code === Protocol.ROOM_INPUT_UNRELIABLE)
+    ) {
+      this.reject(client, "spectator-input", "spectators send no inputs");
+      return "drop";
+    }
     const fault = this.frames.check(client.sessionId, frame);
     if (fault === null) return "deliver";
     this.reject(client, fault, describeFault(fault));

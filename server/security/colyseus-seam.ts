@@ -96,3 +96,17 @@ export function terminateSocket(client: Client): void {
   const ref = (client as unknown as { ref?: { terminate?: () => void } }).ref;
   ref?.terminate?.();
 }
+
+/**
+ * Seats reserved in the room and not yet taken, with the auth data each was reserved with
+ * (`Room._reservedSeats`: sessionId → [options, auth, consumed, reconnection], Room.mjs:1697).
+ * The arena counts players apart from spectators with it (its player cap).
+ */
+export function reservedSeatAuths(room: Room): unknown[] {
+  const seats = (room as unknown as { _reservedSeats?: Record<string, [unknown, unknown, boolean?, boolean?]> })
+    ._reservedSeats;
+  if (seats === undefined || typeof seats !== "object") {
+    throw new Error(`Room._reservedSeats is missing (verified on @colyseus/core ${VERIFIED_COLYSEUS_CORE})`);
+  }
+  return Object.values(seats).map((seat) => seat[1]);
+}

@@ -24,7 +24,11 @@ export interface FrameGuardOptions {
   readonly stamp: InputStampShape;
   /** Input frames per second a client may sustain, and how many may arrive at once. */
   readonly inputRate: RateLimit;
-  /** True when the room registers message handlers (`room.send`); false: any message is refused. */
+  /**
+   * True when the room registers message handlers (`room.send` with a type and a msgpack
+   * payload; the room refuses unknown types itself); false: any message is refused. Raw-byte
+   * messages and requests are never offered.
+   */
   readonly acceptsMessages: boolean;
   /** Monotonic clock in ms. */
   readonly now?: () => number;
@@ -69,10 +73,12 @@ export class FrameGuard {
         if (modifiers !== 0) return "unexpected-modifier";
         return frame.byteLength === 1 ? null : "bad-control-frame";
       case Protocol.ROOM_DATA:
+        if (modifiers !== 0) return "unexpected-modifier";
+        return this.options.acceptsMessages ? null : "message-not-offered";
       case Protocol.ROOM_DATA_BYTES:
       case Protocol.ROOM_REQUEST:
         if (modifiers !== 0) return "unexpected-modifier";
-        return this.options.acceptsMessages ? null : "message-not-offered";
+        return "message-not-offered";
       default:
         return "unknown-code";
     }

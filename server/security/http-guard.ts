@@ -15,7 +15,10 @@ import type { ServerLimits } from "./limits.ts";
 import { KeyedRateLimiter } from "./rate-limiter.ts";
 
 /** Validates a room's join options; returns the clean options or a readable error. */
-export type OptionsValidator = (body: unknown) => { ok: true; value: object } | { ok: false; error: string };
+export type OptionsValidator = (
+  body: unknown,
+  method: string,
+) => { ok: true; value: object } | { ok: false; error: string };
 
 /** Matchmaking methods that name a room type, and the ones that name a room id. */
 const BY_ROOM_NAME = new Set(["joinOrCreate", "create", "join"]);
@@ -42,6 +45,8 @@ export interface HttpGuardOptions {
   readonly limits: ServerLimits;
   /** Join-option validators by room type; a type not listed here is unknown (404). */
   readonly validators: Readonly<Record<string, OptionsValidator>>;
+  /** Validates `joinById` options (the room's type is not in the URL). */
+  readonly byIdValidator: OptionsValidator;
   readonly faults: FaultLog;
   /** Rooms on this process now. */
   readonly roomCount: () => number;
@@ -116,6 +121,12 @@ export class HttpGuard {
     return jsonError(429, "too many connections from this address", { "Retry-After": "5" });
   };
 
+  /** The matchmaking rate limit for one request of the other API routes (player-api.ts). */
+  limitRequest = (address: string): { ok: true } | { ok: false; retryAfterSeconds: number } => {
+    if (this.matchmake.take(address) === null) return { ok: true };
+    return { ok: false, retryAfterSeconds: this.matchmake.retryAfterSeconds(address) };
+  };
+
   /** Colyseus router `onRequest`: everything about a matchmaking request before Colyseus reads it. */
   onRequest = async (request: Request): Promise<Response | Request | undefined> => {
     // Colyseus's router runs this hook outside its own error handling: an exception here would
@@ -179,8 +190,9 @@ export class HttpGuard {
       return refuse(body.status, body.error, "matchmake-body", close);
     }
     let clean: object;
-    if (validate !== undefined) {
-      const result = validate(body.value);
+    const validator = validate ?? (method === "joinById" ? this.options.byIdValidator : undefined);
+    if (validator !== undefined) {
+      const result = validator(body.value, method);
       if (!result.ok) return refuse(400, result.error, "join-options");
       clean = result.value;
     } else if (method === "reconnect") {

@@ -1,7 +1,8 @@
 /**
  * Bad input from one client closes that client alone: an unknown message type, a malformed
- * input frame, an oversized frame, a message flood, and bad join options. A bystander keeps
- * its ship, keeps moving and keeps receiving patches throughout.
+ * input frame, an oversized frame, a message flood, bad join options, and a join without a
+ * (valid) guest token. A bystander keeps its ship, keeps moving and keeps receiving patches
+ * throughout.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../server/app.ts";
@@ -14,6 +15,7 @@ import { ArenaState } from "../../shared/schema.ts";
 import {
   everyTick,
   freeAxis,
+  guestClient,
   joinPlayer,
   sleep,
   startTestServer,
@@ -93,11 +95,38 @@ describe("protocol abuse", () => {
   });
 
   it("rejects bad join options with a readable error and seats nobody", async () => {
-    const client = new Client(server.url);
+    const client = await guestClient(server.url);
     await expect(
       client.joinOrCreate(RoomName.Arena, { name: "<script>alert(1)</script>" }, ArenaState),
     ).rejects.toThrow(/nickname/);
     await expect(client.joinOrCreate(RoomName.Arena, { name: 12345 }, ArenaState)).rejects.toThrow(/name/);
+    // Quick play never opens a private room.
+    await expect(client.joinOrCreate(RoomName.Arena, { private: true }, ArenaState)).rejects.toThrow(/private/);
+    await sleep(100);
+    expect(bystander.room.state.players.size).toBe(1);
+    await expectBystanderPlaysOn();
+  });
+
+  it("refuses a join without a guest token, or with a forged one, with 401 and seats nobody", async () => {
+    const anonymous = new Client(server.url);
+    await expect(anonymous.joinOrCreate(RoomName.Arena, { name: "NoToken" }, ArenaState)).rejects.toMatchObject({
+      code: 401,
+      message: expect.stringMatching(/^missing token: /),
+    });
+    const forger = new Client(server.url);
+    const real = (await guestClient(server.url)).auth.token!;
+    // A well-formed token whose signature was not made by this server.
+    const [head, body] = real.split(".");
+    forger.auth.token = `${head}.${body}.${"A".repeat(43)}`;
+    await expect(forger.joinOrCreate(RoomName.Arena, { name: "Forged" }, ArenaState)).rejects.toMatchObject({
+      code: 401,
+      message: expect.stringMatching(/^invalid token: /),
+    });
+    forger.auth.token = "not-a-token";
+    await expect(forger.joinOrCreate(RoomName.Arena, { name: "Garbage" }, ArenaState)).rejects.toMatchObject({
+      code: 401,
+      message: expect.stringMatching(/^invalid token: /),
+    });
     await sleep(100);
     expect(bystander.room.state.players.size).toBe(1);
     await expectBystanderPlaysOn();

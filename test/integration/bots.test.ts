@@ -70,11 +70,13 @@ describe("bots", () => {
     const all = [...swarm.bots, ...laggy.bots];
     expect(all.map((b) => b.state)).toEqual(all.map(() => "playing"));
 
-    // Every bot is seated in the same room, as the server and each client see it.
+    // Every bot is seated in the same room, as the server and each client see it, each under a
+    // guest token of its own (its own player id).
     const room = await arenaRoom();
     const ids = all.map((b) => b.selfId!);
     expect(new Set(ids).size).toBe(all.length);
     expect(Array.from(room.clients, (c) => c.sessionId).sort()).toEqual([...ids].sort());
+    expect(new Set(ids.map((id) => playerIdOf(room, id))).size).toBe(all.length);
     await waitFor(
       () => all.every((b) => ids.every((id) => b.view?.players.some((p) => p.id === id) === true)),
       3000,
@@ -139,16 +141,19 @@ describe("bots", () => {
     await expectPlaying(room, id);
   });
 
-  it("rejoins after its session is closed", async () => {
+  it("rejoins after its session is closed, as the same player", async () => {
     const bot = swarm.bots[1]!;
     const id = bot.selfId!;
     const room = await arenaRoom();
+    const playerId = playerIdOf(room, id);
     // A close the SDK does not retry: the seat is gone, the bot must join again.
     room.clients.find((c) => c.sessionId === id)!.leave(4100);
     await waitFor(() => bot.stats.joins === 2 && bot.connected, 5000, "the bot to rejoin");
     expect(bot.stats.lastCloseCode).toBe(4100);
     expect(bot.selfId).not.toBe(id);
     expect(bot.stats.reconnects).toBe(1);
+    // It kept its guest token: a new seat, the same player id.
+    expect(playerIdOf(room, bot.selfId!)).toBe(playerId);
     await expectPlaying(room, bot.selfId!);
   });
 
@@ -201,6 +206,13 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
       },
     );
   });
+}
+
+/** The player id (from its guest token) the server seated session `id` under. */
+function playerIdOf(room: ArenaRoom, id: string): string {
+  const auth = room.clients.find((c) => c.sessionId === id)?.auth as { playerId?: unknown } | undefined;
+  expect(auth?.playerId, `player id of ${id}`).toMatch(/^[0-9a-f-]{36}$/);
+  return auth!.playerId as string;
 }
 
 /** Waits until the server sees ship `id` alive and moving (more than 40 px). */

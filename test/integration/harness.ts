@@ -7,14 +7,18 @@ import { startGameServer, type RunningServer } from "../../server/app.ts";
 import { configFromEnv, LOOPBACK_LOAD_ENV, type ServerConfig } from "../../server/config.ts";
 import { DEFAULT_TICK_RATE, RESULTS_SECONDS, SHIP_RADIUS } from "../../shared/constants.ts";
 import { ARENA_MAP } from "../../shared/map.ts";
-import { RoomName } from "../../shared/protocol.ts";
+import type { ChatLine } from "../../shared/chat.ts";
+import { RoomName, ServerMessage, type WelcomeMessage } from "../../shared/protocol.ts";
 import { ArenaState, type PlayerState } from "../../shared/schema.ts";
 import { circleHitsWalls } from "../../shared/sim/geometry.ts";
 
 /**
  * Starts a server on 127.0.0.1 with an OS-chosen port and no static client. Every test client
  * comes from 127.0.0.1, so the per-address rate and connection limits are raised to the global
- * ones (the robustness tests that exercise those limits pass their own).
+ * ones (the robustness tests that exercise those limits pass their own). Its data folder (token
+ * secret, ratings) is a fresh temporary one that `stop()` removes (startGameServer does that
+ * when no `dataDir` is given). Colyseus keeps one matchmaker per process: never run two servers
+ * of one process at the same time.
  */
 export function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
   return startGameServer({
@@ -39,21 +43,81 @@ export interface TestPlayer {
   self(): PlayerState | undefined;
   /** Resolves with the close code when the room connection closes. */
   readonly closed: Promise<number>;
+  /** The welcome message the arena sends every client on join. */
+  readonly welcome: Promise<WelcomeMessage>;
+  /** Chat lines received so far (the history sent on join, then live lines), in order. */
+  readonly chat: ChatLine[];
+}
+
+/** A guest token from `POST /auth/guest` (a new player id, named `name` when given). */
+export async function guestToken(url: string, name?: string): Promise<string> {
+  const res = await fetch(`${url}/auth/guest`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(name === undefined ? {} : { name }),
+  });
+  if (!res.ok) throw new Error(`POST /auth/guest answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** An SDK client holding a fresh guest token, as the browser client has after the menu. */
+export async function guestClient(url: string, name?: string): Promise<Client> {
+  const client = new Client(url);
+  client.auth.token = await guestToken(url, name);
+  return client;
+}
+
+/** What `POST /auth/guest` answers. */
+export interface GuestIdentity {
+  readonly token: string;
+  readonly playerId: string;
+  readonly name: string;
+  readonly expiresAt: number;
+  readonly rating: number | null;
+  readonly games: number;
+}
+
+/** The whole `POST /auth/guest` answer (a new player id, named `name` when given). */
+export async function guestIdentity(url: string, name?: string): Promise<GuestIdentity> {
+  const res = await fetch(`${url}/auth/guest`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(name === undefined ? {} : { name }),
+  });
+  if (!res.ok) throw new Error(`POST /auth/guest answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as GuestIdentity;
+}
+
+/**
+ * Listens to the messages the arena sends every client (the welcome, chat lines), so the SDK
+ * does not warn "onMessage() not registered" for a room a test joined by hand. Returns what
+ * arrived: the welcome (once) and every chat line.
+ */
+export function arenaMessages(room: Room): { welcome: Promise<WelcomeMessage>; chat: ChatLine[] } {
+  const chat: ChatLine[] = [];
+  const welcome = new Promise<WelcomeMessage>((resolve) => {
+    room.onMessage(ServerMessage.Welcome, (msg: WelcomeMessage) => resolve(msg));
+  });
+  room.onMessage(ServerMessage.Chat, (line: ChatLine) => chat.push(line));
+  return { welcome, chat };
 }
 
 /** Quick-plays into the arena like the browser client does. */
 export async function joinPlayer(url: string, name: string): Promise<TestPlayer> {
-  const client = new Client(url);
+  const client = await guestClient(url, name);
   const room: Room<unknown, ArenaState> = await client.joinOrCreate(RoomName.Arena, { name }, ArenaState);
   // Never auto-reconnect in tests: a close must be seen as a close.
   room.reconnection.maxRetries = 0;
   const closed = new Promise<number>((resolve) => room.onLeave((code) => resolve(code)));
+  const { welcome, chat } = arenaMessages(room);
   const input = room.input();
   let seq = 0;
   return {
     room,
     id: room.sessionId,
     closed,
+    welcome,
+    chat,
     send(frame) {
       seq += 1;
       input.data.seq = seq;

@@ -5,6 +5,7 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { AIM_SCALE, NICKNAME_MAX_LENGTH } from "../../shared/constants.ts";
 import {
+  ClientMessage,
   CloseCodes,
   INPUT_LIMITS,
   joinOptionsSchema,
@@ -14,6 +15,7 @@ import {
   ServerMessage,
   type JoinOptions,
   type KillMessage,
+  type WelcomeMessage,
 } from "../../shared/protocol.ts";
 
 const parse = (options: unknown) => joinOptionsSchema.safeParse(options);
@@ -85,6 +87,12 @@ describe("join options", () => {
     expect(Object.getPrototypeOf(r.data)).toBe(Object.prototype);
   });
 
+  it("accepts a boolean private flag and nothing else for it", () => {
+    expect(parse({ private: true }).data).toStrictEqual({ private: true });
+    expect(parse({ name: "Ann", private: false }).data).toStrictEqual({ name: "Ann", private: false });
+    for (const flag of ["true", 1, null, {}]) expect(parse({ private: flag }).success, String(flag)).toBe(false);
+  });
+
   it("names the failing field in its error", () => {
     const r = parse({ name: "<script>" });
     expect(r.error?.issues[0]?.path).toStrictEqual(["name"]);
@@ -93,9 +101,10 @@ describe("join options", () => {
 
 describe("protocol constants", () => {
   it("has the values both sides rely on", () => {
-    expect(RoomName.Arena).toBe("arena");
-    expect(ServerMessage.Kill).toBe("kill");
-    expect(Object.values(CloseCodes)).toStrictEqual([4000, 4001, 4002, 4500]);
+    expect(RoomName).toStrictEqual({ Arena: "arena", Lobby: "lobby", Ranked: "ranked" });
+    expect(ServerMessage).toStrictEqual({ Kill: "kill", Chat: "chat", Welcome: "welcome" });
+    expect(ClientMessage).toStrictEqual({ Chat: "chat" });
+    expect(Object.values(CloseCodes)).toStrictEqual([4000, 4001, 4002, 4100, 4101, 4500]);
     for (const code of Object.values(CloseCodes)) {
       expect(code).toBeGreaterThanOrEqual(4000);
       expect(code).toBeLessThanOrEqual(4999);
@@ -112,20 +121,32 @@ describe("protocol constants", () => {
 
   it("types names as literals and payloads as exact shapes", () => {
     expectTypeOf(RoomName.Arena).toEqualTypeOf<"arena">();
-    expectTypeOf<RoomName>().toEqualTypeOf<"arena">();
+    expectTypeOf<RoomName>().toEqualTypeOf<"arena" | "lobby" | "ranked">();
     expectTypeOf(ServerMessage.Kill).toEqualTypeOf<"kill">();
-    expectTypeOf<ServerMessage>().toEqualTypeOf<"kill">();
+    expectTypeOf<ServerMessage>().toEqualTypeOf<"kill" | "chat" | "welcome">();
+    expectTypeOf(ClientMessage.Chat).toEqualTypeOf<"chat">();
     expectTypeOf<KillMessage>().toEqualTypeOf<{ readonly killerId: string; readonly victimId: string }>();
     expectTypeOf<KillMessage["killerId"]>().toBeString();
     expectTypeOf<KillMessage>().toHaveProperty("victimId").toBeString();
-    expectTypeOf<JoinOptions>().toEqualTypeOf<{ name?: string | undefined }>();
+    expectTypeOf<JoinOptions>().toEqualTypeOf<{ name?: string | undefined; private?: boolean | undefined }>();
+    expectTypeOf<WelcomeMessage>().toEqualTypeOf<{
+      readonly playerId: string;
+      readonly role: "player" | "spectator";
+      readonly mode: "quick" | "private" | "ranked";
+      readonly code: string | null;
+    }>();
     expectTypeOf(CloseCodes.ProtocolError).toEqualTypeOf<4002>();
+    expectTypeOf(CloseCodes.MatchOver).toEqualTypeOf<4100>();
 
     // @ts-expect-error: a kill message needs both ids.
     const partial: KillMessage = { killerId: "a" };
     // @ts-expect-error: there is no other room name.
-    const other: RoomName = "lobby";
-    expect([partial, other]).toHaveLength(2);
+    const other: RoomName = "duel";
+    // @ts-expect-error: there is no other server message.
+    const message: ServerMessage = "kick";
+    // @ts-expect-error: a welcome role is a player or a spectator.
+    const role: WelcomeMessage["role"] = "admin";
+    expect([partial, other, message, role]).toHaveLength(4);
   });
 });
 
@@ -137,5 +158,20 @@ describe("checkJoinOptions", () => {
       error: expect.stringMatching(/^invalid join options: name: /),
     });
     expect(checkJoinOptions(null).ok).toBe(false);
+  });
+
+  it("opens a private room only with create", () => {
+    expect(checkJoinOptions({ private: true })).toEqual({ ok: true, value: { private: true } });
+    expect(checkJoinOptions({ private: true }, "create")).toEqual({ ok: true, value: { private: true } });
+    for (const method of ["joinOrCreate", "join", "joinById"]) {
+      expect(checkJoinOptions({ private: true }, method)).toEqual({
+        ok: false,
+        error: 'invalid join options: private: private rooms are opened with "create"',
+      });
+      expect(checkJoinOptions({ name: "Ann", private: false }, method)).toEqual({
+        ok: true,
+        value: { name: "Ann", private: false },
+      });
+    }
   });
 });

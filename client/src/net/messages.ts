@@ -23,6 +23,10 @@ export function describeClose(code: number, reason?: string): string {
       return "The server is restarting.";
     case CloseCodes.ProtocolError:
       return detail ? `Disconnected by the server: ${detail}.` : "Disconnected by the server (protocol error).";
+    case CloseCodes.MatchOver:
+      return "The ranked match is over: your new rating is on the leaderboard. Queue again for another.";
+    case CloseCodes.MatchCancelled:
+      return "The ranked match was called off: not every pilot took their seat. Queue again.";
     case CloseCodes.RoomError:
       return "The match stopped after a server error. Press Play to join another.";
     case Close.FailedToReconnect:
@@ -47,6 +51,13 @@ export function describeJoinError(error: unknown, serverUrl: string): string {
   // The server reports invalid names as "invalid join options: name: <why>".
   const invalid = /^invalid join options: (?:name: )?(.*)$/i.exec(message);
   if (invalid?.[1] !== undefined) return `Name rejected: ${invalid[1]}.`;
+  // joinById of a code no live room has: mistyped, or the room ended (everyone left).
+  const missing = /^room "([^"]*)" (?:not found|has been disposed|is locked)/i.exec(message);
+  if (missing !== null) {
+    return /locked/i.test(message)
+      ? `Room ${missing[1]} is full.`
+      : `No room has the code ${missing[1]}: check it, or the room may have ended.`;
+  }
   return `Could not join a match: ${message}`;
 }
 

@@ -17,10 +17,13 @@ import {
   TELEPORT_PX,
 } from "../../../shared/constants.ts";
 import { ARENA_MAP } from "../../../shared/map.ts";
-import { RoomName, ServerMessage, type KillMessage } from "../../../shared/protocol.ts";
+import { ClientMessage, ServerMessage, type KillMessage, type WelcomeMessage } from "../../../shared/protocol.ts";
+import type { ChatLine } from "../../../shared/chat.ts";
 import { ArenaState, PlayerInput, type ProjectileState } from "../../../shared/schema.ts";
 import type { InputFrame } from "../../../shared/sim/step.ts";
 import { createConfig, Phase } from "../../../shared/sim/world.ts";
+import { signIn } from "./identity.ts";
+import { joinTarget, type JoinTarget } from "./join-target.ts";
 import { describeClose, describeJoinError } from "./messages.ts";
 import { OwnShipPrediction, type PredictionStats } from "./own-ship.ts";
 import { setMaxStepsPerFrame } from "./sdk-seam.ts";
@@ -59,13 +62,14 @@ interface TrackedShot {
   gone: boolean;
 }
 
-async function joinArena(client: Client, name: string) {
-  return client.joinOrCreate<ArenaState>(RoomName.Arena, { name }, ArenaState);
-}
-type ArenaRoom = Awaited<ReturnType<typeof joinArena>>;
+type ArenaRoom = Awaited<ReturnType<typeof joinTarget>>;
 
 /** Options of {@link GameSession.connect}; the browser game passes none. */
 export interface SessionOptions {
+  /** Where to go: quick play (the default), a private room, a code, a room to watch, a seat. */
+  readonly target?: JoinTarget;
+  /** Where the guest token is kept (default: localStorage; none for bots and tests). */
+  readonly identityStorage?: Storage;
   /** Delay every outgoing and incoming frame after the join (see {@link NetworkConditions}). */
   readonly network?: NetworkConditions;
   /** Where to keep the reconnection token, so a page reload can resume (see resume-token.ts). */
@@ -88,7 +92,10 @@ export class GameSession implements Session {
   static async connect(serverUrl: string, name: string, options: SessionOptions = {}): Promise<GameSession> {
     let room: ArenaRoom;
     try {
-      room = await joinArena(new Client(serverUrl), name);
+      const identity = await signIn(serverUrl, name, options.identityStorage ?? globalThis.localStorage);
+      const client = new Client(serverUrl);
+      client.auth.token = identity.token;
+      room = await joinTarget(client, serverUrl, options.target ?? { kind: "quick" }, identity.name);
     } catch (error) {
       throw new Error(describeJoinError(error, serverUrl), { cause: error });
     }
@@ -143,6 +150,10 @@ export class GameSession implements Session {
   private readonly patchTimes: number[] = [];
   private readonly shots = new Map<string, TrackedShot>();
   private readonly killListeners = new Set<(event: KillEvent) => void>();
+  private readonly chatListeners = new Set<(line: ChatLine) => void>();
+  /** Chat lines that arrived before a scene listened (the history sent on join). */
+  private readonly chatBacklog: ChatLine[] = [];
+  private welcomeInfo: WelcomeMessage | null = null;
   private readonly closeListeners = new Set<(info: CloseInfo) => void>();
   private readonly pingTimer: ReturnType<typeof setInterval>;
   private lifetimeTicks = projectileLifetimeTicks(DEFAULT_TICK_RATE);
@@ -174,6 +185,16 @@ export class GameSession implements Session {
     this.onPatch(room.state);
     room.onStateChange((state) => this.onPatch(state));
     room.onMessage(ServerMessage.Kill, (msg: KillMessage) => this.emitKill(msg));
+    room.onMessage(ServerMessage.Welcome, (msg: WelcomeMessage) => {
+      this.welcomeInfo = msg;
+    });
+    room.onMessage(ServerMessage.Chat, (line: ChatLine) => {
+      if (this.chatListeners.size === 0) {
+        this.chatBacklog.push(line);
+        if (this.chatBacklog.length > 50) this.chatBacklog.shift();
+      }
+      for (const listener of this.chatListeners) listener(line);
+    });
     room.onDrop(() => {
       this.status = "reconnecting";
     });
@@ -241,6 +262,12 @@ export class GameSession implements Session {
     // Until your ship is in the state there is nothing to move, and nothing to predict with.
     if (this.own === null) return;
     const data = this.input.data;
+    // Lag compensation: the tick of the other ships this frame draws (they are interpolated
+    // INTERPOLATION_DELAY_MS in the past); the server tests this frame's shots against it.
+    const viewTick = Math.max(
+      1,
+      Math.round(this.clock.now(nowMs) - (INTERPOLATION_DELAY_MS * this.clock.tickRate) / 1000),
+    );
     for (let i = 0; i < steps; i++) {
       this.seq += 1;
       data.seq = this.seq;
@@ -249,6 +276,7 @@ export class GameSession implements Session {
       data.aimX = controls.aimX;
       data.aimY = controls.aimY;
       data.fire = controls.fire;
+      data.viewTick = viewTick & 0xffff;
       this.input.send();
     }
   }
@@ -256,6 +284,27 @@ export class GameSession implements Session {
   onKill(listener: (event: KillEvent) => void): () => void {
     this.killListeners.add(listener);
     return () => this.killListeners.delete(listener);
+  }
+
+  onChat(listener: (line: ChatLine) => void): () => void {
+    this.chatListeners.add(listener);
+    for (const line of this.chatBacklog.splice(0)) listener(line);
+    return () => this.chatListeners.delete(listener);
+  }
+
+  sendChat(text: string): void {
+    if (this.status !== "connected") return;
+    this.room.send(ClientMessage.Chat, { text });
+  }
+
+  /** What kind of seat this is (player or spectator) and in which room (code of a private one). */
+  info(): WelcomeMessage | null {
+    return this.welcomeInfo;
+  }
+
+  /** The room id (the join code of a private room). */
+  get roomId(): string {
+    return this.room.roomId;
   }
 
   onClosed(listener: (info: CloseInfo) => void): () => void {
@@ -271,6 +320,7 @@ export class GameSession implements Session {
   dispose(): void {
     clearInterval(this.pingTimer);
     this.killListeners.clear();
+    this.chatListeners.clear();
     this.closeListeners.clear();
     if (this.status !== "closed") {
       this.status = "closed";
@@ -349,7 +399,8 @@ export class GameSession implements Session {
     this.own = new OwnShipPrediction(this.predict, this.input, ship, {
       config: createConfig(this.clock.tickRate, DEFAULT_MATCH_SECONDS, RESULTS_SECONDS),
       map: ARENA_MAP,
-      playing: () => this.room.state.phase === Phase.Playing,
+      // Ships fly in a match and in the warm-up; they freeze for the results.
+      playing: () => this.room.state.phase !== Phase.Results,
     });
   }
 

@@ -2,6 +2,8 @@
  * The plain data the network layer hands to scenes. No SDK or engine types: scenes and
  * renderers depend on these shapes only, so they run against a fake session in tests.
  */
+import type { ChatLine } from "../../../shared/chat.ts";
+import type { WelcomeMessage } from "../../../shared/protocol.ts";
 import type { InputFrame } from "../../../shared/sim/step.ts";
 
 /** State of the link to the room. */
@@ -100,6 +102,14 @@ export interface Session {
   onKill(listener: (event: KillEvent) => void): () => void;
   /** Subscribes to the end of the session; returns the unsubscribe function. */
   onClosed(listener: (info: CloseInfo) => void): () => void;
+  /** Subscribes to chat lines (recent history first); returns the unsubscribe function. */
+  onChat(listener: (line: ChatLine) => void): () => void;
+  /** Sends a chat line (the server checks and rate-limits it). */
+  sendChat(text: string): void;
+  /** Your seat: player or spectator, the room's mode and code; null until the server said. */
+  info(): WelcomeMessage | null;
+  /** The room id (the join code of a private room). */
+  readonly roomId: string;
   /** The netcode's figures at local time `nowMs`, for the debug overlay. */
   debugInfo(nowMs: number): DebugInfo;
   /** Leaves the room on purpose (the session then closes with code 4000). */

@@ -2,6 +2,7 @@
  * The heads-up display, fixed to the screen: score, match clock, ping and player count, kill
  * feed, respawn countdown and the reconnecting banner.
  */
+import { Phase } from "../../../shared/sim/world.ts";
 import type Phaser from "phaser";
 import type { GameSnapshot, KillEvent } from "../net/types.ts";
 import { formatClock, formatPing, secondsUntil } from "./format.ts";
@@ -98,14 +99,15 @@ export class Hud {
     const self = s.players.find((p) => p.isSelf);
     this.score.setText(self ? `Kills ${self.kills}    Deaths ${self.deaths}` : "Joining…");
 
-    this.matchLabel.setText(`MATCH ${s.matchNumber}`);
+    const warmup = s.phase === Phase.Warmup;
+    this.matchLabel.setText(warmup ? "WAITING FOR PILOTS" : `MATCH ${s.matchNumber}`);
     const left = secondsUntil(s.phaseEndsTick, s.tick, s.tickRate);
-    this.clock.setText(s.phase === 0 ? formatClock(left) : "RESULTS");
-    this.clock.setColor(s.phase === 0 && left <= 10 ? UI.danger : UI.text);
+    this.clock.setText(s.phase === Phase.Playing ? formatClock(left) : warmup ? "WARM-UP" : "RESULTS");
+    this.clock.setColor(s.phase === Phase.Playing && left <= 10 ? UI.danger : UI.text);
 
     this.net.setText(`Ping ${formatPing(s.ping)}\nPlayers ${s.players.length}`);
 
-    const dead = self !== undefined && !self.alive && s.phase === 0;
+    const dead = self !== undefined && !self.alive && s.phase !== Phase.Results;
     this.respawn.setVisible(dead);
     if (dead) {
       const wait = secondsUntil(self.respawnTick, s.tick, s.tickRate);

@@ -13,10 +13,13 @@ import { shouldRejoin } from "../net/rejoin.ts";
 import type { GameSnapshot, Session } from "../net/types.ts";
 import { drawArena } from "../render/arena.ts";
 import { DebugOverlay } from "../render/debug-overlay.ts";
+import { EdgeArrows } from "../render/edge-arrows.ts";
 import { Hud } from "../render/hud.ts";
 import { ProjectileLayer } from "../render/projectile-sprites.ts";
 import { ShipLayer } from "../render/ship-sprites.ts";
 import { setTestHook } from "../test-hook.ts";
+import { ChatPanel } from "../ui/chat-panel.ts";
+import { RoomBadge } from "../ui/room-badge.ts";
 import type { MenuData } from "./MenuScene.ts";
 import type { ResultsData } from "./ResultsScene.ts";
 
@@ -34,12 +37,18 @@ export class GameScene extends Phaser.Scene {
   private shots!: ProjectileLayer;
   private hud!: Hud;
   private debug!: DebugOverlay;
+  private arrows!: EdgeArrows;
   private controls!: KeyboardMouse;
   private latest: GameSnapshot | null = null;
   private following = false;
   private selfAlive = false;
   private scoreboardHeld = false;
   private cleanups: Array<() => void> = [];
+  private chat: ChatPanel | null = null;
+  private badge: RoomBadge | null = null;
+  /** Spectators: the pilot the camera follows, and when the choice was last made. */
+  private watched: string | null = null;
+  private watchedChosenAt = 0;
 
   constructor() {
     super(SceneKeys.Game);
@@ -52,6 +61,8 @@ export class GameScene extends Phaser.Scene {
     this.selfAlive = false;
     this.scoreboardHeld = false;
     this.cleanups = [];
+    this.watched = null;
+    this.watchedChosenAt = 0;
   }
 
   create(): void {
@@ -60,18 +71,28 @@ export class GameScene extends Phaser.Scene {
     this.ships = new ShipLayer(this);
     this.hud = new Hud(this);
     this.debug = new DebugOverlay(this);
+    this.arrows = new EdgeArrows(this);
     this.controls = new KeyboardMouse(this);
     this.cameras.main.setBounds(0, 0, ARENA_MAP.width, ARENA_MAP.height);
     this.input.setDefaultCursor("crosshair");
 
     const selfId = this.session.selfId;
+    this.chat = new ChatPanel(document.body, { onSend: (text) => this.session.sendChat(text), selfId });
+    this.badge = new RoomBadge(document.body);
     this.cleanups.push(
+      this.session.onChat((line) => this.chat?.add(line)),
       this.session.onKill((e) => this.hud.addKill(e, selfId, this.time.now)),
       this.session.onClosed((info) =>
         this.exit(info.reason, info.code !== CloseCodes.Consented, shouldRejoin(info.code)),
       ),
     );
-    this.input.keyboard?.on("keydown-ESC", () => this.session.leave());
+    this.input.keyboard?.on("keydown-ESC", () => {
+      if (!this.chat?.isTyping()) this.session.leave();
+    });
+    // Spectators: Space moves the camera to the next pilot.
+    this.input.keyboard?.on("keydown-SPACE", () => {
+      if (this.session.info()?.role === "spectator" && !this.chat?.isTyping()) this.watchNext(true);
+    });
     // Hold Tab for the scoreboard (the browser must not move focus meanwhile).
     this.input.keyboard?.addCapture("TAB");
     this.input.keyboard?.on("keydown-TAB", () => (this.scoreboardHeld = true));
@@ -86,6 +107,8 @@ export class GameScene extends Phaser.Scene {
     setTestHook({
       scene: "game",
       selfId,
+      roomId: this.session.roomId,
+      role: () => this.session.info()?.role ?? null,
       ships: () => this.ships.probe(),
       view: () => {
         const cam = this.cameras.main;
@@ -100,7 +123,10 @@ export class GameScene extends Phaser.Scene {
     // frame is drawn this frame. Aim is taken relative to where your ship was last drawn.
     const drawn = this.latest?.players.find((p) => p.isSelf);
     const controls = this.controls.read(drawn ? { x: drawn.x, y: drawn.y } : null);
-    const frame = toInputFrame(controls);
+    // While typing in the chat the ship holds still (keys go to the text field).
+    const frame = this.chat?.isTyping()
+      ? { ...toInputFrame(controls), moveX: 0, moveY: 0, fire: false }
+      : toInputFrame(controls);
     this.session.update(now, frame);
     const snap = this.session.snapshot(now);
     this.latest = snap;
@@ -108,14 +134,18 @@ export class GameScene extends Phaser.Scene {
 
     // Your turret follows the mouse at once; the server's facing arrives ~100 ms later.
     const liveAim =
-      self?.alive && snap.phase === 0 && (frame.aimX !== 0 || frame.aimY !== 0)
+      self?.alive && snap.phase !== 1 && (frame.aimX !== 0 || frame.aimY !== 0)
         ? Math.atan2(frame.aimY, frame.aimX)
         : null;
     this.ships.sync(snap.players, this.time.now, liveAim);
     this.shots.sync(snap.projectiles, snap.selfId);
     this.hud.update(snap, this.time.now);
+    this.arrows.update(snap.players);
     this.debug.update(() => this.session.debugInfo(now), this.game.loop.actualFps, 64);
-    this.followSelf(snap.selfId);
+    const info = this.session.info();
+    if (info?.role === "spectator") this.followWatched(snap);
+    else this.followSelf(snap.selfId);
+    if (info?.code != null) this.badge?.showCode(info.code);
     // A respawn is a teleport: cut to the new spot instead of panning across the map.
     if (self?.alive && !this.selfAlive) this.cameras.main.centerOn(self.x, self.y);
     this.selfAlive = self?.alive ?? false;
@@ -129,6 +159,36 @@ export class GameScene extends Phaser.Scene {
     this.cameras.main.centerOn(sprite.container.x, sprite.container.y);
     this.cameras.main.startFollow(sprite.container, false, CAMERA_LERP, CAMERA_LERP);
     this.following = true;
+  }
+
+  /** A spectator's camera: the leading pilot, re-chosen every few seconds unless picked with Space. */
+  private followWatched(snap: GameSnapshot): void {
+    const present = this.watched !== null && snap.players.some((p) => p.id === this.watched);
+    if (!present || (this.time.now - this.watchedChosenAt > 8000 && this.watchedChosenAt >= 0)) this.watchNext(false);
+    const target = this.watched === null ? undefined : this.ships.get(this.watched);
+    if (target !== undefined) {
+      this.cameras.main.startFollow(target.container, false, CAMERA_LERP, CAMERA_LERP);
+    }
+    this.badge?.showWatching(snap.players.find((p) => p.id === this.watched)?.name ?? null);
+  }
+
+  /** Picks the pilot to watch: the next one in order (Space), or the leader by kills. */
+  private watchNext(manual: boolean): void {
+    const players = this.latest?.players ?? [];
+    if (players.length === 0) {
+      this.watched = null;
+      return;
+    }
+    if (manual) {
+      const at = players.findIndex((p) => p.id === this.watched);
+      this.watched = players[(at + 1) % players.length]!.id;
+      // A pilot picked by hand stays followed.
+      this.watchedChosenAt = -1;
+      return;
+    }
+    const leader = [...players].sort((a, b) => b.kills - a.kills || a.deaths - b.deaths)[0]!;
+    this.watched = leader.id;
+    this.watchedChosenAt = this.time.now;
   }
 
   private toggleResults(show: boolean): void {
@@ -154,6 +214,10 @@ export class GameScene extends Phaser.Scene {
     for (const cleanup of this.cleanups) cleanup();
     this.cleanups = [];
     this.session.dispose();
+    this.chat?.destroy();
+    this.chat = null;
+    this.badge?.destroy();
+    this.badge = null;
     this.scale.off(Phaser.Scale.Events.RESIZE, this.onResize, this);
     this.scene.stop(SceneKeys.Results);
     this.input.setDefaultCursor("default");

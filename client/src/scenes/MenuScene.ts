@@ -9,6 +9,11 @@ import { parseNetworkConditions } from "../net/network-sim.ts";
 import { rejoin } from "../net/rejoin.ts";
 import { tabTokenStore, type TokenStore } from "../net/resume-token.ts";
 import { GameSession, type SessionOptions } from "../net/session.ts";
+import { codeFromAddress, type JoinTarget } from "../net/join-target.ts";
+import { LobbyFeed, type OpenRoom } from "../net/lobby.ts";
+import { fetchLeaderboard, joinRankedQueue, type RankedWait } from "../net/ranked-queue.ts";
+import { signIn } from "../net/identity.ts";
+import { formatClock } from "../render/format.ts";
 import { serverUrl } from "../net/server-url.ts";
 import { drawArena } from "../render/arena.ts";
 import { UI } from "../render/palette.ts";
@@ -33,7 +38,19 @@ const FORM_HTML = `
     <input id="nickname" name="nickname" type="text" maxlength="${NICKNAME_MAX_CODE_UNITS}" placeholder="Your nickname" spellcheck="false" />
     <button id="play" type="submit">Play</button>
   </div>
+  <div class="row secondary">
+    <button id="create-private" type="button">Private room</button>
+    <input id="room-code" type="text" maxlength="9" placeholder="Room code" spellcheck="false" aria-label="Room code" />
+    <button id="join-code" type="button">Join</button>
+  </div>
+  <div class="row secondary">
+    <button id="ranked" type="button">Ranked match</button>
+    <button id="show-leaderboard" type="button">Leaderboard</button>
+  </div>
   <p id="menu-status" class="menu-status" role="status" aria-live="polite"></p>
+  <label id="panel-title">Open rooms</label>
+  <ul id="room-list" class="panel" data-testid="room-list"></ul>
+  <ol id="leaderboard" class="panel" data-testid="leaderboard" hidden></ol>
 </form>`;
 
 /** Above the drifting arena. */
@@ -51,6 +68,13 @@ export class MenuScene extends Phaser.Scene {
   private nameField!: HTMLInputElement;
   private button!: HTMLButtonElement;
   private status!: HTMLElement;
+  private codeField!: HTMLInputElement;
+  private roomList!: HTMLUListElement;
+  private leaderboard!: HTMLOListElement;
+  private panelTitle!: HTMLElement;
+  private lobby: LobbyFeed | null = null;
+  private rooms: readonly OpenRoom[] = [];
+  private ranked: RankedWait | null = null;
 
   constructor() {
     super(SceneKeys.Menu);
@@ -106,11 +130,35 @@ export class MenuScene extends Phaser.Scene {
       const clamped = clampNickname(this.nameField.value);
       if (clamped !== this.nameField.value) this.nameField.value = clamped;
     });
+    this.codeField = this.form.getChildByID("room-code") as HTMLInputElement;
+    this.roomList = this.form.getChildByID("room-list") as HTMLUListElement;
+    this.leaderboard = this.form.getChildByID("leaderboard") as HTMLOListElement;
+    this.panelTitle = this.form.getChildByID("panel-title") as HTMLElement;
     this.form.addListener("submit");
     this.form.on("submit", (event: Event) => {
       event.preventDefault();
       void this.play();
     });
+    const on = (id: string, action: () => void): void =>
+      (this.form.getChildByID(id) as HTMLButtonElement).addEventListener("click", action);
+    on("create-private", () => void this.play({ kind: "private" }));
+    on("join-code", () => void this.joinByCode());
+    on("ranked", () => void this.queueRanked());
+    on("show-leaderboard", () => void this.toggleLeaderboard());
+    this.codeField.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      void this.joinByCode();
+    });
+    // An invite link (`?room=ABC234`): the code is filled in; Play joins that room.
+    const invited = codeFromAddress(window.location.search);
+    if (invited !== null) {
+      this.codeField.value = invited;
+      if (!this.notice) this.notice = `Invited to room ${invited}: press Join (or Play) to enter it.`;
+      this.noticeIsError = false;
+    }
+    this.drawRooms();
+    this.openLobby();
     this.input.keyboard?.on("keydown-ENTER", () => {
       if (document.activeElement !== this.nameField) void this.play();
     });
@@ -118,9 +166,13 @@ export class MenuScene extends Phaser.Scene {
 
     this.layout(this.scale.width, this.scale.height);
     this.scale.on(Phaser.Scale.Events.RESIZE, this.onResize, this);
-    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () =>
-      this.scale.off(Phaser.Scale.Events.RESIZE, this.onResize, this),
-    );
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
+      this.scale.off(Phaser.Scale.Events.RESIZE, this.onResize, this);
+      this.lobby?.close();
+      this.lobby = null;
+      this.ranked?.cancel();
+      this.ranked = null;
+    });
     this.nameField.focus();
     if (this.rejoinRequested) void this.rejoinAfterServerLoss();
     else void this.resumeAfterReload();
@@ -210,27 +262,170 @@ export class MenuScene extends Phaser.Scene {
 
   private layout(width: number, height: number): void {
     this.veil.setSize(width, height);
-    this.title.setPosition(width / 2, height * 0.36 - 40);
-    this.tagline.setPosition(width / 2, height * 0.36 + 10);
-    this.form.setPosition(width / 2, height * 0.36 + 120);
+    this.title.setPosition(width / 2, height * 0.3 - 40);
+    this.tagline.setPosition(width / 2, height * 0.3 + 10);
+    // The form hangs below the tagline (its top edge), however tall the room list grows.
+    this.form.setOrigin(0.5, 0).setPosition(width / 2, height * 0.3 + 46);
   }
 
-  private async play(): Promise<void> {
-    if (this.busy) return;
-    // An empty field gets a generated name, shown in the field before joining.
+  /** Subscribes to the server's live room list (retried quietly if the server is not up yet). */
+  private openLobby(attempt = 0): void {
+    LobbyFeed.open(serverUrl(), (rooms) => {
+      this.rooms = rooms;
+      this.drawRooms();
+    }).then(
+      (feed) => {
+        if (this.sys.isActive()) this.lobby = feed;
+        else feed.close();
+      },
+      () => {
+        if (this.sys.isActive() && attempt < 5)
+          this.time.delayedCall(2000 * (attempt + 1), () => this.openLobby(attempt + 1));
+      },
+    );
+  }
+
+  /** The open rooms: players, phase and time left, with Join and Watch (text only, never HTML). */
+  private drawRooms(): void {
+    const items: HTMLLIElement[] = [];
+    const now = Date.now();
+    for (const room of this.rooms) {
+      const { listing } = room;
+      const li = document.createElement("li");
+      li.dataset["roomId"] = room.roomId;
+      const label = document.createElement("span");
+      const left = formatClock(Math.max(0, Math.round((listing.phaseEndsAt - now) / 1000)));
+      const phase = listing.phase === 1 ? "results" : listing.phase === 2 ? "warm-up" : `${left} left`;
+      const watching = listing.spectators > 0 ? ` · ${listing.spectators} watching` : "";
+      label.textContent = `${listing.players}/${listing.maxPlayers} pilots · ${phase}${watching}`;
+      label.title = `Match ${listing.matchNumber}`;
+      const full = listing.players >= listing.maxPlayers;
+      const join = document.createElement("button");
+      join.type = "button";
+      join.textContent = full ? "Full" : "Join";
+      join.disabled = full || this.busy;
+      join.addEventListener("click", () => void this.play({ kind: "room", roomId: room.roomId }));
+      const watch = document.createElement("button");
+      watch.type = "button";
+      watch.textContent = "Watch";
+      watch.disabled = this.busy;
+      watch.addEventListener("click", () => void this.play({ kind: "watch", roomId: room.roomId }));
+      li.append(label, join, watch);
+      items.push(li);
+    }
+    if (items.length === 0) {
+      const li = document.createElement("li");
+      li.className = "empty";
+      li.textContent = "No open rooms yet: press Play to open one.";
+      items.push(li);
+    }
+    this.roomList.replaceChildren(...items);
+  }
+
+  private async toggleLeaderboard(): Promise<void> {
+    const show = this.leaderboard.hidden;
+    this.leaderboard.hidden = !show;
+    this.roomList.hidden = show;
+    this.panelTitle.textContent = show ? "Top ranked pilots" : "Open rooms";
+    if (!show) return;
+    try {
+      const rows = await fetchLeaderboard(serverUrl(), 10);
+      const items = rows.map((row) => {
+        const li = document.createElement("li");
+        const label = document.createElement("span");
+        label.textContent = `${row.rank}. ${row.name} · ${row.rating} (${row.games} games)`;
+        li.append(label);
+        return li;
+      });
+      if (items.length === 0) {
+        const li = document.createElement("li");
+        li.className = "empty";
+        li.textContent = "No ranked matches played yet.";
+        items.push(li);
+      }
+      this.leaderboard.replaceChildren(...items);
+    } catch (error) {
+      this.showStatus(error instanceof Error ? error.message : String(error), "error");
+    }
+  }
+
+  private async joinByCode(): Promise<void> {
+    const code = this.codeField.value.toUpperCase().replace(/[\s-]+/g, "");
+    if (!/^[A-Z0-9]{6}$/.test(code)) {
+      this.showStatus("A room code has 6 letters and digits, e.g. K7PQ2M.", "error");
+      this.codeField.focus();
+      return;
+    }
+    this.codeField.value = code;
+    await this.play({ kind: "code", code });
+  }
+
+  /** Waits in the ranked queue (Esc or the button again cancels), then plays the match it found. */
+  private async queueRanked(): Promise<void> {
+    if (this.ranked !== null) {
+      this.ranked.cancel();
+      this.ranked = null;
+      this.setBusy(false);
+      this.showStatus("Left the ranked queue.", "idle");
+      return;
+    }
+    const name = this.validName();
+    if (name === null || this.busy) return;
+    this.setBusy(true);
+    (this.form.getChildByID("ranked") as HTMLButtonElement).disabled = false;
+    this.showStatus("Joining the ranked queue…", "busy");
+    try {
+      const identity = await signIn(serverUrl(), name);
+      const wait = await joinRankedQueue(serverUrl(), identity.token, (grouped) =>
+        this.showStatus(
+          `Searching for a ranked match (rating ${identity.rating ?? "new"}): ${grouped} pilots found… press again to cancel`,
+          "busy",
+        ),
+      );
+      this.ranked = wait;
+      const reservation = await wait.seat;
+      const session = await GameSession.connect(serverUrl(), name, {
+        ...this.sessionOptions(tabTokenStore()),
+        target: { kind: "seat", reservation },
+      });
+      wait.confirm();
+      this.ranked = null;
+      if (!this.sys.isActive()) return session.dispose();
+      this.scene.start(SceneKeys.Game, { session });
+    } catch (error) {
+      this.ranked?.cancel();
+      this.ranked = null;
+      this.setBusy(false);
+      this.showStatus(error instanceof Error ? error.message : String(error), "error");
+    }
+  }
+
+  /** The name in the field, checked (an empty field gets a generated name, shown), or null. */
+  private validName(): string | null {
     if (this.nameField.value.trim() === "") this.nameField.value = generatedNickname();
     const check = checkNickname(this.nameField.value);
     if (!check.ok) {
       this.showStatus(check.reason, "error");
       this.nameField.focus();
-      return;
+      return null;
     }
     this.nameField.value = check.name;
     saveNickname(check.name);
+    return check.name;
+  }
+
+  private async play(target?: JoinTarget): Promise<void> {
+    if (this.busy) return;
+    // Play with an invite code in the field joins that room.
+    const code = this.codeField.value.trim();
+    if (target === undefined && code !== "") return this.joinByCode();
+    const name = this.validName();
+    if (name === null) return;
     this.setBusy(true);
-    this.showStatus("Connecting…", "busy");
+    this.showStatus(target?.kind === "private" ? "Opening a private room…" : "Connecting…", "busy");
     try {
-      const session = await GameSession.connect(serverUrl(), check.name, this.sessionOptions(tabTokenStore()));
+      const options = this.sessionOptions(tabTokenStore());
+      const session = await GameSession.connect(serverUrl(), name, { ...options, target: target ?? { kind: "quick" } });
       if (!this.sys.isActive()) {
         session.dispose();
         return;
@@ -246,6 +441,10 @@ export class MenuScene extends Phaser.Scene {
     this.busy = busy;
     this.button.disabled = busy;
     this.nameField.disabled = busy;
+    for (const id of ["create-private", "join-code", "ranked"]) {
+      (this.form.getChildByID(id) as HTMLButtonElement | null)?.toggleAttribute("disabled", busy);
+    }
+    this.drawRooms();
   }
 
   private showStatus(text: string, kind: "idle" | "busy" | "error"): void {

@@ -68,13 +68,23 @@ export class ResultsScene extends Phaser.Scene {
     if (key !== this.shownKey) {
       this.shownKey = key;
       this.title.setText(
-        snap.phase === 1 ? `MATCH ${snap.matchNumber} OVER` : `MATCH ${snap.matchNumber} · SCOREBOARD`,
+        snap.phase === 1
+          ? `MATCH ${snap.matchNumber} OVER`
+          : snap.phase === 2
+            ? "WARM-UP · SCOREBOARD"
+            : `MATCH ${snap.matchNumber} · SCOREBOARD`,
       );
       this.buildRows(ranked, snap.selfId);
       this.layout();
     }
     const left = Math.ceil(secondsUntil(snap.phaseEndsTick, snap.tick, snap.tickRate));
-    this.footer.setText(snap.phase === 1 ? `Next match in ${left} s` : `Match ends in ${formatClock(left)}`);
+    this.footer.setText(
+      snap.phase === 1
+        ? `Next match in ${left} s`
+        : snap.phase === 2
+          ? "The match starts when another pilot joins"
+          : `Match ends in ${formatClock(left)}`,
+    );
   }
 
   private buildRows(ranked: readonly PlayerView[], selfId: string): void {

@@ -4,9 +4,17 @@
  * honest SDK players who keep playing throughout and whose experience is checked afterwards;
  * and a raw attacker that speaks the Colyseus protocol on plain sockets and can stop at any step.
  *
+ * Every arena join needs a guest token (`POST /auth/guest`, sent as `Authorization: Bearer`):
+ * each honest player gets its own, as a browser does; the raw attacker holds one token per
+ * server and uses it for every matchmaking request ({@link matchmake}), unless a test asks for
+ * none or brings its own. Each server process keeps its data (token secret, ratings) in a fresh
+ * temporary folder, removed when it stops: tests never write into the repository's `data/`.
+ *
  * Every wait is bounded; nothing is mocked.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client, type Room } from "@colyseus/sdk";
@@ -15,13 +23,15 @@ import { expect } from "vitest";
 import WebSocket from "ws";
 import {
   endpointSettings,
+  guestTokenUrl,
   isSeatReservation,
+  matchmakeHeaders,
   matchmakeUrl,
   parseJoinRoom,
   roomEndpoint,
 } from "../../../bench/light/colyseus-protocol.ts";
 import { DEFAULT_TICK_RATE } from "../../../shared/constants.ts";
-import { RoomName } from "../../../shared/protocol.ts";
+import { RoomName, ServerMessage } from "../../../shared/protocol.ts";
 import { ArenaState } from "../../../shared/schema.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -40,23 +50,36 @@ export interface ServerProcess {
   readonly url: string;
   readonly port: number;
   readonly child: ChildProcess;
+  /** The process's `DATA_DIR` (a fresh temporary folder, removed by `stop()`). */
+  readonly dataDir: string;
   /** Everything the process wrote to stdout and stderr, line by line. */
   readonly output: string[];
   /** Exit code once the process exited, null while it runs. */
   exitCode(): number | null;
   figures(): Promise<ServerFigures>;
-  /** SIGTERM, then SIGKILL after 5 s; resolves when the process is gone. */
+  /** SIGTERM, then SIGKILL after 5 s; resolves when the process is gone and its data folder removed. */
   stop(): Promise<void>;
 }
 
 /**
  * Starts `server/main.ts` on 127.0.0.1 with an OS-chosen port. `env` adds server settings (the
- * limits in the README); STATIC_DIR is empty unless given.
+ * limits in the README); STATIC_DIR is empty unless given; DATA_DIR is a fresh temporary folder
+ * (never the repository's `data/`), removed when the server stops.
  */
 export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "tick-arena-robustness-"));
+  const removeData = (): void => rmSync(dataDir, { recursive: true, force: true });
   const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server/main.ts")], {
     cwd: ROOT,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", STATIC_DIR: "", NODE_ENV: "production", ...env },
+    env: {
+      ...process.env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      STATIC_DIR: "",
+      NODE_ENV: "production",
+      DATA_DIR: dataDir,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output: string[] = [];
@@ -70,8 +93,16 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
   const deadline = Date.now() + 30_000;
   let port = 0;
   while (port === 0) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output.join("\n")}`);
-    if (Date.now() > deadline) throw new Error(`server did not start:\n${output.join("\n")}`);
+    if (child.exitCode !== null) {
+      removeData();
+      throw new Error(`server exited with ${child.exitCode}:\n${output.join("\n")}`);
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      await exited;
+      removeData();
+      throw new Error(`server did not start:\n${output.join("\n")}`);
+    }
     const line = output.find((l) => l.includes("Tick Arena listening on"));
     const match = line?.match(/:(\d+) \(tick/);
     if (match) port = Number(match[1]);
@@ -82,6 +113,7 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     url,
     port,
     child,
+    dataDir,
     output,
     exitCode: () => child.exitCode,
     figures: async () => {
@@ -89,13 +121,71 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
       return (await response.json()) as ServerFigures;
     },
     stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill("SIGTERM");
-      const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(killer);
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
+        await exited;
+        clearTimeout(killer);
+      }
+      removeData();
+      // A later server may get the same port: it would not know this one's tokens.
+      attackerTokens.delete(url);
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Guest tokens
+
+/** A fresh guest token from `POST /auth/guest` (a new player id, named `name` when given). */
+export async function guestToken(url: string, name?: string): Promise<string> {
+  const response = await fetch(guestTokenUrl(endpointSettings(url)), {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify(name === undefined ? {} : { name }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await response.text();
+  const body = parseJson(text) as { token?: unknown } | null;
+  if (!response.ok || typeof body?.token !== "string") {
+    throw new Error(`POST /auth/guest answered ${response.status}: ${text.slice(0, 200)}`);
+  }
+  return body.token;
+}
+
+/** The raw attacker's token for each server, fetched once (an attacker holds one token). */
+const attackerTokens = new Map<string, Promise<string>>();
+
+/**
+ * The one guest token the raw attacker uses on the server at `url` (fetched on first use, then
+ * reused: a token is a bearer token, good for any number of joins).
+ */
+export function attackerToken(url: string): Promise<string> {
+  let token = attackerTokens.get(url);
+  if (token === undefined) {
+    token = guestToken(url, "Raw");
+    // A failed fetch is not kept: the next call asks again.
+    token.catch(() => attackerTokens.delete(url));
+    attackerTokens.set(url, token);
+  }
+  return token;
+}
+
+/** An SDK client holding a fresh guest token of its own, as a browser has after the menu. */
+export async function tokenClient(url: string, name?: string): Promise<Client> {
+  const client = new Client(url);
+  client.auth.token = await guestToken(url, name);
+  return client;
+}
+
+/**
+ * Registers no-op handlers for the messages the arena sends every client (the welcome, chat
+ * lines about joins and leaves), so an honest SDK client does not print "onMessage() not
+ * registered" for each of the thousands of joins a storm makes.
+ */
+export function ignoreArenaMessages(room: Room): void {
+  room.onMessage(ServerMessage.Welcome, () => undefined);
+  room.onMessage(ServerMessage.Chat, () => undefined);
 }
 
 /** What a bystander looked like when the watch started. */
@@ -122,8 +212,11 @@ export class Bystanders {
   static async join(url: string, count = 2): Promise<Bystanders> {
     const rooms: Room<unknown, ArenaState>[] = [];
     for (let i = 0; i < count; i++) {
-      const room = await new Client(url).joinOrCreate(RoomName.Arena, { name: `Honest ${i + 1}` }, ArenaState);
+      const name = `Honest ${i + 1}`;
+      const client = await tokenClient(url, name);
+      const room = await client.joinOrCreate(RoomName.Arena, { name }, ArenaState);
       room.reconnection.maxRetries = 0;
+      ignoreArenaMessages(room);
       rooms.push(room);
     }
     const ids = new Set(rooms.map((r) => r.roomId));
@@ -216,16 +309,21 @@ export class Bystanders {
   }
 }
 
-/** Matchmaking over plain HTTP: the status and the parsed JSON body (null when not JSON). */
+/**
+ * Matchmaking over plain HTTP: the status and the parsed JSON body (null when not JSON). Sends
+ * the attacker's guest token ({@link attackerToken}) unless `token` is given; `null` sends none.
+ */
 export async function matchmake(
   url: string,
   method: string,
   target: string,
   body: unknown = {},
+  token?: string | null,
 ): Promise<{ status: number; body: unknown }> {
+  const bearer = token === undefined ? await attackerToken(url) : token;
   const response = await fetch(matchmakeUrl(endpointSettings(url), method, target), {
     method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    headers: matchmakeHeaders(bearer),
     body: typeof body === "string" ? body : JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });

@@ -14,23 +14,29 @@
  * (never a 5xx or a Colyseus 52x), a JSON `{ error, code }` body wherever the server (and not
  * Node's own HTTP parser) wrote the answer, and nobody is seated; nothing outside the built
  * client is ever served; the production limits of server/security/limits.ts hold.
+ *
+ * Every join needs a guest token (`Authorization: Bearer`): the hostile requests carry the
+ * attacker's valid token, so each is refused for what it is testing and never for a missing
+ * token; the refusals of missing and forged tokens (401) are cases of their own.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import net, { type Socket } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { Client } from "@colyseus/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RoomName } from "../../../shared/protocol.ts";
 import { ArenaState } from "../../../shared/schema.ts";
 import {
+  attackerToken,
   Bystanders,
   expectServerAlive,
+  ignoreArenaMessages,
   joinRaw,
   parseJson,
   sleep,
   startServerProcess,
+  tokenClient,
   type RawPlayer,
   type ServerProcess,
 } from "./fixture.ts";
@@ -247,7 +253,10 @@ interface StormTally {
   readonly seats: number;
 }
 
-/** `total` matchmaking calls, `concurrency` at a time, stopping at `deadlineMs`. */
+/**
+ * `total` matchmaking calls, `concurrency` at a time, stopping at `deadlineMs`, all with the
+ * attacker's one valid guest token (a storm of joins that would each be seated).
+ */
 async function matchmakingStorm(
   url: string,
   method: string,
@@ -256,6 +265,7 @@ async function matchmakingStorm(
   concurrency: number,
   deadlineMs: number,
 ): Promise<StormTally> {
+  const token = await attackerToken(url);
   const started = performance.now();
   const byStatus: Record<string, number> = {};
   const byError: Record<string, number> = {};
@@ -268,7 +278,7 @@ async function matchmakingStorm(
     try {
       const response = await fetch(`${url}/matchmake/${method}/${RoomName.Arena}`, {
         method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        headers: { "Content-Type": "application/json", Accept: "application/json", Authorization: `Bearer ${token}` },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(10_000),
       });
@@ -414,8 +424,17 @@ describe("matchmaking HTTP fuzz and the static server", () => {
     honest.resetGaps();
     const rssBefore = await rss(server);
     const room = honest.roomId;
+    // Every request carries a valid guest token unless the case is about the token.
+    const token = await attackerToken(server.url);
+    const auth = `Authorization: Bearer ${token}`;
+    const request = (
+      method: string,
+      target: string,
+      body: Buffer | string | null,
+      headers: readonly string[] = [],
+    ): Buffer => httpRequest(method, target, body, [auth, ...headers]);
     const post = (target: string, body: Buffer | string, headers: readonly string[] = []): Buffer =>
-      httpRequest("POST", target, body, headers);
+      request("POST", target, body, headers);
     const joinOrCreate = "/matchmake/joinOrCreate/arena";
     const invalidOptions = "invalid join options:";
     const valid = JSON.stringify({ name: "Route" });
@@ -550,29 +569,29 @@ describe("matchmaking HTTP fuzz and the static server", () => {
     }
     for (const method of ["GET", "PUT", "DELETE", "PATCH"]) {
       const body = method === "GET" || method === "DELETE" ? null : valid;
-      add(`${method} on the matchmaking route`, httpRequest(method, joinOrCreate, body), [404, 405]);
+      add(`${method} on the matchmaking route`, request(method, joinOrCreate, body), [404, 405]);
     }
 
     // Oversized bodies (the 128 MB one has its own test), bad framing.
     add("body of 5,000 bytes with content-length", post(joinOrCreate, `{"name":"${"x".repeat(4990)}"}`), [413]);
     add(
       "content-length over the cap, body cut short",
-      httpRequest("POST", joinOrCreate, "{}", [`Content-Length: ${PRODUCTION.maxBodyBytes + 1}`]),
+      request("POST", joinOrCreate, "{}", [`Content-Length: ${PRODUCTION.maxBodyBytes + 1}`]),
       [413],
     );
-    add("content-length not a number", httpRequest("POST", joinOrCreate, "{}", ["Content-Length: abc"]), [400]);
-    add("negative content-length", httpRequest("POST", joinOrCreate, "{}", ["Content-Length: -1"]), [400]);
+    add("content-length not a number", request("POST", joinOrCreate, "{}", ["Content-Length: abc"]), [400]);
+    add("negative content-length", request("POST", joinOrCreate, "{}", ["Content-Length: -1"]), [400]);
     add(
       "content-length and chunked together",
-      httpRequest("POST", joinOrCreate, "2\r\n{}\r\n0\r\n\r\n", ["Content-Length: 2", "Transfer-Encoding: chunked"]),
+      request("POST", joinOrCreate, "2\r\n{}\r\n0\r\n\r\n", ["Content-Length: 2", "Transfer-Encoding: chunked"]),
       [400],
     );
 
     // Headers.
-    add("one header of 9 KB", httpRequest("POST", joinOrCreate, valid, [`X-Big: ${"a".repeat(9 * 1024)}`]), [431]);
+    add("one header of 9 KB", request("POST", joinOrCreate, valid, [`X-Big: ${"a".repeat(9 * 1024)}`]), [431]);
     add(
       "500 headers of 30 bytes",
-      httpRequest(
+      request(
         "POST",
         joinOrCreate,
         valid,
@@ -582,7 +601,7 @@ describe("matchmaking HTTP fuzz and the static server", () => {
     );
     add(
       "300 short headers (under the cap) and invalid JSON",
-      httpRequest(
+      request(
         "POST",
         joinOrCreate,
         "{bad",
@@ -605,6 +624,52 @@ describe("matchmaking HTTP fuzz and the static server", () => {
     add("header of invalid UTF-8 and invalid JSON", post(joinOrCreate, "{bad", ["X-Name: \xff\xfe\xc0\xae"]), [400]);
     add("room type of invalid UTF-8", post("/matchmake/joinOrCreate/are\xffna", valid), "4xx");
     add("method of invalid UTF-8", post("/matchmake/join\xc0\xaeOrCreate/arena", valid), "4xx");
+
+    // Guest tokens: valid options, but no token, or one this server did not issue (401, each with
+    // its own message). The token travels in the Authorization header only.
+    const missing = "missing token:";
+    const invalid = "invalid token:";
+    for (const method of ["joinOrCreate", "create", "join"]) {
+      add(`${method} without a token`, httpRequest("POST", `/matchmake/${method}/arena`, valid), [401], missing);
+    }
+    add("joinById without a token", httpRequest("POST", `/matchmake/joinById/${room}`, valid), [401], missing);
+    add(
+      "the token in the query, not the header",
+      httpRequest("POST", `${joinOrCreate}?_authToken=${token}`, valid),
+      [401],
+      missing,
+    );
+    add(
+      "the token as Basic credentials",
+      httpRequest("POST", joinOrCreate, valid, [
+        `Authorization: Basic ${Buffer.from(`x:${token}`).toString("base64")}`,
+      ]),
+      [401],
+      missing,
+    );
+    const [tokenHead = "", tokenBody = ""] = token.split(".");
+    const forged: [string, string][] = [
+      ["a forged signature", `${tokenHead}.${tokenBody}.${"A".repeat(43)}`],
+      ["no signature", `${tokenHead}.${tokenBody}.`],
+      ['alg "none"', `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${tokenBody}.`],
+      ["a truncated token", token.slice(0, -5)],
+      ["garbage", "not-a-token"],
+      ["a token of 3 KB", `${tokenHead}.${"A".repeat(3000)}.${"B".repeat(43)}`],
+    ];
+    for (const [label, bad] of forged) {
+      add(
+        `joinOrCreate with ${label}`,
+        httpRequest("POST", joinOrCreate, valid, [`Authorization: Bearer ${bad}`]),
+        [401],
+        invalid,
+      );
+    }
+    add(
+      "joinById with a forged token",
+      httpRequest("POST", `/matchmake/joinById/${room}`, valid, [`Authorization: Bearer ${forged[0]![1]}`]),
+      [401],
+      invalid,
+    );
 
     // Eight at a time, 2 s each at most: an answer takes milliseconds, a missing one must not
     // hold the test up.
@@ -653,7 +718,10 @@ describe("matchmaking HTTP fuzz and the static server", () => {
     const figures = await server.figures();
     expect(figures.ccu, "clients seated by the fuzz").toBe(2);
     expect(figures.rooms, "rooms made by the fuzz").toBe(1);
-    const probe = await new Client(server.url).joinOrCreate(RoomName.Arena, { name: "Probe" }, ArenaState);
+    const probe = await (
+      await tokenClient(server.url, "Probe")
+    ).joinOrCreate(RoomName.Arena, { name: "Probe" }, ArenaState);
+    ignoreArenaMessages(probe);
     try {
       expect(probe.roomId, "the honest room is full of reserved seats").toBe(room);
     } finally {
@@ -912,7 +980,7 @@ describe("connection and matchmaking storms from one address (production limits)
     await sleep(Math.min(tally.maxRetryAfter, 5) * 1000);
     const later = await fetch(`${server.url}/matchmake/joinOrCreate/arena`, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${await attackerToken(server.url)}` },
       body: JSON.stringify({ name: "Later" }),
       signal: AbortSignal.timeout(5000),
     });

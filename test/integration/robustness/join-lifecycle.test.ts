@@ -22,14 +22,17 @@ import { DEFAULT_TICK_RATE, RECONNECT_GRACE_SECONDS } from "../../../shared/cons
 import { CloseCodes, RoomName } from "../../../shared/protocol.ts";
 import { ArenaState } from "../../../shared/schema.ts";
 import {
+  attackerToken,
   Bystanders,
   expectServerAlive,
+  ignoreArenaMessages,
   joinRaw,
   matchmake,
   openRoomSocket,
   reserveSeat,
   sleep,
   startServerProcess,
+  tokenClient,
   type RawSocket,
   type ServerFigures,
   type ServerProcess,
@@ -183,6 +186,7 @@ class Player {
 
   constructor(readonly room: Room<unknown, ArenaState>) {
     room.reconnection.maxRetries = 0;
+    ignoreArenaMessages(room);
     room.onStateChange(() => {
       const now = performance.now();
       this.longestGap = Math.max(this.longestGap, now - this.lastPatch);
@@ -193,12 +197,13 @@ class Player {
   }
 
   /**
-   * Quick-plays through `url` (a Link's, to be able to cut it). Resolves once the full state
-   * arrived: the server sends it when it processed the join acknowledgement, so the seat is
-   * then one that a drop holds for reconnection.
+   * Quick-plays through `url` (a Link's, to be able to cut it) with a guest token of its own.
+   * Resolves once the full state arrived: the server sends it when it processed the join
+   * acknowledgement, so the seat is then one that a drop holds for reconnection.
    */
   static async join(url: string, name: string): Promise<Player> {
-    const room = await within(new Client(url).joinOrCreate(RoomName.Arena, { name }, ArenaState), 10_000, name);
+    const client = await tokenClient(url, name);
+    const room = await within(client.joinOrCreate(RoomName.Arena, { name }, ArenaState), 10_000, name);
     const player = new Player(room);
     await until(() => room.state.players?.has(room.sessionId) === true, 3000, `${name}'s full state`);
     return player;
@@ -279,16 +284,18 @@ const STEPS: readonly Step[] = [
 ];
 
 /**
- * (a) A matchmaking request whose socket goes away before any byte of the answer: the whole
- * request then FIN or RST, a body cut short, or only the head. True if no answer byte arrived.
+ * (a) A matchmaking request (with a valid guest token: one that would be seated) whose socket
+ * goes away before any byte of the answer: the whole request then FIN or RST, a body cut short,
+ * or only the head. True if no answer byte arrived.
  */
-async function abortMatchmaking(port: number, variant: number): Promise<boolean> {
+async function abortMatchmaking(port: number, variant: number, token: string): Promise<boolean> {
   const body = JSON.stringify({ name: `Quitter ${variant % 100}` });
   const head = [
     `POST /matchmake/joinOrCreate/${RoomName.Arena} HTTP/1.1`,
     `Host: 127.0.0.1:${port}`,
     "Content-Type: application/json",
     "Accept: application/json",
+    `Authorization: Bearer ${token}`,
     `Content-Length: ${Buffer.byteLength(body)}`,
     "",
     "",
@@ -416,7 +423,7 @@ async function ackThenDrop(url: string, variant: number): Promise<boolean> {
 async function attempt(server: ServerProcess, step: Step, variant: number): Promise<boolean> {
   switch (step) {
     case "a: before the HTTP answer":
-      return abortMatchmaking(server.port, variant);
+      return abortMatchmaking(server.port, variant, await attackerToken(server.url));
     case "b: seat, no socket":
       await reserveSeat(server.url, "Absent");
       return true;

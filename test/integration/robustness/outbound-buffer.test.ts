@@ -6,13 +6,12 @@
  */
 import type { Socket } from "node:net";
 import { matchMaker, type Client as ServerClient } from "@colyseus/core";
-import { Client } from "@colyseus/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../../server/app.ts";
 import { DEFAULT_LIMITS } from "../../../server/security/limits.ts";
 import { RoomName } from "../../../shared/protocol.ts";
 import { ArenaState } from "../../../shared/schema.ts";
-import { sleep, startTestServer, waitFor } from "../harness.ts";
+import { arenaMessages, guestClient, sleep, startTestServer, waitFor } from "../harness.ts";
 import { joinRaw } from "./fixture.ts";
 
 let server: RunningServer;
@@ -25,8 +24,11 @@ afterAll(async () => {
 
 describe("the outbound buffer cap", () => {
   it("cuts a reader that stopped reading once 256 KiB wait for it; the others play on", async () => {
-    const honest = await new Client(server.url).joinOrCreate(RoomName.Arena, { name: "Reader" }, ArenaState);
+    const honest = await (
+      await guestClient(server.url, "Reader")
+    ).joinOrCreate(RoomName.Arena, { name: "Reader" }, ArenaState);
     honest.reconnection.maxRetries = 0;
+    arenaMessages(honest);
     let lastPatch = performance.now();
     let longestGap = 0;
     honest.onStateChange(() => {

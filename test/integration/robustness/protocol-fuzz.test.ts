@@ -10,12 +10,14 @@
  * attacker's ship is left behind, and the server's memory stayed within a bound.
  *
  * The oracle is the protocol as documented (docs/PROTOCOL.md) and as an honest SDK speaks it: a
- * joined client may send JOIN_ROOM, LEAVE_ROOM or PING as single bytes and reliable inputs of
- * exactly the shape an `InputEncoder` of `PlayerInput` emits; anything else closes it with 4002,
- * and a frame over 1024 bytes closes its socket (1009, or 1006 when the socket is cut).
+ * joined client may send JOIN_ROOM, LEAVE_ROOM or PING as single bytes, reliable inputs of
+ * exactly the shape an `InputEncoder` of `PlayerInput` emits, and chat messages
+ * (`room.send("chat", { text })`); anything else closes it with 4002, and a frame over 1024
+ * bytes closes its socket (1009, or 1006 when the socket is cut). Every client joins with a
+ * guest token (fixture.ts); the arena's welcome and chat messages are not part of the oracle.
  */
 import { readFileSync } from "node:fs";
-import { Client } from "@colyseus/sdk";
+import type { Client } from "@colyseus/sdk";
 import { Protocol } from "@colyseus/shared-types";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -28,10 +30,12 @@ import { clearDirection } from "../harness.ts";
 import {
   Bystanders,
   expectServerAlive,
+  ignoreArenaMessages,
   joinRaw,
   reserveSeat,
   sleep,
   startServerProcess,
+  tokenClient,
   type RawPlayer,
   type ServerProcess,
 } from "./fixture.ts";
@@ -189,6 +193,119 @@ function isHonestInputBody(body: Uint8Array): boolean {
   return true;
 }
 
+/** msgpack string head of `length` bytes (fixstr, str8 or str16, as an encoder picks). */
+function strHead(length: number): number[] {
+  if (length < 32) return [0xa0 | length];
+  if (length < 256) return [0xd9, length];
+  return [0xda, length >> 8, length & 0xff];
+}
+
+/** `room.send("chat", { text })` as the SDK encodes it: ROOM_DATA, the type, a msgpack map. */
+function chatFrame(text: string): Uint8Array {
+  const bytes = [...new TextEncoder().encode(text)];
+  return frameOf(ROOM_DATA, 0xa4, ascii("chat"), 0x81, 0xa4, ascii("text"), strHead(bytes.length), bytes);
+}
+
+/** The bytes a chat message starts with: ROOM_DATA and the type "chat" (a msgpack fixstr). */
+const CHAT_TYPE = [ROOM_DATA, 0xa4, ...ascii("chat")];
+
+/** True when `frame` is a message of type "chat" (whatever its payload). */
+function isChatMessage(frame: Uint8Array): boolean {
+  return frame.length >= CHAT_TYPE.length && CHAT_TYPE.every((b, i) => frame[i] === b);
+}
+
+/**
+ * Where the one msgpack value starting at `at` ends, by the msgpack spec, or -1 when it is cut
+ * short or starts with the never-used byte 0xc1. Written out here, not taken from a msgpack
+ * library, so the oracle does not share a bug with the server's decoder.
+ */
+function msgpackEnd(b: Uint8Array, at: number, depth = 0): number {
+  if (at < 0 || at >= b.length || depth > 256) return -1;
+  const h = b[at]!;
+  const need = (n: number): number => (at + n <= b.length ? at + n : -1);
+  const uint = (offset: number, n: number): number => {
+    let v = 0;
+    for (let i = 0; i < n; i++) v = v * 256 + (b[at + offset + i] ?? 0);
+    return v;
+  };
+  const sized = (head: number, n: number): number => (need(head) < 0 ? -1 : need(head + uint(1, n)));
+  const items = (start: number, count: number): number => {
+    let p = start;
+    for (let i = 0; i < count && p >= 0; i++) p = msgpackEnd(b, p, depth + 1);
+    return p;
+  };
+  if (h <= 0x7f || h >= 0xe0) return at + 1; // positive and negative fixint
+  if (h <= 0x8f) return items(at + 1, 2 * (h & 0x0f)); // fixmap
+  if (h <= 0x9f) return items(at + 1, h & 0x0f); // fixarray
+  if (h <= 0xbf) return need(1 + (h & 0x1f)); // fixstr
+  switch (h) {
+    case 0xc0: // nil
+    case 0xc2: // false
+    case 0xc3: // true
+      return at + 1;
+    case 0xc4: // bin8
+    case 0xd9: // str8
+      return sized(2, 1);
+    case 0xc5:
+    case 0xda:
+      return sized(3, 2);
+    case 0xc6:
+    case 0xdb:
+      return sized(5, 4);
+    case 0xc7: // ext8: length, type, data
+      return sized(3, 1);
+    case 0xc8:
+      return sized(4, 2);
+    case 0xc9:
+      return sized(6, 4);
+    case 0xcc:
+    case 0xd0:
+      return need(2);
+    case 0xcd:
+    case 0xd1:
+      return need(3);
+    case 0xca:
+    case 0xce:
+    case 0xd2:
+      return need(5);
+    case 0xcb:
+    case 0xcf:
+    case 0xd3:
+      return need(9);
+    case 0xd4: // fixext 1, 2, 4, 8, 16 (plus the type byte)
+      return need(3);
+    case 0xd5:
+      return need(4);
+    case 0xd6:
+      return need(6);
+    case 0xd7:
+      return need(10);
+    case 0xd8:
+      return need(18);
+    case 0xdc:
+      return need(3) < 0 ? -1 : items(at + 3, uint(1, 2));
+    case 0xdd:
+      return need(5) < 0 ? -1 : items(at + 5, uint(1, 4));
+    case 0xde:
+      return need(3) < 0 ? -1 : items(at + 3, 2 * uint(1, 2));
+    case 0xdf:
+      return need(5) < 0 ? -1 : items(at + 5, 2 * uint(1, 4));
+    default: // 0xc1, never used
+      return -1;
+  }
+}
+
+/**
+ * What a chat message leads to (docs/PROTOCOL.md, "Other messages"): a payload that is one
+ * msgpack value (or none) is read as a chat line, and a line that is not `{ text }` of 1–120
+ * characters gets its sender a notice, never a close; a payload that is not one msgpack value
+ * cannot be read, and closes the sender with 4002.
+ */
+function chatExpectation(frame: Uint8Array): "accepted" | "violation" {
+  const payload = frame.subarray(CHAT_TYPE.length);
+  return payload.length === 0 || msgpackEnd(payload, 0) === payload.length ? "accepted" : "violation";
+}
+
 /** What the protocol says a frame from a joined client leads to. */
 type Expectation = "accepted" | "left" | "violation" | "oversize";
 
@@ -198,6 +315,7 @@ function expectationOf(frame: Uint8Array): Expectation {
   if (frame.length === 1 && (head === JOIN_ROOM || head === PING)) return "accepted";
   if (frame.length === 1 && head === LEAVE_ROOM) return "left";
   if (head === RELIABLE && isHonestInputBody(frame.subarray(1))) return "accepted";
+  if (isChatMessage(frame)) return chatExpectation(frame);
   return "violation";
 }
 
@@ -488,7 +606,7 @@ function sendFragmented(ws: WebSocket, frame: Uint8Array, cuts: readonly number[
 // =============================================================================================
 
 describe("protocol fuzzing of a room socket, while two honest players play", () => {
-  it("closes every first byte 0–255 with adversarial tails with 4002; only JOIN_ROOM, LEAVE_ROOM, PING alone and well-formed inputs pass", async () => {
+  it("closes every first byte 0–255 with adversarial tails with 4002; only JOIN_ROOM, LEAVE_ROOM, PING alone, well-formed inputs and chat messages pass", async () => {
     const frames: Uint8Array[] = [];
     for (let head = 0; head <= 255; head++) {
       frames.push(frameOf(head));
@@ -499,6 +617,24 @@ describe("protocol fuzzing of a room socket, while two honest players play", () 
     for (const code of [JOIN_ROOM, LEAVE_ROOM, ROOM_DATA, ROOM_DATA_BYTES, PING, RELIABLE, UNRELIABLE, ROOM_REQUEST]) {
       for (const modifier of [0, TIMED]) for (const tail of HOSTILE_TAILS) frames.push(frameOf(code | modifier, tail));
     }
+    // The one message type the arena offers: chat lines the room sends on, and ones it answers
+    // with a notice (empty, too long, not a text): none of them closes the sender ...
+    const chats = [
+      ...["gg", "", "é👍🏽 <b>hi</b>", "x".repeat(200), "\u202eevil"].map(chatFrame),
+      frameOf(CHAT_TYPE),
+      frameOf(CHAT_TYPE, 0x2a),
+      frameOf(CHAT_TYPE, 0x80),
+      frameOf(CHAT_TYPE, 0x81, 0xa4, ascii("text"), 0x2a),
+      frameOf(CHAT_TYPE, 0x82, 0xa4, ascii("text"), 0xa1, ascii("x"), 0xa2, ascii("to"), 0xc0),
+    ];
+    for (const chat of chats) expect(expectationOf(chat), hex(chat)).toBe("accepted");
+    frames.push(...chats);
+    // ... and chat messages whose payload is not one msgpack value: cut short, or followed by
+    // more bytes. (With the adversarial tails, the oracle tells them apart.)
+    for (const tail of HOSTILE_TAILS) frames.push(frameOf(CHAT_TYPE, tail));
+    frames.push(chatFrame("cut short").subarray(0, 15));
+    frames.push(frameOf(chatFrame("gg"), 0x00));
+    for (const bad of frames.slice(-2)) expect(expectationOf(bad), hex(bad)).toBe("violation");
 
     const started = performance.now();
     const results = await probeAll(frames, PROBE_CONCURRENCY, 40_000);
@@ -509,9 +645,13 @@ describe("protocol fuzzing of a room socket, while two honest players play", () 
     );
     expect(describeMismatches(results), "frames answered against the protocol").toEqual([]);
     expect(results.length, "every frame probed within the time budget").toBe(frames.length);
-    // The oracle itself: exactly these first bytes were allowed through.
-    const passed = new Set(results.filter((r) => r.expected !== "violation").map((r) => r.frame[0]));
-    expect([...passed].sort((a, b) => a! - b!)).toEqual([JOIN_ROOM, LEAVE_ROOM, PING, RELIABLE]);
+    // The oracle itself: exactly these first bytes were allowed through, ROOM_DATA only as chat.
+    const passedResults = results.filter((r) => r.expected !== "violation");
+    const passed = new Set(passedResults.map((r) => r.frame[0]));
+    expect([...passed].sort((a, b) => a! - b!)).toEqual(
+      [JOIN_ROOM, LEAVE_ROOM, ROOM_DATA, PING, RELIABLE].sort((a, b) => a - b),
+    );
+    expect(passedResults.filter((r) => r.frame[0] === ROOM_DATA).every((r) => isChatMessage(r.frame))).toBe(true);
     await expectArenaUnharmed("sweep", 128 * MB);
   }, 75_000);
 
@@ -663,6 +803,10 @@ describe("protocol fuzzing of a room socket, while two honest players play", () 
       ["ROOM_DATA, bin32 payload declaring 4 GB", frameOf(ROOM_DATA, 0xa1, x, 0xc6, ff(4), 0)],
       ["ROOM_DATA, ext32 payload declaring 4 GB", frameOf(ROOM_DATA, 0xa1, x, 0xc9, ff(4), 1)],
       ["ROOM_DATA, nested arrays", frameOf(ROOM_DATA, 0xa1, x, new Array<number>(200).fill(0x91))],
+      ["ROOM_DATA, chat with a map32 payload declaring 2^32−1 entries", frameOf(CHAT_TYPE, 0xdf, ff(4))],
+      ["ROOM_DATA, chat with a text cut short", frameOf(CHAT_TYPE, 0x81, 0xa4, ascii("text"), 0xa5, x)],
+      ["ROOM_DATA, chat with bytes after its payload", frameOf(CHAT_TYPE, 0x81, 0xa4, ascii("text"), 0xa1, x, 0xc0)],
+      ["ROOM_DATA, CHAT in capitals", frameOf(ROOM_DATA, 0xa4, ascii("CHAT"), 0x81, 0xa4, ascii("text"), 0xa1, x)],
       ["ROOM_DATA_BYTES, string type and bytes", frameOf(ROOM_DATA_BYTES, 0xa4, ascii("blob"), 1, 2, 3)],
       ["ROOM_DATA_BYTES, numeric type", frameOf(ROOM_DATA_BYTES, 0x01, ff(8))],
       ["ROOM_DATA_BYTES, str32 type declaring 4 GB", frameOf(ROOM_DATA_BYTES, 0xdb, ff(4))],
@@ -727,8 +871,10 @@ describe("protocol fuzzing of a room socket, while two honest players play", () 
     ];
     const sdkCodes: string[] = [];
     for (const [name, act] of sdkRoutes) {
-      const room = await new Client(server.url).joinOrCreate(RoomName.Arena, { name: "Sdk" }, ArenaState);
+      const client = await tokenClient(server.url, "Sdk");
+      const room = await client.joinOrCreate(RoomName.Arena, { name: "Sdk" }, ArenaState);
       room.reconnection.maxRetries = 0;
+      ignoreArenaMessages(room);
       const left = new Promise<number>((resolve) => room.onLeave((code) => resolve(code)));
       expect(room.roomId).toBe(honest.roomId);
       act(room);

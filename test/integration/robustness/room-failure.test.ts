@@ -4,13 +4,13 @@
  * plays on without losing a patch. The fault is injected by replacing the room instance's step
  * from the test, since no client input can cause one.
  */
-import { Client, type Room } from "@colyseus/sdk";
+import type { Room } from "@colyseus/sdk";
 import { matchMaker } from "@colyseus/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../../server/app.ts";
 import { CloseCodes, RoomName } from "../../../shared/protocol.ts";
 import { ArenaState } from "../../../shared/schema.ts";
-import { sleep, startTestServer, waitFor } from "../harness.ts";
+import { arenaMessages, guestClient, sleep, startTestServer, waitFor } from "../harness.ts";
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -28,6 +28,7 @@ interface Watched {
 
 function watch(room: Room<unknown, ArenaState>): Watched {
   room.reconnection.maxRetries = 0;
+  arenaMessages(room);
   let last = performance.now();
   let longest = 0;
   room.onStateChange(() => {
@@ -39,11 +40,12 @@ function watch(room: Room<unknown, ArenaState>): Watched {
   return { room, closed, longestGap: () => Math.max(longest, performance.now() - last) };
 }
 
-/** Two players in a room of their own (created, then joined by id). */
+/** Two players, each with a guest token, in a room of their own (created, then joined by id). */
 async function pairInOwnRoom(prefix: string): Promise<[Watched, Watched]> {
-  const a = await new Client(server.url).create(RoomName.Arena, { name: `${prefix} A` }, ArenaState);
-  const b = await new Client(server.url).joinById(a.roomId, { name: `${prefix} B` }, ArenaState);
-  return [watch(a), watch(b)];
+  const a = await (await guestClient(server.url)).create(RoomName.Arena, { name: `${prefix} A` }, ArenaState);
+  const watchedA = watch(a);
+  const b = await (await guestClient(server.url)).joinById(a.roomId, { name: `${prefix} B` }, ArenaState);
+  return [watchedA, watch(b)];
 }
 
 describe("a failing room", () => {

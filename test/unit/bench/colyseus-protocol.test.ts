@@ -1,6 +1,7 @@
 /**
  * The light client's Colyseus 0.18 protocol pieces against the real thing: URLs as the SDK builds
- * them from a seat reservation, and JOIN_ROOM / ERROR messages as the server encodes them.
+ * them from a seat reservation, the matchmaking headers with a guest token as the SDK sends
+ * them, and JOIN_ROOM / ERROR messages as the server encodes them.
  */
 import { getMessageBytes } from "@colyseus/core";
 import { encode } from "@colyseus/schema";
@@ -9,12 +10,16 @@ import { HandshakeSection, InputFlags, Protocol, type ISeatReservation } from "@
 import { describe, expect, it } from "vitest";
 import {
   endpointSettings,
+  guestTokenUrl,
+  httpEndpoint,
   isSeatReservation,
+  matchmakeHeaders,
   matchmakeUrl,
   parseErrorMessage,
   parseJoinRoom,
   roomEndpoint,
 } from "../../../bench/light/colyseus-protocol.ts";
+import { tokenFor } from "../../../bench/light/guest-tokens.ts";
 
 /** The SDK's own endpoint builders (protected methods). */
 interface SdkInternals {
@@ -22,6 +27,14 @@ interface SdkInternals {
   getHttpEndpoint(path: string): string;
 }
 const sdk = (url: string) => new Client(url) as unknown as SdkInternals;
+/** An SDK client holding a guest token, as every arena player now does. */
+function sdkWithToken(url: string, token: string): SdkInternals {
+  const client = new Client(url);
+  client.auth.token = token;
+  return client as unknown as SdkInternals;
+}
+/** A guest token's shape (a JWT: base64url parts and dots). */
+const TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl-_";
 
 const reservation: ISeatReservation = { name: "arena", sessionId: "s_1-Ab", roomId: "Rm9x", processId: "pRoC" };
 
@@ -58,6 +71,64 @@ describe("room endpoint", () => {
     expect(matchmakeUrl(endpointSettings(base), "joinOrCreate", "arena")).toBe(
       sdk(base).getHttpEndpoint("/matchmake/joinOrCreate/arena"),
     );
+  });
+
+  it.each(bases.filter((b) => b.startsWith("http")))("asks for guest tokens where the SDK would for %s", (base) => {
+    expect(guestTokenUrl(endpointSettings(base))).toBe(sdk(base).getHttpEndpoint("/auth/guest"));
+    expect(httpEndpoint(endpointSettings(base), "auth/guest")).toBe(guestTokenUrl(endpointSettings(base)));
+  });
+
+  it.each(bases)("forwards the guest token on the room socket like the SDK for %s", (base) => {
+    const ours = roomEndpoint(endpointSettings(base), reservation, { skipHandshake: false, authToken: TOKEN });
+    expect(ours).toBe(sdkWithToken(base, TOKEN).buildEndpoint(reservation, { sessionId: reservation.sessionId }));
+    const r = { ...reservation, reconnectionToken: "tok" };
+    expect(roomEndpoint(endpointSettings(base), r, { skipHandshake: false, authToken: TOKEN })).toBe(
+      sdkWithToken(base, TOKEN).buildEndpoint(r, { sessionId: r.sessionId, reconnectionToken: "tok" }),
+    );
+  });
+
+  it("puts skipHandshake after the token, as Room.connect appends it", () => {
+    const url = roomEndpoint(endpointSettings("http://127.0.0.1:2567"), reservation, {
+      skipHandshake: true,
+      authToken: TOKEN,
+    });
+    expect(url).toBe(`ws://127.0.0.1:2567/pRoC/Rm9x?sessionId=s_1-Ab&_authToken=${TOKEN}&skipHandshake=1`);
+  });
+});
+
+describe("matchmaking headers", () => {
+  it("sends JSON, and the guest token as a Bearer token when there is one", () => {
+    expect(matchmakeHeaders(null)).toStrictEqual({ Accept: "application/json", "Content-Type": "application/json" });
+    expect(matchmakeHeaders(TOKEN)).toStrictEqual({
+      Accept: "application/json",
+      "Content-Type": "application/json",
+      Authorization: `Bearer ${TOKEN}`,
+    });
+  });
+
+  it("writes the Authorization header the SDK writes for client.auth.token", async () => {
+    const seen: Headers[] = [];
+    const client = new Client("http://127.0.0.1:2567");
+    client.auth.token = TOKEN;
+    const http = client.http as unknown as { _fetchFn: typeof fetch };
+    http._fetchFn = (_url, init) => {
+      seen.push(new Headers(init?.headers));
+      return Promise.resolve(Response.json({ error: "stop here" }, { status: 418 }));
+    };
+    await expect(client.joinOrCreate("arena", { name: "Ann" })).rejects.toThrow();
+    expect(seen).toHaveLength(1);
+    const ours = new Headers(matchmakeHeaders(TOKEN));
+    expect(seen[0]!.get("authorization")).toBe(ours.get("authorization"));
+    expect(seen[0]!.get("content-type")).toBe(ours.get("content-type"));
+    expect(seen[0]!.get("accept")).toBe(ours.get("accept"));
+  });
+});
+
+describe("prefetched guest tokens", () => {
+  it("hands client i token i, round-robin past the end, and none from an empty list", () => {
+    const tokens = ["a", "b", "c"];
+    expect([0, 1, 2, 3, 4, 7].map((i) => tokenFor(tokens, i))).toEqual(["a", "b", "c", "a", "b", "b"]);
+    expect(tokenFor([], 5)).toBeNull();
   });
 });
 

@@ -108,7 +108,8 @@ describe("BinaryInputScript", () => {
   it("sends every field at each pattern start and only seq in between", () => {
     const script = new BinaryInputScript(0, 3);
     const lengths = Array.from({ length: 9 }, () => script.next().length);
-    expect(lengths).toStrictEqual([18, 6, 6, 18, 6, 6, 18, 6, 6]);
+    // Every field once: seq (5), moves (2 × 2), aims (2 × 3), fire (2), viewTick (3), code (1).
+    expect(lengths).toStrictEqual([21, 6, 6, 21, 6, 6, 21, 6, 6]);
   });
 
   it("decodes to the pattern values, switching pattern every framesPerPattern frames", () => {

@@ -3,6 +3,8 @@
  * (join, play, drop, rejoin, leave) runs without a server: the test decides what the session
  * shows and when it closes.
  */
+import type { ChatLine } from "../../../shared/chat.ts";
+import type { WelcomeMessage } from "../../../shared/protocol.ts";
 import type { SessionOptions } from "../../../client/src/net/session.ts";
 import type { CloseInfo, DebugInfo, GameSnapshot, KillEvent, Session } from "../../../client/src/net/types.ts";
 import type { ConnectFn } from "../../../bots/bot.ts";
@@ -80,6 +82,22 @@ export class FakeSession implements Session {
   onClosed(listener: (info: CloseInfo) => void): () => void {
     this.closeListeners.add(listener);
     return () => this.closeListeners.delete(listener);
+  }
+
+  /** Chat lines sent through this session. */
+  readonly sentChat: string[] = [];
+  readonly roomId = "fake-room";
+
+  onChat(_listener: (line: ChatLine) => void): () => void {
+    return () => undefined;
+  }
+
+  sendChat(text: string): void {
+    this.sentChat.push(text);
+  }
+
+  info(): WelcomeMessage | null {
+    return { playerId: "fake-player", role: "player", mode: "quick", code: null };
   }
 
   /** Leaving is confirmed by the room a moment later, with 4000. */

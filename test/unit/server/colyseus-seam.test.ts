@@ -14,6 +14,7 @@ import {
   inputStampShape,
   installedColyseusCore,
   interceptClientFrames,
+  reservedSeatAuths,
   VERIFIED_COLYSEUS_CORE,
 } from "../../../server/security/colyseus-seam.ts";
 
@@ -72,5 +73,16 @@ describe("the Colyseus seam", () => {
     expect(inputStampShape(room({ snapshot: true, reckon: false }))).toEqual({ stamped: true, withRenderDelta: false });
     expect(inputStampShape(room({ snapshot: true, reckon: true }))).toEqual({ stamped: true, withRenderDelta: true });
     expect(() => inputStampShape({} as never)).toThrow(/_timelineMode is missing/);
+  });
+
+  it("reads reserved seats as Colyseus stores them (auth data second), and counts them toward the cap", () => {
+    expect(roomSource).toMatch(
+      /this\._reservedSeats\[sessionId\] = \[joinOptions, authData, false, allowReconnection\];/,
+    );
+    // The cap Colyseus checks at every seat reservation counts clients plus reserved seats.
+    expect(roomSource).toMatch(/this\.clients\.length \+ Object\.keys\(this\._reservedSeats\)\.length/);
+    const room = { _reservedSeats: { a: [{}, { spectator: true }, false, false], b: [{}, undefined, true, false] } };
+    expect(reservedSeatAuths(room as never)).toEqual([{ spectator: true }, undefined]);
+    expect(() => reservedSeatAuths({} as never)).toThrow(/_reservedSeats is missing/);
   });
 });

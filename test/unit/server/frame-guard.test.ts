@@ -74,6 +74,20 @@ describe("FrameGuard", () => {
     const frame = Uint8Array.from([Protocol.ROOM_DATA, 0xa4, 0x63, 0x68, 0x61, 0x74]);
     expect(guard().check("s", frame)).toBe("message-not-offered");
     expect(guard({ acceptsMessages: true }).check("s", frame)).toBeNull();
+    expect(guard({ acceptsMessages: true }).check("s", Uint8Array.from([Protocol.ROOM_DATA | 0x40, 0xa4]))).toBe(
+      "unexpected-modifier",
+    );
+  });
+
+  it("never offers raw-byte messages or requests, even to a room that takes messages", () => {
+    for (const acceptsMessages of [false, true]) {
+      const g = guard({ acceptsMessages });
+      for (const code of [Protocol.ROOM_DATA_BYTES, Protocol.ROOM_REQUEST]) {
+        const frame = Uint8Array.from([code, 0xa4, 0x63, 0x68, 0x61, 0x74, 1, 2, 3]);
+        expect(g.check("s", frame), `code ${code}, acceptsMessages ${acceptsMessages}`).toBe("message-not-offered");
+        expect(g.check("s", Uint8Array.from([code | 0x40, 0xa4]))).toBe("unexpected-modifier");
+      }
+    }
   });
 
   it("refuses malformed input bodies", () => {

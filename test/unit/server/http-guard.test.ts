@@ -8,18 +8,33 @@ import { ADDRESS_HEADER, HttpGuard, type OptionsValidator } from "../../../serve
 import { DEFAULT_LIMITS, type ServerLimits } from "../../../server/security/limits.ts";
 
 const quiet = { info() {}, warn() {}, error() {} };
-const arena: OptionsValidator = (body) =>
-  typeof body === "object" &&
-  body !== null &&
-  !Array.isArray(body) &&
-  typeof (body as { name?: unknown }).name !== "object"
-    ? { ok: true, value: { name: (body as { name?: string }).name } }
-    : { ok: false, error: "invalid join options: name" };
+/** A stand-in for the arena's rule: an object whose name is not an object; `private` only with create. */
+const arena: OptionsValidator = (body, method) => {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return { ok: false, error: "invalid join options: not an object" };
+  }
+  const { name, private: isPrivate } = body as { name?: unknown; private?: unknown };
+  if (typeof name === "object") return { ok: false, error: "invalid join options: name" };
+  if (isPrivate === true && method !== "create") return { ok: false, error: "invalid join options: private" };
+  return { ok: true, value: { name, ...(isPrivate === true ? { private: true } : {}) } };
+};
+
+/** The methods each validator was called with, in order. */
+const calls: { validator: string; method: string }[] = [];
 
 function guard(limits: Partial<ServerLimits> = {}, rooms = 0): HttpGuard {
   return new HttpGuard({
     limits: { ...DEFAULT_LIMITS, ...limits },
-    validators: { arena },
+    validators: {
+      arena: (body, method) => {
+        calls.push({ validator: "arena", method });
+        return arena(body, method);
+      },
+    },
+    byIdValidator: (body, method) => {
+      calls.push({ validator: "byId", method });
+      return arena(body, method);
+    },
     faults: new FaultLog({ sink: quiet }),
     roomCount: () => rooms,
   });
@@ -50,6 +65,30 @@ describe("HttpGuard.onRequest", () => {
     );
     expect(out).toBeInstanceOf(Request);
     expect(await (out as Request).json()).toEqual({ name: "Ann" });
+  });
+
+  it("tells the room type's validator which method it checks, and checks joinById with the by-id one", async () => {
+    const g = guard();
+    calls.length = 0;
+    const priv = JSON.stringify({ name: "Ann", private: true });
+    const created = await status(g, post("/matchmake/create/arena", priv));
+    expect(await (created as Request).json()).toEqual({ name: "Ann", private: true });
+    expect(await status(g, post("/matchmake/joinOrCreate/arena", priv))).toMatchObject({
+      status: 400,
+      body: { error: "invalid join options: private", code: 400 },
+    });
+    expect(await status(g, post("/matchmake/joinById/ABCD", priv))).toMatchObject({ status: 400 });
+    const byId = await status(g, post("/matchmake/joinById/ABCD", JSON.stringify({ name: "Bo", sessionId: "x" })));
+    expect(await (byId as Request).json()).toEqual({ name: "Bo" });
+    expect(calls).toEqual([
+      { validator: "arena", method: "create" },
+      { validator: "arena", method: "joinOrCreate" },
+      { validator: "byId", method: "joinById" },
+      { validator: "byId", method: "joinById" },
+    ]);
+    // A reconnection names a room id too, but carries a reconnection token, not join options.
+    await status(g, post("/matchmake/reconnect/abc", JSON.stringify({ reconnectionToken: "tok_1" })));
+    expect(calls).toHaveLength(4);
   });
 
   it("ignores routes other than matchmaking", async () => {

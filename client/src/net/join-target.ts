@@ -1,0 +1,56 @@
+/**
+ * Where a player asks to go from the menu: quick play, a new private room, a room by code, a
+ * public room to watch, or a seat the ranked queue found. One place turns each into the SDK call.
+ */
+import type { Client } from "@colyseus/sdk";
+import { RoomName } from "../../../shared/protocol.ts";
+import { ArenaState } from "../../../shared/schema.ts";
+
+export type JoinTarget =
+  | { readonly kind: "quick" }
+  | { readonly kind: "private" }
+  | { readonly kind: "code"; readonly code: string }
+  | { readonly kind: "room"; readonly roomId: string }
+  | { readonly kind: "watch"; readonly roomId: string }
+  | { readonly kind: "seat"; readonly reservation: SeatReservation };
+
+/** A seat reservation as the server hands it out (ranked queue, spectating). */
+export type SeatReservation = Parameters<Client["consumeSeatReservation"]>[0];
+
+/** Joins `target` with the client (which holds the player's token) as `name`. */
+export async function joinTarget(client: Client, serverUrl: string, target: JoinTarget, name: string) {
+  switch (target.kind) {
+    case "quick":
+      return client.joinOrCreate<ArenaState>(RoomName.Arena, { name }, ArenaState);
+    case "private":
+      return client.create<ArenaState>(RoomName.Arena, { name, private: true }, ArenaState);
+    case "code":
+      return client.joinById<ArenaState>(target.code, { name }, ArenaState);
+    case "room":
+      return client.joinById<ArenaState>(target.roomId, { name }, ArenaState);
+    case "watch": {
+      const res = await fetch(`${serverUrl.replace(/\/$/, "")}/spectate/${encodeURIComponent(target.roomId)}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${client.auth.token ?? ""}` },
+      });
+      const body = (await res.json().catch(() => ({}))) as SeatReservation & { error?: string };
+      if (!res.ok) throw Object.assign(new Error(body.error ?? `HTTP ${res.status}`), { code: res.status });
+      return client.consumeSeatReservation<ArenaState>(body, ArenaState);
+    }
+    case "seat":
+      return client.consumeSeatReservation<ArenaState>(target.reservation, ArenaState);
+  }
+}
+
+/** The code in a page address (`?room=ABC234`), normalised, or null. */
+export function codeFromAddress(search: string): string | null {
+  const raw = new URLSearchParams(search).get("room");
+  if (raw === null) return null;
+  const code = raw.toUpperCase().replace(/[\s-]+/g, "");
+  return /^[A-Z0-9]{6}$/.test(code) ? code : null;
+}
+
+/** The shareable address of a private room. */
+export function inviteLink(code: string, origin = globalThis.location?.origin ?? ""): string {
+  return `${origin}/?room=${code}`;
+}

@@ -1,0 +1,82 @@
+/**
+ * The lobby and the ranked queue: Colyseus's own `LobbyRoom` and `QueueRoom`, each behind the
+ * message-room frame guard, and the queue taught to read a player's rating from the store
+ * (never from client options, where the stock `QueueRoom` takes `rank`).
+ */
+import { LobbyRoom, matchMaker, QueueRoom, ServerError, type Client } from "@colyseus/core";
+import type { QueueClientData, QueueMatchGroup, QueueOptions } from "@colyseus/core";
+import { RANKED_MATCH_PLAYERS } from "../../shared/constants.ts";
+import { RoomName } from "../../shared/protocol.ts";
+import { TokenError, type GuestTokens } from "../identity/guest-tokens.ts";
+import type { FaultLog } from "../log/fault-log.ts";
+import { guardMessageRoom } from "../security/message-room-guard.ts";
+import type { PlayerStore } from "../store/player-store.ts";
+
+/** The lobby: live list of open public arenas (`rooms`, `+`, `-` messages; see PROTOCOL.md). */
+export function guardedLobbyRoom(faults: FaultLog): typeof LobbyRoom {
+  return class GuardedLobbyRoom extends LobbyRoom {
+    override async onCreate(options: Parameters<LobbyRoom["onCreate"]>[0]): Promise<void> {
+      guardMessageRoom(this, faults);
+      await super.onCreate(options);
+    }
+  };
+}
+
+/** Who waits in the ranked queue, as `onAuth` found them. */
+interface RankedAuth {
+  readonly playerId: string;
+  readonly name: string;
+  readonly rating: number;
+}
+
+/**
+ * A group may take a player whose rating is within this many points of the group's average,
+ * widened every second the player has waited, so nobody waits forever for a perfect match.
+ */
+const RATING_BAND = 150;
+const BAND_WIDENING_PER_CYCLE = 50;
+
+/** Whether `client` fits `group` (the QueueRoom's `compare`). */
+export function fitsRatingBand(client: QueueClientData, group: QueueMatchGroup): boolean {
+  const band = RATING_BAND + BAND_WIDENING_PER_CYCLE * (client.currentCycle ?? 0);
+  return Math.abs(client.rank - group.averageRank) <= band;
+}
+
+/** The ranked queue room type: token-checked, rating from the store. */
+export function rankedQueueRoom(tokens: GuestTokens, store: PlayerStore, faults: FaultLog): typeof QueueRoom {
+  return class RankedQueueRoom extends QueueRoom {
+    static override async onAuth(token: string): Promise<RankedAuth> {
+      try {
+        const identity = await tokens.verify(token);
+        const record = (await store.ratings([identity.playerId])).get(identity.playerId);
+        if (record === undefined) throw new Error("the store returned no rating");
+        return { playerId: identity.playerId, name: identity.name, rating: record.rating };
+      } catch (error) {
+        if (error instanceof TokenError) throw new ServerError(401, error.message);
+        throw error;
+      }
+    }
+
+    override onCreate(options: QueueOptions): void {
+      guardMessageRoom(this, faults);
+      super.onCreate(options);
+    }
+
+    override onJoin(client: Client, _options: unknown, auth?: unknown): void {
+      const { playerId, rating } = auth as RankedAuth;
+      // One place in the queue per player: a second tab would put one player in a match twice.
+      if (this.clients.some((c) => c !== client && (c.auth as RankedAuth | undefined)?.playerId === playerId)) {
+        throw new ServerError(409, "you are already in the ranked queue");
+      }
+      this.addToQueue(client as Parameters<QueueRoom["addToQueue"]>[0], { rank: rating, options: {} });
+    }
+  };
+}
+
+/** The ranked queue's options: groups of `RANKED_MATCH_PLAYERS`, seated in a ranked arena. */
+export const RANKED_QUEUE_OPTIONS: QueueOptions = {
+  matchRoomName: RoomName.Arena,
+  maxPlayers: RANKED_MATCH_PLAYERS,
+  compare: fitsRatingBand,
+  onGroupReady: () => matchMaker.createRoom(RoomName.Arena, { ranked: true }),
+};

@@ -1,0 +1,166 @@
+/**
+ * Spectators: `POST /spectate/:roomId` with a Bearer token reserves a seat to watch a public
+ * arena; consumed with `consumeSeatReservation`, it has no ship, sees the players and the chat,
+ * and does not count toward the 16-player cap (a full room can be watched; a spectator never
+ * takes a player's seat). A spectator that sends an input frame is closed with 4002. Private
+ * and unknown rooms cannot be watched (404); no token is 401.
+ */
+import { matchMaker } from "@colyseus/core";
+import type { SeatReservation } from "@colyseus/sdk";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { RunningServer } from "../../../server/app.ts";
+import { MAX_PLAYERS } from "../../../shared/constants.ts";
+import { CloseCodes, RoomName, type ArenaListing } from "../../../shared/protocol.ts";
+import { ArenaState } from "../../../shared/schema.ts";
+import { sleep, startTestServer, waitFor } from "../harness.ts";
+import {
+  leaveAllRooms,
+  newGuest,
+  waitForAsync,
+  waitForRoomCount,
+  watch,
+  type Guest,
+  type Seat,
+  tempDir,
+} from "./social-helpers.ts";
+
+let server: RunningServer;
+/** The server's data folder (token secret, ratings file), removed afterwards. */
+let data: ReturnType<typeof tempDir>;
+
+beforeAll(async () => {
+  data = tempDir("tick-arena-spectators-");
+  server = await startTestServer({ seed: 41, dataDir: data.dir });
+});
+
+afterEach(async () => {
+  await leaveAllRooms();
+  await waitForRoomCount(server.url, 0);
+});
+
+afterAll(async () => {
+  await leaveAllRooms();
+  await server?.stop();
+  data?.remove();
+});
+
+async function quickPlay(name: string): Promise<Seat> {
+  const guest = await newGuest(server.url, name);
+  return watch(await guest.client.joinOrCreate(RoomName.Arena, {}, ArenaState));
+}
+
+/** `POST /spectate/:roomId`, with `token` as Bearer when given. */
+async function spectate(roomId: string, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const headers: Record<string, string> = {};
+  if (token !== undefined) headers["authorization"] = `Bearer ${token}`;
+  const res = await fetch(`${server.url}/spectate/${encodeURIComponent(roomId)}`, { method: "POST", headers });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Reserves a spectator seat for `guest` and takes it. */
+async function watchRoom(guest: Guest, roomId: string): Promise<Seat> {
+  const answer = await spectate(roomId, guest.token);
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  const reservation = answer.body as unknown as SeatReservation;
+  expect(reservation.roomId).toBe(roomId);
+  return watch(await guest.client.consumeSeatReservation(reservation, ArenaState));
+}
+
+/** The listing the room publishes (what the lobby shows). */
+async function listing(roomId: string): Promise<ArenaListing | undefined> {
+  return ((await matchMaker.getRoomById(roomId)) as { metadata?: ArenaListing } | undefined)?.metadata;
+}
+
+describe("spectators", () => {
+  it("watch a full room: no ship, the players seen, chat received, the cap untouched", async () => {
+    const players: Seat[] = [];
+    for (let i = 0; i < MAX_PLAYERS - 1; i++) players.push(await quickPlay(`Pilot ${i + 1}`));
+    const roomId = players[0]!.room.roomId;
+    expect(players.every((p) => p.room.roomId === roomId)).toBe(true);
+
+    // A spectator of a room with one free seat: the 16th player still gets it.
+    const watcher = await newGuest(server.url, "Watcher");
+    const spectator = await watchRoom(watcher, roomId);
+    const last = await quickPlay("Pilot 16");
+    players.push(last);
+    expect(last.room.roomId).toBe(roomId);
+    await waitFor(() => spectator.room.state.players.size === MAX_PLAYERS, 3000, "16 ships seen by the spectator");
+    await waitForAsync(async () => (await listing(roomId))?.players === MAX_PLAYERS, 3000, "listing at 16 players");
+
+    // The room is full (locked): a 17th quick play goes elsewhere.
+    const extra = await quickPlay("Overflow");
+    expect(extra.room.roomId).not.toBe(roomId);
+
+    // Yet a second spectator can still watch the full room.
+    const late = await newGuest(server.url, "Late Watcher");
+    const spectator2 = await watchRoom(late, roomId);
+    for (const s of [spectator, spectator2]) {
+      await waitFor(() => s.welcomes.length > 0, 3000, "welcome");
+      expect(s.welcomes[0]).toMatchObject({ role: "spectator", mode: "quick", code: null });
+      await waitFor(() => s.room.state.players.size === MAX_PLAYERS, 3000, "the players' ships");
+      expect(s.room.state.players.has(s.sessionId)).toBe(false);
+    }
+    const meta = await listing(roomId);
+    expect(meta).toMatchObject({ players: MAX_PLAYERS, spectators: 2 });
+    expect(players[0]!.room.state.players.size).toBe(MAX_PLAYERS);
+
+    // Spectators receive the players' chat.
+    players[3]!.room.send("chat", { text: "hello watchers" });
+    for (const s of [spectator, spectator2]) {
+      await waitFor(() => s.lines("player").some((l) => l.text === "hello watchers"), 3000, "chat to spectators");
+    }
+    // A spectator's own chat reaches the players, marked as watching.
+    spectator.room.send("chat", { text: "nice shot" });
+    await waitFor(() => players[0]!.lines("player").some((l) => l.text === "nice shot"), 3000, "spectator chat");
+    const line = players[0]!.lines("player").find((l) => l.text === "nice shot")!;
+    expect(line.name).toMatch(/Watcher/);
+    expect(line.fromId).toBe(spectator.sessionId);
+    // Spectators joining announce nothing: no "joined" line names them.
+    expect(players[0]!.lines("system").some((l) => /Watcher/.test(l.text))).toBe(false);
+  }, 45_000);
+
+  it("closes a spectator that sends an input frame (4002), and nobody else", async () => {
+    const a = await quickPlay("Flyer");
+    const b = await quickPlay("Flyer Two");
+    const roomId = a.room.roomId;
+    const watcher = await newGuest(server.url, "Cheeky");
+    const spectator = await watchRoom(watcher, roomId);
+    await waitFor(() => spectator.room.state.players.size === 2, 3000, "the two ships");
+    const input = spectator.room.input();
+    input.data.seq = 1;
+    input.data.moveX = 1;
+    input.send();
+    expect(await Promise.race([spectator.closed, sleep(3000).then(() => -1)])).toBe(CloseCodes.ProtocolError);
+    await sleep(200);
+    expect(a.room.connection.isOpen).toBe(true);
+    expect(b.room.connection.isOpen).toBe(true);
+    const tick = a.room.state.tick;
+    await waitFor(() => a.room.state.tick > tick + 3, 2000, "the room to play on");
+    expect(a.room.state.players.size).toBe(2);
+    await waitForAsync(async () => (await listing(roomId))?.spectators === 0, 3000, "the spectator count back to 0");
+  });
+
+  it("refuses to watch a private room (404), an unknown room (404), or without a valid token (401)", async () => {
+    const guest = await newGuest(server.url, "Nosy");
+    const hostGuest = await newGuest(server.url, "Private Host");
+    const h = watch(await hostGuest.client.create(RoomName.Arena, { private: true }, ArenaState));
+    const privateAnswer = await spectate(h.room.roomId, guest.token);
+    expect(privateAnswer.status).toBe(404);
+
+    const unknown = await spectate("NOROOM", guest.token);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body["error"]).toMatch(/NOROOM|no such room/);
+
+    const pub = await quickPlay("Public");
+    const noToken = await spectate(pub.room.roomId);
+    expect(noToken.status).toBe(401);
+    expect(noToken.body["error"]).toMatch(/^missing token: /);
+    const badToken = await spectate(pub.room.roomId, "forged.token.here");
+    expect(badToken.status).toBe(401);
+    expect(badToken.body["error"]).toMatch(/^invalid token: /);
+
+    await sleep(100);
+    expect(h.room.state.players.size).toBe(1);
+    expect((await listing(pub.room.roomId))?.spectators).toBe(0);
+  });
+});
