@@ -4,7 +4,7 @@
  * randomness, and the same world and inputs always give the same bits. The server calls it
  * once per tick; a client can call it to predict.
  */
-import { AIM_SCALE, PROJECTILE_DAMAGE, PROJECTILE_RADIUS, SHIP_RADIUS } from "../constants.ts";
+import { AIM_SCALE, PROJECTILE_DAMAGE, PROJECTILE_RADIUS, SHIP_MAX_HP, SHIP_RADIUS } from "../constants.ts";
 import { clamp, sweepCircle, sweepWalls } from "./geometry.ts";
 import { moveShip } from "./movement.ts";
 import { recordTrails, shipAt, spawnShip } from "./roster.ts";
@@ -94,7 +94,9 @@ function isFrameList(input: InputFrame | readonly InputFrame[]): input is readon
 function advancePhase(world: World, events: SimEvent[]): boolean {
   if (world.phase === Phase.Warmup) {
     if (world.ships.size < world.config.minPlayers) return false;
-    startMatch(world, events, world.matchNumber);
+    // Out of the warm-up, pilots start where they are (a friend who joined next to you stays
+    // there): scores to 0, full health, the destroyed respawn.
+    startMatch(world, events, world.matchNumber, false);
     return true;
   }
   if (world.tick < world.phaseEndsTick) return false;
@@ -110,18 +112,29 @@ function advancePhase(world: World, events: SimEvent[]): boolean {
     world.matchNumber += 1;
     for (const ship of world.ships.values()) resetShip(world, ship);
   } else {
-    startMatch(world, events, world.matchNumber + 1);
+    startMatch(world, events, world.matchNumber + 1, true);
   }
   return true;
 }
 
-/** A match begins: the clock runs, every score is 0, every ship respawns. */
-function startMatch(world: World, events: SimEvent[], matchNumber: number): void {
+/**
+ * A match begins: the clock runs, every score is 0; every ship respawns (`respawnAll`), or
+ * only the destroyed ones while the others keep their place with full health.
+ */
+function startMatch(world: World, events: SimEvent[], matchNumber: number, respawnAll: boolean): void {
   world.phase = Phase.Playing;
   world.phaseEndsTick = world.tick + world.config.matchTicks;
   world.matchNumber = matchNumber;
   world.projectiles = [];
-  for (const ship of world.ships.values()) resetShip(world, ship);
+  for (const ship of world.ships.values()) {
+    if (respawnAll || !ship.alive) {
+      resetShip(world, ship);
+    } else {
+      ship.kills = 0;
+      ship.deaths = 0;
+      ship.hp = SHIP_MAX_HP;
+    }
+  }
   events.push({ type: "matchStart", matchNumber: world.matchNumber });
 }
 

@@ -5,8 +5,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../server/app.ts";
 import { CloseCode } from "@colyseus/shared-types";
-import { DEFAULT_TICK_RATE } from "../../shared/constants.ts";
-import { everyTick, freeAxis, joinPlayer, leaveAll, startTestServer, waitFor, type TestPlayer } from "./harness.ts";
+import { DEFAULT_TICK_RATE, RECONNECT_GRACE_SECONDS } from "../../shared/constants.ts";
+import {
+  everyTick,
+  freeAxis,
+  joinPlayer,
+  leaveAll,
+  sleep,
+  startTestServer,
+  waitFor,
+  type TestPlayer,
+} from "./harness.ts";
 
 let server: RunningServer;
 const players: TestPlayer[] = [];
@@ -32,14 +41,28 @@ describe("reconnection", () => {
     const dropped = new Promise<number>((resolve) => a.room.onDrop((code) => resolve(code)));
     const reconnected = new Promise<void>((resolve) => a.room.onReconnect(() => resolve()));
 
+    // What the server holds for A just before the cut: ship, position, hp and score.
+    const held = (): unknown => {
+      const p = b.room.state.players.get(a.id);
+      return p && { name: p.name, x: p.x, y: p.y, hp: p.hp, alive: p.alive, kills: p.kills, deaths: p.deaths };
+    };
+    const before = held();
     a.room.connection.close(CloseCode.MAY_TRY_RECONNECT);
     expect(await dropped).toBe(CloseCode.MAY_TRY_RECONNECT);
     // While A is away the others still see its ship.
-    expect(b.room.state.players.get(a.id)?.name).toBe("Dropper");
+    expect(held()).toStrictEqual(before);
     await reconnected;
 
     expect(a.room.sessionId).toBe(a.id);
-    expect(b.room.state.players.get(a.id)?.name).toBe("Dropper");
+    expect(held()).toStrictEqual(before);
+    const own = a.self()!;
+    expect({ x: own.x, y: own.y, hp: own.hp, kills: own.kills, deaths: own.deaths }).toStrictEqual({
+      x: (before as { x: number }).x,
+      y: (before as { y: number }).y,
+      hp: (before as { hp: number }).hp,
+      kills: (before as { kills: number }).kills,
+      deaths: (before as { deaths: number }).deaths,
+    });
     expect(b.room.state.players.size).toBe(2);
     // And A plays on: its inputs move its ship again.
     const start = { x: a.self()!.x, y: a.self()!.y };
@@ -54,4 +77,20 @@ describe("reconnection", () => {
       "A to move after reconnecting",
     );
   });
+
+  it("removes a player who stays away past the 20 s window, and keeps it until then", async () => {
+    const a = await joinPlayer(server.url, "Leaver");
+    const b = await joinPlayer(server.url, "Stayer");
+    players.push(a, b);
+    await waitFor(() => b.room.state.players.has(a.id), 3000, "A's ship");
+    a.room.reconnection.maxRetries = 0;
+    const cutAt = Date.now();
+    a.room.connection.close(CloseCode.MAY_TRY_RECONNECT);
+    await sleep((RECONNECT_GRACE_SECONDS - 2) * 1000);
+    expect(b.room.state.players.has(a.id)).toBe(true);
+    await waitFor(() => !b.room.state.players.has(a.id), 6000, "A's ship to be removed");
+    const goneAfter = (Date.now() - cutAt) / 1000;
+    console.log(`seat held ${goneAfter.toFixed(1)} s after the cut (window ${RECONNECT_GRACE_SECONDS} s)`);
+    expect(goneAfter).toBeGreaterThanOrEqual(RECONNECT_GRACE_SECONDS - 1);
+  }, 40_000);
 });

@@ -136,13 +136,20 @@ describe("warm-up", () => {
     expect(types(alone)).not.toContain("matchStart");
     a.kills = 3;
 
-    addShip(world, "b", "Bob");
+    const b = addShip(world, "b", "Bob", "a");
+    const annAt = { x: a.x, y: a.y };
+    const bobAt = { x: b.x, y: b.y };
+    a.hp = 50;
     const start = run(world, 1);
     expect(start.map((e) => e.type)).toStrictEqual(["matchStart"]);
     expect(world.phase).toBe(Phase.Playing);
     expect(world.matchNumber).toBe(1);
     expect(world.phaseEndsTick).toBe(world.tick + MATCH_SECONDS * 30);
     expect(a.kills).toBe(0);
+    expect(a.hp).toBe(SHIP_MAX_HP);
+    // Nobody is moved: a friend who spawned next to you is still there.
+    expect({ x: a.x, y: a.y }).toStrictEqual(annAt);
+    expect({ x: b.x, y: b.y }).toStrictEqual(bobAt);
     expect(world.projectiles).toStrictEqual([]);
   });
 
