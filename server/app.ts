@@ -56,6 +56,7 @@ export interface RunningServer {
  */
 const JOIN_VALIDATORS: Readonly<Record<string, OptionsValidator>> = {
   [RoomName.Arena]: checkJoinOptions,
+  [RoomName.ArenaLarge]: checkJoinOptions,
   [RoomName.Lobby]: () => ({ ok: true, value: { filter: { name: RoomName.Arena } } }),
   [RoomName.Ranked]: () => ({ ok: true, value: {} }),
 };
@@ -99,6 +100,14 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
       store,
     },
   };
+  const largeOptions: ArenaCreateOptions = {
+    settings: {
+      ...arenaOptions.settings,
+      variant: "large",
+      ...(config.largeRoomPlayers !== undefined ? { largePlayers: config.largeRoomPlayers } : {}),
+    },
+  };
+  const quickPlayOptions = config.quickPlayMap === "large" ? largeOptions : arenaOptions;
   // Node checks request timeouts every 30 s by default: a 10 s header timeout would be 10–40 s.
   const httpServer = createServer({ maxHeaderSize: limits.maxHeaderBytes, connectionsCheckingInterval: 1000 });
   const transport = new WebSocketTransport({
@@ -118,9 +127,10 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     // Quick play fills the fullest open room first; a full room locks itself (maxClients).
     rooms: {
       // Listed live in the lobby (private and ranked arenas are never listed).
-      [RoomName.Arena]: defineRoom(arenaRoomWithTokens(tokens), arenaOptions)
+      [RoomName.Arena]: defineRoom(arenaRoomWithTokens(tokens), quickPlayOptions)
         .sortBy({ clients: -1 })
         .enableRealtimeListing(),
+      [RoomName.ArenaLarge]: defineRoom(arenaRoomWithTokens(tokens), largeOptions).sortBy({ clients: -1 }),
       [RoomName.Lobby]: defineRoom(guardedLobbyRoom(faults)),
       [RoomName.Ranked]: defineRoom(rankedQueueRoom(tokens, store, faults), RANKED_QUEUE_OPTIONS),
     },

@@ -26,6 +26,8 @@ const envSchema = z.object({
   MATCH_SECONDS: z.coerce.number().positive().max(86_400).default(DEFAULT_MATCH_SECONDS),
   RESULTS_SECONDS: z.coerce.number().positive().max(600).default(RESULTS_SECONDS),
   MIN_PLAYERS: z.coerce.number().int().min(1).max(16).default(2),
+  MAP: z.enum(["standard", "large"]).default("standard"),
+  ROOM_PLAYERS: z.coerce.number().int().min(2).max(64).default(64),
   LAG_COMPENSATION_MS: z.coerce.number().int().min(0).max(1000).default(LAG_COMPENSATION_MS),
   STATIC_DIR: z.string().optional(),
   TRUST_PROXY: z.enum(["0", "1", "true", "false"]).default("0"),
@@ -66,8 +68,12 @@ export interface ServerConfig {
   resultsSeconds: number;
   /** Pilots needed to start a match (`MIN_PLAYERS`, default 2): fewer warm up. Absent: 1. */
   minPlayers?: number;
-  /** How far back shots rewind their targets (`LAG_COMPENSATION_MS`, default 300; 0: off). */
+  /** How far back shots rewind their targets (`LAG_COMPENSATION_MS`, default 500; 0: off). */
   lagCompensationMs?: number;
+  /** Quick play's arena (`MAP`): "standard" (16 pilots) or "large" (interest-managed). */
+  quickPlayMap?: "standard" | "large";
+  /** Pilot cap of large rooms (`ROOM_PLAYERS`, 2–64, default 64). */
+  largeRoomPlayers?: number;
   /** Folder of the built client to serve, or null to serve only the game API. */
   staticDir: string | null;
   /** Fixed world seed for every room (tests); random per room when absent. */
@@ -109,6 +115,8 @@ export function configFromEnv(
     resultsSeconds: e.RESULTS_SECONDS,
     minPlayers: e.MIN_PLAYERS,
     lagCompensationMs: e.LAG_COMPENSATION_MS,
+    quickPlayMap: e.MAP,
+    largeRoomPlayers: e.ROOM_PLAYERS,
     // STATIC_DIR="" serves no client (the dev server does that); unset serves the build.
     staticDir: e.STATIC_DIR === undefined ? defaultStaticDir : e.STATIC_DIR === "" ? null : e.STATIC_DIR,
     ...(e.DATA_DIR !== undefined || defaultDataDir !== undefined ? { dataDir: e.DATA_DIR ?? defaultDataDir } : {}),

@@ -20,6 +20,8 @@ export interface Point {
 
 /** A playable arena layout. */
 export interface ArenaMap {
+  /** Which of {@link MAPS} this is (absent for test layouts). */
+  readonly id?: MapId;
   readonly width: number;
   readonly height: number;
   readonly walls: readonly Rect[];
@@ -65,10 +67,62 @@ const halfSpawns: Point[] = [
   { x: 1000, y: 640 },
 ];
 
-/** The one arena of the game. */
+/** The standard arena: 16 pilots. */
 export const ARENA_MAP: ArenaMap = {
+  id: "standard",
   width: MAP_WIDTH,
   height: MAP_HEIGHT,
   walls: [...borderWalls(MAP_WIDTH, MAP_HEIGHT, 40), ...halfCover, ...halfCover.map(mirror), centre],
   spawns: [...halfSpawns, ...halfSpawns.map((p) => ({ x: MAP_WIDTH - p.x, y: MAP_HEIGHT - p.y }))],
 };
+
+/** The large arena's size: about 2.7 times the standard one, still inside the 16-bit wire grid. */
+export const LARGE_MAP_WIDTH = 4000;
+export const LARGE_MAP_HEIGHT = 2600;
+
+/**
+ * The large arena, for rooms of up to 64 pilots: the standard layout's kind of cover repeated
+ * over a grid of sectors (point-symmetric, like the standard map), with spawn points spread so
+ * a respawn lands away from the fight.
+ */
+export const LARGE_MAP: ArenaMap = (() => {
+  const W = LARGE_MAP_WIDTH;
+  const H = LARGE_MAP_HEIGHT;
+  const cover: Rect[] = [];
+  const spawns: Point[] = [];
+  const cols = 5;
+  const rows = 3;
+  const cw = W / cols;
+  const ch = H / rows;
+  for (let c = 0; c < cols; c++) {
+    for (let r = 0; r < rows; r++) {
+      const x0 = c * cw;
+      const y0 = r * ch;
+      // An L of cover in each sector, turned by the sector's parity, and a pillar.
+      if ((c + r) % 2 === 0) {
+        cover.push({ x: x0 + 180, y: y0 + 200, w: 240, h: 40 }, { x: x0 + 180, y: y0 + 200, w: 40, h: 220 });
+      } else {
+        cover.push({ x: x0 + cw - 420, y: y0 + ch - 240, w: 240, h: 40 }, { x: x0 + cw - 220, y: y0 + ch - 460, w: 40, h: 260 });
+      }
+      cover.push({ x: x0 + cw / 2 + 60, y: y0 + ch / 2 - 30, w: 60, h: 60 });
+      spawns.push({ x: x0 + 110, y: y0 + ch - 110 }, { x: x0 + cw - 110, y: y0 + 110 });
+    }
+  }
+  return {
+    id: "large",
+    width: W,
+    height: H,
+    walls: [...borderWalls(W, H, 40), ...cover],
+    spawns,
+  };
+})();
+
+/** The arenas a room can be opened on. */
+export const MAPS = { standard: ARENA_MAP, large: LARGE_MAP } as const;
+/** One of {@link MAPS}' keys. */
+export type MapId = keyof typeof MAPS;
+
+/** The map with id `id`, or the standard one for an unknown id. */
+export function mapById(id: string): ArenaMap {
+  return Object.hasOwn(MAPS, id) ? MAPS[id as MapId] : ARENA_MAP;
+}

@@ -14,6 +14,11 @@ export const RoomName = {
    * `create("arena", { private: true })` opens a private one whose room id is its join code.
    */
   Arena: "arena",
+  /**
+   * A large arena: up to 64 pilots on the large map, each client receiving only the ships near
+   * its own (same options and messages as `arena`; state `LargeArenaState`).
+   */
+  ArenaLarge: "arena-large",
   /** The live list of open public arenas (Colyseus `LobbyRoom`). */
   Lobby: "lobby",
   /** The ranked queue: players of similar rating are grouped and seated in a ranked arena. */

@@ -49,13 +49,33 @@ export const ProjectileState = schema(
 /** An instance of {@link ProjectileState}. */
 export type ProjectileState = InstanceType<typeof ProjectileState>;
 
-/** The root state of an `arena` room. */
+/**
+ * Every pilot of a large room, near or far (the scoreboard, the edge arrows): what a client
+ * needs of a ship it does not see. The position is coarse (1/255 of the map per step) and
+ * refreshed once a second, so a far pilot costs a few bytes a second.
+ */
+export const PilotState = schema(
+  {
+    name: t.string().default(""),
+    kills: t.uint16().default(0),
+    deaths: t.uint16().default(0),
+    alive: t.boolean().default(true),
+    /** Coarse position: x = cx / 255 · map width, y = cy / 255 · map height. */
+    cx: t.uint8().default(0),
+    cy: t.uint8().default(0),
+  },
+  "PilotState",
+);
+/** An instance of {@link PilotState}. */
+export type PilotState = InstanceType<typeof PilotState>;
+
+/** The root state of an `arena` room: every client receives every ship. */
 export const ArenaState = schema(
   {
     /** Simulation steps done; advances `tickRate` times per second. */
     tick: t.uint32().default(0),
     tickRate: t.uint8().default(0),
-    /** 0 = playing, 1 = results (see `Phase` in `sim/world.ts`). */
+    /** 0 = playing, 1 = results, 2 = warm-up (see `Phase` in `sim/world.ts`). */
     phase: t.uint8().default(0),
     /** Tick at which the current phase ends. */
     phaseEndsTick: t.uint32().default(0),
@@ -64,11 +84,40 @@ export const ArenaState = schema(
     players: t.map(PlayerState),
     /** Projectiles in flight by id. */
     projectiles: t.map(ProjectileState),
+    /** The map's id (`MAPS` in map.ts). */
+    map: t.string().default("standard"),
   },
   "ArenaState",
 );
 /** An instance of {@link ArenaState}. */
 export type ArenaState = InstanceType<typeof ArenaState>;
+
+/**
+ * The root state of an `arena-large` room (64 pilots, the large map) with interest management:
+ * `players` is filtered per client (StateView): each client receives only the ships near its
+ * own; `pilots` lists everyone, lightly.
+ */
+export const LargeArenaState = schema(
+  {
+    tick: t.uint32().default(0),
+    tickRate: t.uint8().default(0),
+    phase: t.uint8().default(0),
+    phaseEndsTick: t.uint32().default(0),
+    matchNumber: t.uint16().default(1),
+    /** Ships near you, by session id (your own always). */
+    players: t.map(PlayerState).view(),
+    projectiles: t.map(ProjectileState),
+    map: t.string().default("large"),
+    /** Every pilot of the room, by session id. */
+    pilots: t.map(PilotState),
+  },
+  "LargeArenaState",
+);
+/** An instance of {@link LargeArenaState}. */
+export type LargeArenaState = InstanceType<typeof LargeArenaState>;
+
+/** The state of either kind of arena room. */
+export type AnyArenaState = ArenaState | LargeArenaState;
 
 /**
  * One tick of a client's controls, sent with `room.input()`. The server clamps every field

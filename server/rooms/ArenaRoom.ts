@@ -30,7 +30,8 @@ import {
 import type { ArenaMap } from "../../shared/map.ts";
 import { distinctName } from "../../shared/names.ts";
 import { generateId as generateSessionId } from "@colyseus/core";
-import { ArenaState, PlayerInput } from "../../shared/schema.ts";
+import { ArenaState, LargeArenaState, PlayerInput, type AnyArenaState } from "../../shared/schema.ts";
+import { LARGE_MAP } from "../../shared/map.ts";
 import { addShip, createWorld, Phase, removeShip, step, type InputFrame, type World } from "../../shared/sim/index.ts";
 import { TokenError, type GuestIdentity, type GuestTokens } from "../identity/guest-tokens.ts";
 import type { FaultLog } from "../log/fault-log.ts";
@@ -42,7 +43,8 @@ import type { ServerLimits } from "../security/limits.ts";
 import type { PlayerStore, RankedResult } from "../store/player-store.ts";
 import { ChatChannel } from "./chat-channel.ts";
 import { InputPacer } from "./input-surplus.ts";
-import { projectWorld } from "./project-state.ts";
+import { InterestManager } from "./interest.ts";
+import { projectPilots, projectWorld } from "./project-state.ts";
 import { uniqueRoomCode } from "./room-code.ts";
 
 /** Server-side settings of every arena room (never taken from clients). */
@@ -52,6 +54,13 @@ export interface ArenaSettings {
   resultsSeconds: number;
   /** Pilots needed to start a match (below it the room warms up); 1 when absent. */
   minPlayers?: number;
+  /**
+   * "standard": 16 pilots, the standard map, every client gets every ship. "large": up to
+   * `largePlayers` pilots on the large map with interest management (absent: standard).
+   */
+  variant?: "standard" | "large";
+  /** Pilot cap of a large room (default 64). */
+  largePlayers?: number;
   /** How far back shots may rewind their targets (0: no lag compensation). */
   lagCompensationMs: number;
   /** Fixed world seed, for tests; random when absent. */
@@ -131,12 +140,21 @@ const RANKED_SEATING_MS = 30_000;
 
 const RECONNECTABLE_CLOSE_CODES: ReadonlySet<number> = new Set([1001, 1005, 1006, 4010]);
 
-export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput; metadata: ArenaListing }> {
+/** Pilots of a large room, by default. */
+export const LARGE_ROOM_PLAYERS = 64;
+/** How often (in ticks) the interest views of a large room are brought up to date. */
+const INTEREST_EVERY_TICKS = 3;
+
+export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; metadata: ArenaListing }> {
   /** Players and spectators; the player cap is held by `hasReachedMaxClients`. */
   override maxClients = MAX_PLAYERS + MAX_SPECTATORS;
   override patchRate = 1000 / PATCH_RATE_HZ;
   override maxMessagesPerSecond = MAX_MESSAGES_PER_SECOND;
-  override state = new ArenaState();
+  override state: AnyArenaState = new ArenaState();
+  /** Pilots this room seats (spectators apart). */
+  private playerCap = MAX_PLAYERS;
+  /** Large rooms: who receives which ship. */
+  private interest: InterestManager | null = null;
 
   /** Bounded per-client input buffers; `next()` takes one frame per step. */
   override inputs = this.defineInput(PlayerInput, {
@@ -181,6 +199,16 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput; met
     if (this.mode === "ranked") await this.lock();
     this.metrics = settings.metrics;
     this.seatReservationTimeout = settings.limits.seatReservationSeconds;
+    let map = settings.map;
+    if (settings.variant === "large") {
+      const state = new LargeArenaState();
+      this.state = state;
+      this.interest = new InterestManager(state);
+      this.playerCap = settings.largePlayers ?? LARGE_ROOM_PLAYERS;
+      this.maxClients = this.playerCap + MAX_SPECTATORS;
+      map ??= LARGE_MAP;
+    }
+    this.state.map = map?.id ?? "standard";
     this.world = createWorld({
       seed: settings.seed ?? randomInt(2 ** 31),
       tickRate: settings.tickRate,
@@ -189,10 +217,10 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput; met
       // A ranked match starts when its whole group is seated.
       minPlayers: this.mode === "ranked" ? RANKED_MATCH_PLAYERS : (settings.minPlayers ?? 1),
       lagCompensationMs: settings.lagCompensationMs,
-      ...(settings.map !== undefined ? { map: settings.map } : {}),
+      ...(map !== undefined ? { map } : {}),
     });
     this.state.tickRate = settings.tickRate;
-    projectWorld(this.world, this.state);
+    this.project();
     this.guard = new ClientGuard(this, {
       tickRate: settings.tickRate,
       limits: settings.limits,
@@ -244,9 +272,12 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput; met
       const host = this.mode === "private" ? this.world.ships.keys().next().value : undefined;
       addShip(this.world, client.sessionId, name, host);
       this.pacers.set(client.sessionId, new InputPacer(this.world.config.tickRate, INPUT_BUFFER_MAX));
-      projectWorld(this.world, this.state);
+      this.project();
+      this.interest?.seat(client);
       this.chat.system(`${name} joined`);
     }
+    if (auth.spectator === true) this.interest?.watch(client);
+    this.interest?.update(this.world);
     this.guard.seated(client);
     this.welcome(client);
     this.listingChanged();
@@ -254,6 +285,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput; met
 
   /** A dropped client came back within the grace period: same ship, same score, new socket. */
   override onReconnect(client: Client): void {
+    if (!this.spectators.has(client.sessionId)) this.interest?.seat(client);
     this.pacers.get(client.sessionId)?.reconnected();
     this.guard.seated(client);
     this.welcome(client);
@@ -307,7 +339,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput; met
   override hasReachedMaxClients(): boolean {
     if (super.hasReachedMaxClients()) return true;
     if (this.admittingSpectator) return this.spectatorCount() >= MAX_SPECTATORS;
-    return this.playerSeats() >= MAX_PLAYERS;
+    return this.playerSeats() >= this.playerCap;
   }
 
   /**
@@ -353,7 +385,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput; met
     this.chat.forget(client.sessionId);
     this.playerIds.delete(client.sessionId);
     this.spectators.delete(client.sessionId);
-    projectWorld(this.world, this.state);
+    this.interest?.forget(client);
+    this.project();
     if (ship !== undefined) this.chat.system(`${ship.name} left`);
     this.listingChanged();
   }
@@ -361,6 +394,12 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput; met
   private hasPlayerId(playerId: string): boolean {
     for (const [sessionId, id] of this.playerIds) if (id === playerId && !this.spectators.has(sessionId)) return true;
     return false;
+  }
+
+  /** The world into the state: ships (and, in a large room, the pilots roster). */
+  private project(): void {
+    projectWorld(this.world, this.state);
+    if ("pilots" in this.state) projectPilots(this.world, this.state);
   }
 
   private spectatorCount(): number {
@@ -406,7 +445,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput; met
     return {
       mode: this.mode,
       players: this.world.ships.size,
-      maxPlayers: MAX_PLAYERS,
+      maxPlayers: this.playerCap,
       spectators: this.spectatorCount(),
       phase: this.world.phase,
       phaseEndsAt:
@@ -465,7 +504,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput; met
     }
     const phase = this.world.phase;
     const events = step(this.world, this.frames);
-    projectWorld(this.world, this.state);
+    this.project();
+    if (this.interest !== null && this.world.tick % INTEREST_EVERY_TICKS === 0) this.interest.update(this.world);
     for (const e of events) {
       if (e.type === "kill") {
         const msg: KillMessage = { killerId: e.killerId, victimId: e.victimId };

@@ -2,11 +2,17 @@
  * Copies the simulated world into the schema state after each step. Schema setters record only
  * the fields whose values changed, so the next patch carries just those.
  */
-import { PlayerState, ProjectileState, type ArenaState } from "../../shared/schema.ts";
+import {
+  PilotState,
+  PlayerState,
+  ProjectileState,
+  type AnyArenaState,
+  type LargeArenaState,
+} from "../../shared/schema.ts";
 import type { World } from "../../shared/sim/index.ts";
 
 /** Brings `state` in line with `world`: players, projectiles and the match clock. */
-export function projectWorld(world: World, state: ArenaState): void {
+export function projectWorld(world: World, state: AnyArenaState): void {
   state.tick = world.tick;
   state.phase = world.phase;
   state.phaseEndsTick = world.phaseEndsTick;
@@ -53,6 +59,35 @@ export function projectWorld(world: World, state: ArenaState): void {
   if (state.projectiles.size > live.size) {
     for (const key of state.projectiles.keys()) {
       if (!live.has(key)) state.projectiles.delete(key);
+    }
+  }
+}
+
+/** Coarse positions of the roster are refreshed this often (ticks): far pilots cost little. */
+const COARSE_EVERY_TICKS = 30;
+
+/** The roster of a large room: every pilot's name, score, life and coarse position. */
+export function projectPilots(world: World, state: LargeArenaState): void {
+  const refresh = world.tick % COARSE_EVERY_TICKS === 0;
+  for (const ship of world.ships.values()) {
+    let p = state.pilots.get(ship.id);
+    const fresh = p === undefined;
+    if (p === undefined) {
+      p = new PilotState();
+      state.pilots.set(ship.id, p);
+    }
+    p.name = ship.name;
+    p.kills = ship.kills;
+    p.deaths = ship.deaths;
+    p.alive = ship.alive;
+    if (refresh || fresh) {
+      p.cx = Math.max(0, Math.min(255, Math.round((ship.x / world.map.width) * 255)));
+      p.cy = Math.max(0, Math.min(255, Math.round((ship.y / world.map.height) * 255)));
+    }
+  }
+  if (state.pilots.size > world.ships.size) {
+    for (const id of state.pilots.keys()) {
+      if (!world.ships.has(id)) state.pilots.delete(id);
     }
   }
 }

@@ -110,7 +110,8 @@ async function spectate(tokens: GuestTokens, roomId: string, token: string | nul
   const identity: GuestIdentity = await tokens.verify(token);
   if (!ROOM_ID.test(roomId)) throw new ServerError(404, "no such room");
   const listing = await matchMaker.getRoomById(roomId);
-  if (listing === undefined || listing === null || listing.name !== RoomName.Arena || listing.private === true) {
+  const arena = listing?.name === RoomName.Arena || listing?.name === RoomName.ArenaLarge;
+  if (listing === undefined || listing === null || !arena || listing.private === true) {
     throw new ServerError(404, `no public arena "${roomId.slice(0, 64)}" to watch (it may have ended)`);
   }
   return matchMaker.remoteRoomCall(roomId, "admitSpectator", [identity]);

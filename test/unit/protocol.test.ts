@@ -101,7 +101,7 @@ describe("join options", () => {
 
 describe("protocol constants", () => {
   it("has the values both sides rely on", () => {
-    expect(RoomName).toStrictEqual({ Arena: "arena", Lobby: "lobby", Ranked: "ranked" });
+    expect(RoomName).toStrictEqual({ Arena: "arena", ArenaLarge: "arena-large", Lobby: "lobby", Ranked: "ranked" });
     expect(ServerMessage).toStrictEqual({ Kill: "kill", Chat: "chat", Welcome: "welcome" });
     expect(ClientMessage).toStrictEqual({ Chat: "chat" });
     expect(Object.values(CloseCodes)).toStrictEqual([4000, 4001, 4002, 4100, 4101, 4500]);
@@ -121,7 +121,7 @@ describe("protocol constants", () => {
 
   it("types names as literals and payloads as exact shapes", () => {
     expectTypeOf(RoomName.Arena).toEqualTypeOf<"arena">();
-    expectTypeOf<RoomName>().toEqualTypeOf<"arena" | "lobby" | "ranked">();
+    expectTypeOf<RoomName>().toEqualTypeOf<"arena" | "arena-large" | "lobby" | "ranked">();
     expectTypeOf(ServerMessage.Kill).toEqualTypeOf<"kill">();
     expectTypeOf<ServerMessage>().toEqualTypeOf<"kill" | "chat" | "welcome">();
     expectTypeOf(ClientMessage.Chat).toEqualTypeOf<"chat">();

@@ -12,7 +12,7 @@ import { createScript, exact, inputs, NO_INPUTS, run } from "./helpers.ts";
 
 const PLAYER_FIELDS = ["name", "x", "y", "aim", "hp", "alive", "shielded", "respawnTick", "kills", "deaths"];
 const PROJECTILE_FIELDS = ["ownerId", "x", "y", "vx", "vy", "spawnTick"];
-const ROOT_FIELDS = ["tick", "tickRate", "phase", "phaseEndsTick", "matchNumber", "players", "projectiles"];
+const ROOT_FIELDS = ["tick", "tickRate", "phase", "phaseEndsTick", "matchNumber", "players", "projectiles", "map"];
 /** Half a step of the 16-bit wrapped angle. */
 const HALF_ANGLE_STEP = Math.PI / 65536;
 

@@ -4,10 +4,10 @@
  */
 import type { Client } from "@colyseus/sdk";
 import { RoomName } from "../../../shared/protocol.ts";
-import { ArenaState } from "../../../shared/schema.ts";
+import type { AnyArenaState } from "../../../shared/schema.ts";
 
 export type JoinTarget =
-  | { readonly kind: "quick" }
+  | { readonly kind: "quick"; readonly roomName?: string }
   | { readonly kind: "private" }
   | { readonly kind: "code"; readonly code: string }
   | { readonly kind: "room"; readonly roomId: string }
@@ -17,17 +17,21 @@ export type JoinTarget =
 /** A seat reservation as the server hands it out (ranked queue, spectating). */
 export type SeatReservation = Parameters<Client["consumeSeatReservation"]>[0];
 
-/** Joins `target` with the client (which holds the player's token) as `name`. */
+/**
+ * Joins `target` with the client (which holds the player's token) as `name`. The state is
+ * decoded from the server's own schema description (no root class given): an `arena` may be
+ * a standard or a large one, depending on the server's configuration.
+ */
 export async function joinTarget(client: Client, serverUrl: string, target: JoinTarget, name: string) {
   switch (target.kind) {
     case "quick":
-      return client.joinOrCreate<ArenaState>(RoomName.Arena, { name }, ArenaState);
+      return client.joinOrCreate<AnyArenaState>(target.roomName ?? RoomName.Arena, { name });
     case "private":
-      return client.create<ArenaState>(RoomName.Arena, { name, private: true }, ArenaState);
+      return client.create<AnyArenaState>(RoomName.Arena, { name, private: true });
     case "code":
-      return client.joinById<ArenaState>(target.code, { name }, ArenaState);
+      return client.joinById<AnyArenaState>(target.code, { name });
     case "room":
-      return client.joinById<ArenaState>(target.roomId, { name }, ArenaState);
+      return client.joinById<AnyArenaState>(target.roomId, { name });
     case "watch": {
       const res = await fetch(`${serverUrl.replace(/\/$/, "")}/spectate/${encodeURIComponent(target.roomId)}`, {
         method: "POST",
@@ -35,10 +39,10 @@ export async function joinTarget(client: Client, serverUrl: string, target: Join
       });
       const body = (await res.json().catch(() => ({}))) as SeatReservation & { error?: string };
       if (!res.ok) throw Object.assign(new Error(body.error ?? `HTTP ${res.status}`), { code: res.status });
-      return client.consumeSeatReservation<ArenaState>(body, ArenaState);
+      return client.consumeSeatReservation<AnyArenaState>(body);
     }
     case "seat":
-      return client.consumeSeatReservation<ArenaState>(target.reservation, ArenaState);
+      return client.consumeSeatReservation<AnyArenaState>(target.reservation);
   }
 }
 

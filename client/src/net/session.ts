@@ -16,10 +16,10 @@ import {
   RESULTS_SECONDS,
   TELEPORT_PX,
 } from "../../../shared/constants.ts";
-import { ARENA_MAP } from "../../../shared/map.ts";
+import { mapById, type ArenaMap } from "../../../shared/map.ts";
 import { ClientMessage, ServerMessage, type KillMessage, type WelcomeMessage } from "../../../shared/protocol.ts";
 import type { ChatLine } from "../../../shared/chat.ts";
-import { ArenaState, PlayerInput, type ProjectileState } from "../../../shared/schema.ts";
+import { PlayerInput, type AnyArenaState, type ProjectileState } from "../../../shared/schema.ts";
 import type { InputFrame } from "../../../shared/sim/step.ts";
 import { createConfig, Phase } from "../../../shared/sim/world.ts";
 import { signIn } from "./identity.ts";
@@ -38,6 +38,7 @@ import type {
   DebugInfo,
   GameSnapshot,
   KillEvent,
+  PilotView,
   PlayerView,
   ProjectileView,
   Session,
@@ -63,6 +64,21 @@ interface TrackedShot {
 }
 
 type ArenaRoom = Awaited<ReturnType<typeof joinTarget>>;
+
+/** How long a joined room may take to send its first full state. */
+const FIRST_STATE_TIMEOUT_MS = 10_000;
+
+/** Resolves when the room's first full state has been decoded. */
+function firstState(room: ArenaRoom): Promise<void> {
+  if (typeof room.state?.map === "string" && room.state.map !== "") return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the room sent no state")), FIRST_STATE_TIMEOUT_MS);
+    room.onStateChange.once(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
 
 /** Options of {@link GameSession.connect}; the browser game passes none. */
 export interface SessionOptions {
@@ -99,7 +115,9 @@ export class GameSession implements Session {
     } catch (error) {
       throw new Error(describeJoinError(error, serverUrl), { cause: error });
     }
-    return GameSession.start(room, options);
+    return GameSession.start(room, options).catch((error: unknown) => {
+      throw new Error(describeJoinError(error, serverUrl), { cause: error });
+    });
   }
 
   /**
@@ -116,8 +134,8 @@ export class GameSession implements Session {
     const deadline = performance.now() + patienceMs;
     for (;;) {
       try {
-        const room: ArenaRoom = await new Client(serverUrl).reconnect(token, ArenaState);
-        return GameSession.start(room, options);
+        const room: ArenaRoom = await new Client(serverUrl).reconnect<AnyArenaState>(token);
+        return await GameSession.start(room, options);
       } catch (error) {
         const stillConnected = (error as { code?: unknown }).code === 409;
         if (!stillConnected || performance.now() > deadline) {
@@ -128,17 +146,24 @@ export class GameSession implements Session {
     }
   }
 
-  private static start(room: ArenaRoom, options: SessionOptions): GameSession {
+  /**
+   * Wraps a joined room. Resolves once the first full state arrived (it names the map to draw
+   * and predict on); the traffic counter and the network simulator are in place before it.
+   */
+  private static async start(room: ArenaRoom, options: SessionOptions): Promise<GameSession> {
     const { reconnection, network } = options;
     if (reconnection?.minUptimeMs !== undefined) room.reconnection.minUptime = reconnection.minUptimeMs;
     if (reconnection?.maxRetries !== undefined) room.reconnection.maxRetries = reconnection.maxRetries;
     const traffic = countTraffic(room.connection);
     // The simulator is wrapped around the socket only when asked for: no cost otherwise.
     if (network !== undefined && hasNetworkEffects(network)) simulateNetwork(room.connection, network);
+    await firstState(room);
     return new GameSession(room, traffic, options.tokenStore ?? null);
   }
 
   readonly selfId: string;
+  /** The arena this room plays on (from the state). */
+  readonly map: ArenaMap;
   private readonly predict;
   private readonly input;
   private readonly clock = new TickClock(DEFAULT_TICK_RATE);
@@ -172,6 +197,7 @@ export class GameSession implements Session {
     // The token rotates on every (re)join: keep the newest, forget it once the seat is gone.
     tokens?.save(room.reconnectionToken);
     this.selfId = room.sessionId;
+    this.map = mapById(room.state.map ?? "standard");
     this.input = room.input<PlayerInput>({ mode: "reliable", type: PlayerInput });
 
     setMaxStepsPerFrame(INPUT_BUFFER_MAX);
@@ -247,6 +273,7 @@ export class GameSession implements Session {
       ping: this.ping,
       connection: this.status,
       players,
+      pilots: this.pilotsOf(state, players),
       projectiles: this.projectilesAt(renderTick),
     };
     this.cached = { now: nowMs, snapshot };
@@ -367,7 +394,7 @@ export class GameSession implements Session {
   }
 
   /** Runs on every decoded patch: feeds the tick clock and tracks projectiles. */
-  private onPatch(state: ArenaState): void {
+  private onPatch(state: AnyArenaState): void {
     const now = performance.now();
     this.syncTickRate(state.tickRate, now);
     this.clock.observe(state.tick, now);
@@ -392,13 +419,13 @@ export class GameSession implements Session {
   }
 
   /** Starts predicting your ship once it is in the state (again, if a resync replaced it). */
-  private ensurePrediction(state: ArenaState): void {
+  private ensurePrediction(state: AnyArenaState): void {
     const ship = state.players.get(this.selfId);
     if (ship === undefined || this.own?.ship === ship) return;
     this.own?.dispose();
     this.own = new OwnShipPrediction(this.predict, this.input, ship, {
       config: createConfig(this.clock.tickRate, DEFAULT_MATCH_SECONDS, RESULTS_SECONDS),
-      map: ARENA_MAP,
+      map: this.map,
       // Ships fly in a match and in the warm-up; they freeze for the results.
       playing: () => this.room.state.phase !== Phase.Results,
     });
@@ -412,9 +439,41 @@ export class GameSession implements Session {
       ownerId: p.ownerId,
       dirX: speed > 0 ? p.vx / speed : 1,
       dirY: speed > 0 ? p.vy / speed : 0,
-      maxFlight: flightTicks(launch, this.lifetimeTicks),
+      maxFlight: flightTicks(launch, this.lifetimeTicks, this.map.walls),
       gone: false,
     };
+  }
+
+  /** Every pilot: the drawn ships, plus (large rooms) the roster's far ones at their coarse place. */
+  private pilotsOf(state: AnyArenaState, players: readonly PlayerView[]): PilotView[] {
+    const pilots: PilotView[] = players.map((p) => ({
+      id: p.id,
+      name: p.name,
+      kills: p.kills,
+      deaths: p.deaths,
+      alive: p.alive,
+      x: p.x,
+      y: p.y,
+      near: true,
+      isSelf: p.isSelf,
+    }));
+    if (!("pilots" in state) || state.pilots === undefined) return pilots;
+    const { width, height } = this.map;
+    state.pilots.forEach((p, id) => {
+      if (state.players.has(id)) return;
+      pilots.push({
+        id,
+        name: p.name,
+        kills: p.kills,
+        deaths: p.deaths,
+        alive: p.alive,
+        x: (p.cx / 255) * width,
+        y: (p.cy / 255) * height,
+        near: false,
+        isSelf: id === this.selfId,
+      });
+    });
+    return pilots;
   }
 
   /** Projectiles to draw at `renderTick`; forgets removed ones the render time has passed. */
@@ -444,7 +503,9 @@ export class GameSession implements Session {
   }
 
   private emitKill(msg: KillMessage): void {
-    const nameOf = (id: string): string => this.room.state.players.get(id)?.name ?? "someone";
+    const state = this.room.state;
+    const nameOf = (id: string): string =>
+      state.players.get(id)?.name ?? ("pilots" in state ? state.pilots?.get(id)?.name : undefined) ?? "someone";
     const event: KillEvent = {
       killerId: msg.killerId,
       victimId: msg.victimId,

@@ -3,6 +3,7 @@
  * renderers depend on these shapes only, so they run against a fake session in tests.
  */
 import type { ChatLine } from "../../../shared/chat.ts";
+import type { ArenaMap } from "../../../shared/map.ts";
 import type { WelcomeMessage } from "../../../shared/protocol.ts";
 import type { InputFrame } from "../../../shared/sim/step.ts";
 
@@ -25,6 +26,23 @@ export interface PlayerView {
   readonly respawnTick: number;
   readonly kills: number;
   readonly deaths: number;
+  readonly isSelf: boolean;
+}
+
+/**
+ * Every pilot of the room, near or far: what the scoreboard and the edge arrows need. In a large
+ * room only near ships are in `players`; far pilots have a coarse position (`near` false).
+ */
+export interface PilotView {
+  readonly id: string;
+  readonly name: string;
+  readonly kills: number;
+  readonly deaths: number;
+  readonly alive: boolean;
+  readonly x: number;
+  readonly y: number;
+  /** True when the ship is in `players` (exact position); false: coarse, from the roster. */
+  readonly near: boolean;
   readonly isSelf: boolean;
 }
 
@@ -54,7 +72,10 @@ export interface GameSnapshot {
   /** Last measured round trip in ms, or null before the first measurement. */
   readonly ping: number | null;
   readonly connection: ConnectionStatus;
+  /** Ships to draw (in a large room: those near yours). */
   readonly players: readonly PlayerView[];
+  /** Every pilot of the room (the scoreboard, player count and edge arrows). */
+  readonly pilots: readonly PilotView[];
   readonly projectiles: readonly ProjectileView[];
 }
 
@@ -94,6 +115,8 @@ export interface DebugInfo {
 /** What scenes need from a live match connection (implemented by `GameSession`). */
 export interface Session {
   readonly selfId: string;
+  /** The arena to draw. */
+  readonly map: ArenaMap;
   /** The state to draw at local time `nowMs` (performance.now()). */
   snapshot(nowMs: number): GameSnapshot;
   /** Called once per rendered frame: sends one input frame per simulation tick that elapsed. */

@@ -13,16 +13,16 @@ import { Depth } from "./ship-sprites.ts";
 const GRID_MINOR = 160;
 const GRID_MAJOR = 640;
 
-/** Texture key of wall `index`. */
-function wallKey(index: number): string {
-  return `${TextureKeys.WallPanel}-${index}`;
+/** Texture key of a wall: by size, so walls of one size (on any map) share a texture. */
+function wallKey(w: Rect): string {
+  return `${TextureKeys.WallPanel}-${w.w}x${w.h}`;
 }
 
 /** Bakes one texture per wall of `map` (once): riveted panels with a bevelled edge. */
 export function bakeWalls(scene: Phaser.Scene, map: ArenaMap): void {
   const edge = scene.make.graphics({}, false);
-  map.walls.forEach((w, i) => {
-    const key = wallKey(i);
+  map.walls.forEach((w) => {
+    const key = wallKey(w);
     if (scene.textures.exists(key)) return;
     const texture = scene.textures.addDynamicTexture(key, w.w, w.h);
     if (texture === null) throw new Error(`could not create texture ${key}`);
@@ -54,7 +54,8 @@ export function drawArena(scene: Phaser.Scene, map: ArenaMap): void {
   // Wall shadows fall down-right.
   for (const w of map.walls) line(w.x + 6, w.y + 8, w.w, w.h, 0x000000, 0.35);
 
-  map.walls.forEach((w: Rect, i) => {
-    scene.add.image(w.x, w.y, wallKey(i)).setOrigin(0, 0).setDepth(Depth.Wall);
+  bakeWalls(scene, map);
+  map.walls.forEach((w: Rect) => {
+    scene.add.image(w.x, w.y, wallKey(w)).setOrigin(0, 0).setDepth(Depth.Wall);
   });
 }

@@ -3,7 +3,7 @@
  * players on a map larger than the screen find each other. Nearer pilots get larger arrows.
  */
 import type Phaser from "phaser";
-import type { PlayerView } from "../net/types.ts";
+import type { PilotView } from "../net/types.ts";
 import { shipColor } from "./palette.ts";
 
 /** Distance of an arrow's tip from the screen edge, px. */
@@ -23,7 +23,7 @@ export class EdgeArrows {
   }
 
   /** Redraws the arrows for `players` as the main camera sees them now. */
-  update(players: readonly PlayerView[]): void {
+  update(players: readonly PilotView[]): void {
     const g = this.g;
     g.clear();
     const cam = this.scene.cameras.main;

@@ -105,7 +105,7 @@ export class Hud {
     this.clock.setText(s.phase === Phase.Playing ? formatClock(left) : warmup ? "WARM-UP" : "RESULTS");
     this.clock.setColor(s.phase === Phase.Playing && left <= 10 ? UI.danger : UI.text);
 
-    this.net.setText(`Ping ${formatPing(s.ping)}\nPlayers ${s.players.length}`);
+    this.net.setText(`Ping ${formatPing(s.ping)}\nPlayers ${s.pilots.length}`);
 
     const dead = self !== undefined && !self.alive && s.phase !== Phase.Results;
     this.respawn.setVisible(dead);

@@ -4,7 +4,6 @@
  * session; this scene only reads plain snapshots.
  */
 import Phaser from "phaser";
-import { ARENA_MAP } from "../../../shared/map.ts";
 import { CloseCodes } from "../../../shared/protocol.ts";
 import { SceneKeys } from "../game/keys.ts";
 import { toInputFrame } from "../input/controls.ts";
@@ -66,14 +65,14 @@ export class GameScene extends Phaser.Scene {
   }
 
   create(): void {
-    drawArena(this, ARENA_MAP);
+    drawArena(this, this.session.map);
     this.shots = new ProjectileLayer(this);
     this.ships = new ShipLayer(this);
     this.hud = new Hud(this);
     this.debug = new DebugOverlay(this);
     this.arrows = new EdgeArrows(this);
     this.controls = new KeyboardMouse(this);
-    this.cameras.main.setBounds(0, 0, ARENA_MAP.width, ARENA_MAP.height);
+    this.cameras.main.setBounds(0, 0, this.session.map.width, this.session.map.height);
     this.input.setDefaultCursor("crosshair");
 
     const selfId = this.session.selfId;
@@ -83,7 +82,12 @@ export class GameScene extends Phaser.Scene {
       this.session.onChat((line) => this.chat?.add(line)),
       this.session.onKill((e) => this.hud.addKill(e, selfId, this.time.now)),
       this.session.onClosed((info) =>
-        this.exit(info.reason, info.code !== CloseCodes.Consented, shouldRejoin(info.code)),
+        // Leaving on purpose and the end of a ranked match are news, not problems.
+        this.exit(
+          info.reason,
+          info.code !== CloseCodes.Consented && info.code !== CloseCodes.MatchOver,
+          shouldRejoin(info.code),
+        ),
       ),
     );
     this.input.keyboard?.on("keydown-ESC", () => {
@@ -140,7 +144,7 @@ export class GameScene extends Phaser.Scene {
     this.ships.sync(snap.players, this.time.now, liveAim);
     this.shots.sync(snap.projectiles, snap.selfId);
     this.hud.update(snap, this.time.now);
-    this.arrows.update(snap.players);
+    this.arrows.update(snap.pilots);
     this.debug.update(() => this.session.debugInfo(now), this.game.loop.actualFps, 64);
     const info = this.session.info();
     if (info?.role === "spectator") this.followWatched(snap);

@@ -4,6 +4,7 @@
  */
 import Phaser from "phaser";
 import { ARENA_MAP } from "../../../shared/map.ts";
+import { RoomName } from "../../../shared/protocol.ts";
 import { SceneKeys } from "../game/keys.ts";
 import { parseNetworkConditions } from "../net/network-sim.ts";
 import { rejoin } from "../net/rejoin.ts";
@@ -45,6 +46,7 @@ const FORM_HTML = `
   </div>
   <div class="row secondary">
     <button id="ranked" type="button">Ranked match</button>
+    <button id="large" type="button" title="Up to 64 pilots on the large map">Big arena</button>
     <button id="show-leaderboard" type="button">Leaderboard</button>
   </div>
   <p id="menu-status" class="menu-status" role="status" aria-live="polite"></p>
@@ -144,6 +146,7 @@ export class MenuScene extends Phaser.Scene {
     on("create-private", () => void this.play({ kind: "private" }));
     on("join-code", () => void this.joinByCode());
     on("ranked", () => void this.queueRanked());
+    on("large", () => void this.play({ kind: "quick", roomName: RoomName.ArenaLarge }));
     on("show-leaderboard", () => void this.toggleLeaderboard());
     this.codeField.addEventListener("keydown", (event) => {
       if (event.key !== "Enter") return;
@@ -441,7 +444,7 @@ export class MenuScene extends Phaser.Scene {
     this.busy = busy;
     this.button.disabled = busy;
     this.nameField.disabled = busy;
-    for (const id of ["create-private", "join-code", "ranked"]) {
+    for (const id of ["create-private", "join-code", "ranked", "large"]) {
       (this.form.getChildByID(id) as HTMLButtonElement | null)?.toggleAttribute("disabled", busy);
     }
     this.drawRooms();

@@ -5,7 +5,7 @@
  */
 import Phaser from "phaser";
 import { SceneKeys } from "../game/keys.ts";
-import type { GameSnapshot, PlayerView } from "../net/types.ts";
+import type { GameSnapshot, PilotView } from "../net/types.ts";
 import { formatClock, rankPlayers, secondsUntil } from "../render/format.ts";
 import { cssColor, SELF_COLOR, UI, UI_FONT } from "../render/palette.ts";
 
@@ -62,7 +62,7 @@ export class ResultsScene extends Phaser.Scene {
   override update(): void {
     const snap = this.read();
     if (snap === null) return;
-    const ranked = rankPlayers(snap.players);
+    const ranked = rankPlayers(snap.pilots);
     const key =
       ranked.map((p) => `${p.id}:${p.name}:${p.kills}:${p.deaths}`).join("|") + `#${snap.matchNumber}:${snap.phase}`;
     if (key !== this.shownKey) {
@@ -87,7 +87,7 @@ export class ResultsScene extends Phaser.Scene {
     );
   }
 
-  private buildRows(ranked: readonly PlayerView[], selfId: string): void {
+  private buildRows(ranked: readonly PilotView[], selfId: string): void {
     this.rows.removeAll(true);
     const header = (x: number, text: string, originX: number): Phaser.GameObjects.Text =>
       this.add

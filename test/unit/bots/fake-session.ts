@@ -3,6 +3,7 @@
  * (join, play, drop, rejoin, leave) runs without a server: the test decides what the session
  * shows and when it closes.
  */
+import { ARENA_MAP } from "../../../shared/map.ts";
 import type { ChatLine } from "../../../shared/chat.ts";
 import type { WelcomeMessage } from "../../../shared/protocol.ts";
 import type { SessionOptions } from "../../../client/src/net/session.ts";
@@ -25,7 +26,14 @@ export class FakeSession implements Session {
     readonly options: SessionOptions,
   ) {}
 
+  readonly map = ARENA_MAP;
+
   snapshot(nowMs: number): GameSnapshot {
+    const snap = this.rawSnapshot(nowMs);
+    return { ...snap, pilots: snap.players.map((p) => ({ ...p, near: true })) };
+  }
+
+  private rawSnapshot(nowMs: number): Omit<GameSnapshot, "pilots"> {
     return {
       selfId: this.selfId,
       tick: nowMs / (1000 / 30),

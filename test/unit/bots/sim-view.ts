@@ -34,6 +34,7 @@ export function viewOf(world: World, selfId: string): GameSnapshot {
     ping: 0,
     connection: "connected",
     players,
+    pilots: players.map((p) => ({ ...p, near: true })),
     projectiles: world.projectiles.map((p) => ({
       id: String(p.id),
       ownerId: p.ownerId,
