@@ -102,7 +102,10 @@ export const LARGE_MAP: ArenaMap = (() => {
       if ((c + r) % 2 === 0) {
         cover.push({ x: x0 + 180, y: y0 + 200, w: 240, h: 40 }, { x: x0 + 180, y: y0 + 200, w: 40, h: 220 });
       } else {
-        cover.push({ x: x0 + cw - 420, y: y0 + ch - 240, w: 240, h: 40 }, { x: x0 + cw - 220, y: y0 + ch - 460, w: 40, h: 260 });
+        cover.push(
+          { x: x0 + cw - 420, y: y0 + ch - 240, w: 240, h: 40 },
+          { x: x0 + cw - 220, y: y0 + ch - 460, w: 40, h: 260 },
+        );
       }
       cover.push({ x: x0 + cw / 2 + 60, y: y0 + ch / 2 - 30, w: 60, h: 60 });
       spawns.push({ x: x0 + 110, y: y0 + ch - 110 }, { x: x0 + cw - 110, y: y0 + 110 });
