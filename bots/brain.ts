@@ -166,7 +166,9 @@ export function decide(view: GameSnapshot, memory: BrainMemory, map: ArenaMap = 
     const aim = leadPoint(self, target, memory.tracks.get(target.id), view.tickRate, map);
     [aimX, aimY] = aimVector(aim.x - self.x, aim.y - self.y);
     fire = dist <= FIRE_RANGE && !target.shielded;
-    want = fightMove(dx / dist, dy / dist, dist, memory, tick);
+    // Two ships on one spot (a shared spawn point) have no direction between them: back off
+    // along +x rather than divide by zero.
+    want = dist > 0 ? fightMove(dx / dist, dy / dist, dist, memory, tick) : { x: 1, y: 0 };
     memory.waypoint = null;
   } else {
     want = wanderMove(view, self, memory, map, tick);

@@ -63,6 +63,12 @@ describe("brain: shooting", () => {
     expect(Math.max(Math.abs(f.aimX), Math.abs(f.aimY))).toBe(AIM_SCALE);
   });
 
+  it("does not throw when an enemy stands exactly on it (a shared spawn point)", () => {
+    const world = worldWith(OPEN, { me: { x: 300, y: 400 }, them: { x: 300, y: 400 } });
+    const f = decide(viewOf(world, "me"), createBrainMemory(1), OPEN);
+    expect(Number.isFinite(f.moveX) && Number.isFinite(f.moveY)).toBe(true);
+  });
+
   it("leads a moving enemy a little", () => {
     const world = worldWith(OPEN, { me: { x: 300, y: 400 }, them: { x: 700, y: 400 } });
     const memory = createBrainMemory(1);
