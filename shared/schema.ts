@@ -106,7 +106,8 @@ export const LargeArenaState = schema(
     matchNumber: t.uint16().default(1),
     /** Ships near you, by session id (your own always). */
     players: t.map(PlayerState).view(),
-    projectiles: t.map(ProjectileState),
+    /** Projectiles whose path passes near your ship when they are launched. */
+    projectiles: t.map(ProjectileState).view(),
     map: t.string().default("large"),
     /** Every pilot of the room, by session id. */
     pilots: t.map(PilotState),

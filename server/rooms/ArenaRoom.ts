@@ -505,7 +505,10 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
     const phase = this.world.phase;
     const events = step(this.world, this.frames);
     this.project();
-    if (this.interest !== null && this.world.tick % INTEREST_EVERY_TICKS === 0) this.interest.update(this.world);
+    if (this.interest !== null) {
+      if (this.world.tick % INTEREST_EVERY_TICKS === 0) this.interest.update(this.world);
+      this.interest.shareProjectiles(this.world);
+    }
     for (const e of events) {
       if (e.type === "kill") {
         const msg: KillMessage = { killerId: e.killerId, victimId: e.victimId };

@@ -20,10 +20,23 @@ interface Watcher {
   readonly seen: Set<string>;
 }
 
+/** Squared distance from (px, py) to the segment from (ax, ay) to (bx, by). */
+function segmentDistanceSq(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
+  const dx = bx - ax;
+  const dy = by - ay;
+  const len = dx * dx + dy * dy;
+  const t = len === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / len));
+  const cx = ax + t * dx - px;
+  const cy = ay + t * dy - py;
+  return cx * cx + cy * cy;
+}
+
 export class InterestManager {
   private readonly watchers = new Map<string, Watcher>();
   private readonly spectatorView = new StateView();
   private readonly spectatorSeen = new Set<string>();
+  /** Projectiles already shared out (each is decided once, at launch). */
+  private readonly projectilesSent = new Set<number>();
 
   constructor(private readonly state: LargeArenaState) {}
 
@@ -49,6 +62,35 @@ export class InterestManager {
     if (watcher !== undefined && client.view !== undefined && client.view !== this.spectatorView) {
       client.view.dispose();
     }
+  }
+
+  /**
+   * Shares the projectiles launched since the last call: each goes to the spectators and to
+   * every player whose ship its whole path (launch to lifetime, walls ignored) passes within the
+   * interest radius of. A projectile never changes after launch, so the choice is final; it
+   * leaves every view when the server removes it. Call every tick, after the state was projected.
+   */
+  shareProjectiles(world: World): void {
+    const projectiles = this.state.projectiles;
+    const radiusSq = INTEREST_RADIUS_PX * INTEREST_RADIUS_PX;
+    const live = new Set<number>();
+    for (const p of world.projectiles) {
+      live.add(p.id);
+      if (this.projectilesSent.has(p.id)) continue;
+      const entity = projectiles.get(String(p.id));
+      if (entity === undefined) continue;
+      this.projectilesSent.add(p.id);
+      this.spectatorView.add(entity);
+      const flight = p.expireTick - p.spawnTick;
+      const endX = p.originX + p.vx * flight;
+      const endY = p.originY + p.vy * flight;
+      for (const [sessionId, { client }] of this.watchers) {
+        const own = world.ships.get(sessionId);
+        if (client.view === undefined || own === undefined) continue;
+        if (segmentDistanceSq(own.x, own.y, p.originX, p.originY, endX, endY) <= radiusSq) client.view.add(entity);
+      }
+    }
+    for (const id of this.projectilesSent) if (!live.has(id)) this.projectilesSent.delete(id);
   }
 
   /** Brings every view in line with the world: call after the state was projected. */

@@ -11,7 +11,7 @@ import { INTEREST_RADIUS_PX } from "../../../server/rooms/interest.ts";
 import { borderWalls, type ArenaMap } from "../../../shared/map.ts";
 import { RoomName } from "../../../shared/protocol.ts";
 import { LargeArenaState } from "../../../shared/schema.ts";
-import { guestClient, guestToken, startTestServer, waitFor } from "../harness.ts";
+import { guestClient, guestToken, sleep, startTestServer, waitFor } from "../harness.ts";
 
 const FIELD: ArenaMap = {
   width: 4000,
@@ -84,6 +84,30 @@ describe("interest management", () => {
     }
     expect(nearPairs).toBeGreaterThan(0);
     expect(farPairs).toBeGreaterThan(0);
+
+    // Everyone fires once: a client receives its own shot and its near neighbours', never the
+    // far pilot's (its whole path stays beyond the radius).
+    for (const r of all) {
+      const input = r.input();
+      input.data.seq = 1;
+      input.data.aimX = 32767;
+      input.data.fire = true;
+      input.send();
+    }
+    const seen = new Map(all.map((r) => [r, new Set<string>()]));
+    const until = Date.now() + 800;
+    while (Date.now() < until) {
+      for (const r of all) r.state.projectiles.forEach((p) => seen.get(r)!.add(p.ownerId));
+      await sleep(10);
+    }
+    for (const viewer of all) {
+      const owners = seen.get(viewer)!;
+      expect(owners.has(viewer.sessionId)).toBe(true);
+      for (const other of all) {
+        if (other === viewer) continue;
+        expect(owners.has(other.sessionId)).toBe(viewer.state.players.has(other.sessionId));
+      }
+    }
 
     // A far pilot's roster entry says roughly where it is (a 1/255 grid of the map).
     const far = all.find((viewer) => viewer.state.players.size < 3)!;
