@@ -4,39 +4,20 @@
  * flooder is muted (at most the burst gets through, one notice to them alone) while others chat
  * on undisturbed; markup arrives verbatim; any other message type closes only its sender (4002).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../../server/app.ts";
+import { describe, expect, it } from "vitest";
 import type { ChatLine } from "../../../shared/chat.ts";
 import { CloseCodes, RoomName } from "../../../shared/protocol.ts";
 import { ArenaState } from "../../../shared/schema.ts";
-import { sleep, startTestServer, waitFor } from "../harness.ts";
-import { leaveAllRooms, newGuest, waitForRoomCount, watch, type Seat, tempDir } from "./social-helpers.ts";
+import { sleep, waitFor } from "../harness.ts";
+import { newGuest, watch, type Seat, useFileServer } from "./social-helpers.ts";
 
 /** The chat bucket's burst (server/rooms/chat-channel.ts CHAT_DEFAULT_RATE). */
 const CHAT_BURST = 4;
 
-let server: RunningServer;
-/** The server's data folder (token secret, ratings file), removed afterwards. */
-let data: ReturnType<typeof tempDir>;
-
-beforeAll(async () => {
-  data = tempDir("tick-arena-chat-");
-  server = await startTestServer({ seed: 51, dataDir: data.dir });
-});
-
-afterEach(async () => {
-  await leaveAllRooms();
-  await waitForRoomCount(server.url, 0);
-});
-
-afterAll(async () => {
-  await leaveAllRooms();
-  await server?.stop();
-  data?.remove();
-});
+const served = useFileServer("tick-arena-chat-", { seed: 51 });
 
 async function quickPlay(name: string): Promise<Seat> {
-  const guest = await newGuest(server.url, name);
+  const guest = await newGuest(served.server.url, name);
   const seat = watch(await guest.client.joinOrCreate(RoomName.Arena, {}, ArenaState));
   await waitFor(() => seat.self() !== undefined, 3000, `${name}'s ship`);
   return seat;

@@ -3,45 +3,17 @@
  * "+" when one opens or changes (players, phase, match number), "-" when it closes. Private
  * rooms are never listed. Matches are short here (2 s + 1 s of results) to see phases change.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../../server/app.ts";
+import { describe, expect, it } from "vitest";
 import { MAX_PLAYERS } from "../../../shared/constants.ts";
 import { RoomName } from "../../../shared/protocol.ts";
 import { ArenaState } from "../../../shared/schema.ts";
-import { sleep, startTestServer, waitFor } from "../harness.ts";
-import {
-  joinLobby,
-  leaveAllRooms,
-  newGuest,
-  waitForRoomCount,
-  watch,
-  type LobbyView,
-  type Seat,
-  tempDir,
-} from "./social-helpers.ts";
+import { sleep, waitFor } from "../harness.ts";
+import { joinLobby, newGuest, watch, type LobbyView, type Seat, useFileServer } from "./social-helpers.ts";
 
-let server: RunningServer;
-/** The server's data folder (token secret, ratings file), removed afterwards. */
-let data: ReturnType<typeof tempDir>;
-
-beforeAll(async () => {
-  data = tempDir("tick-arena-lobby-");
-  server = await startTestServer({ seed: 31, matchSeconds: 2, resultsSeconds: 1, dataDir: data.dir });
-});
-
-afterEach(async () => {
-  await leaveAllRooms();
-  await waitForRoomCount(server.url, 0);
-});
-
-afterAll(async () => {
-  await leaveAllRooms();
-  await server?.stop();
-  data?.remove();
-});
+const served = useFileServer("tick-arena-lobby-", { seed: 31, matchSeconds: 2, resultsSeconds: 1 });
 
 async function quickPlay(name: string): Promise<Seat> {
-  const guest = await newGuest(server.url, name);
+  const guest = await newGuest(served.server.url, name);
   return watch(await guest.client.joinOrCreate(RoomName.Arena, {}, ArenaState));
 }
 
@@ -51,7 +23,7 @@ function playersListed(lobby: LobbyView, roomId: string): number | undefined {
 
 describe("lobby", () => {
   it("lists a quick-play room as it opens and fills, and removes it when the last player leaves", async () => {
-    const lobby = await joinLobby(server.url);
+    const lobby = await joinLobby(served.server.url);
     expect(lobby.lists[0]).toEqual([]);
 
     const a = await quickPlay("Ann");
@@ -72,7 +44,7 @@ describe("lobby", () => {
     expect(lobby.rooms.get(roomId)!.clients).toBe(2);
 
     // A second lobby client gets the room in its first list.
-    const late = await joinLobby(server.url);
+    const late = await joinLobby(served.server.url);
     expect(late.lists[0]!.map((l) => l.roomId)).toContain(roomId);
 
     await a.room.leave();
@@ -84,7 +56,7 @@ describe("lobby", () => {
   });
 
   it("updates a listing's phase and match number as matches end and start", async () => {
-    const lobby = await joinLobby(server.url);
+    const lobby = await joinLobby(served.server.url);
     const a = await quickPlay("Phaser");
     const roomId = a.room.roomId;
     const seen = (): Array<{ phase: number; matchNumber: number }> =>
@@ -104,11 +76,11 @@ describe("lobby", () => {
   });
 
   it("never lists a private room, in the first list or as an update", async () => {
-    const lobby = await joinLobby(server.url);
-    const hostGuest = await newGuest(server.url, "Hidden");
+    const lobby = await joinLobby(served.server.url);
+    const hostGuest = await newGuest(served.server.url, "Hidden");
     const h = watch(await hostGuest.client.create(RoomName.Arena, { private: true }, ArenaState));
     const code = h.room.roomId;
-    const friendGuest = await newGuest(server.url, "Hidden Pal");
+    const friendGuest = await newGuest(served.server.url, "Hidden Pal");
     const f = watch(await friendGuest.client.joinById(code, {}, ArenaState));
     await waitFor(() => h.room.state.players.size === 2, 3000, "two ships in the private room");
     // A public room opened afterwards is a marker: once it is listed, the lobby has caught up.
@@ -116,7 +88,7 @@ describe("lobby", () => {
     await waitFor(() => lobby.rooms.has(marker.room.roomId), 3000, "the public marker room listed");
     // Let a phase change of the private room pass too (a 2 s match + 1 s results).
     await sleep(3200);
-    const late = await joinLobby(server.url);
+    const late = await joinLobby(served.server.url);
     for (const view of [lobby, late]) {
       expect(view.rooms.has(code)).toBe(false);
       expect(view.adds.some(([id]) => id === code)).toBe(false);
@@ -128,7 +100,7 @@ describe("lobby", () => {
   });
 
   it("shows a full room with 16 players, and the 17th quick play in a room of its own", async () => {
-    const lobby = await joinLobby(server.url);
+    const lobby = await joinLobby(served.server.url);
     const seats: Seat[] = [];
     for (let i = 0; i < MAX_PLAYERS; i++) seats.push(await quickPlay(`Full ${i + 1}`));
     const roomId = seats[0]!.room.roomId;

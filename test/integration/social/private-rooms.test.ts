@@ -3,61 +3,44 @@
  * join code; friends join with `joinById(code)` and spawn next to the host; quick play never
  * lands there; a wrong or expired code answers 404.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../../server/app.ts";
+import { afterAll, describe, expect, it } from "vitest";
 import { SHIP_RADIUS } from "../../../shared/constants.ts";
 import { ARENA_MAP } from "../../../shared/map.ts";
 import { RoomName } from "../../../shared/protocol.ts";
 import { ArenaState } from "../../../shared/schema.ts";
-import { startTestServer, waitFor } from "../harness.ts";
+import { waitFor } from "../harness.ts";
 import {
   distance,
-  leaveAllRooms,
   newGuest,
   refusal,
   summary,
   waitForRoomCount,
   watch,
   type Seat,
-  tempDir,
+  useFileServer,
 } from "./social-helpers.ts";
 
 const CODE = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/;
 
-let server: RunningServer;
-/** The server's data folder (token secret, ratings file), removed afterwards. */
-let data: ReturnType<typeof tempDir>;
+const served = useFileServer("tick-arena-private-", { seed: 21 });
 /** Time from `joinById(code)` to a seated room, ms. */
 const codeJoinTimes: number[] = [];
 
-beforeAll(async () => {
-  data = tempDir("tick-arena-private-");
-  server = await startTestServer({ seed: 21, dataDir: data.dir });
-});
-
-afterEach(async () => {
-  await leaveAllRooms();
-  await waitForRoomCount(server.url, 0);
-});
-
-afterAll(async () => {
-  await leaveAllRooms();
-  await server?.stop();
-  data?.remove();
+afterAll(() => {
   if (codeJoinTimes.length > 0) {
     console.log(JSON.stringify({ metric: "private-code-time-to-seat-ms", ...summary(codeJoinTimes) }));
   }
 });
 
 async function host(name: string): Promise<Seat> {
-  const guest = await newGuest(server.url, name);
+  const guest = await newGuest(served.server.url, name);
   const seat = watch(await guest.client.create(RoomName.Arena, { private: true }, ArenaState));
   await waitFor(() => seat.self() !== undefined, 3000, `${name}'s ship`);
   return seat;
 }
 
 async function joinByCode(code: string, name: string): Promise<Seat> {
-  const guest = await newGuest(server.url, name);
+  const guest = await newGuest(served.server.url, name);
   const started = performance.now();
   const seat = watch(await guest.client.joinById(code, {}, ArenaState));
   codeJoinTimes.push(performance.now() - started);
@@ -113,13 +96,13 @@ describe("private rooms", () => {
   it("is never matched by quick play, which opens or joins a public room instead", async () => {
     const h = await host("Secret");
     const code = h.room.roomId;
-    const quick = await newGuest(server.url, "Quick");
+    const quick = await newGuest(served.server.url, "Quick");
     const q = watch(await quick.client.joinOrCreate(RoomName.Arena, {}, ArenaState));
     expect(q.room.roomId).not.toBe(code);
     await waitFor(() => q.welcomes.length > 0, 3000, "welcome");
     expect(q.welcomes[0]).toMatchObject({ mode: "quick", code: null });
     // A second quick player joins the public room, not the private one.
-    const quick2 = await newGuest(server.url, "Quick Two");
+    const quick2 = await newGuest(served.server.url, "Quick Two");
     const q2 = watch(await quick2.client.joinOrCreate(RoomName.Arena, {}, ArenaState));
     expect(q2.room.roomId).toBe(q.room.roomId);
     await waitFor(() => q.room.state.players.size === 2, 3000, "two ships in the public room");
@@ -127,7 +110,7 @@ describe("private rooms", () => {
   });
 
   it("refuses private quick play (400), a wrong code (404) and an expired code (404)", async () => {
-    const g = await newGuest(server.url, "Tester");
+    const g = await newGuest(served.server.url, "Tester");
     const privateQuick = await refusal(g.client.joinOrCreate(RoomName.Arena, { private: true }, ArenaState));
     expect(privateQuick.code).toBe(400);
     expect(privateQuick.message).toMatch(/private/);
@@ -142,7 +125,7 @@ describe("private rooms", () => {
     const friend = await joinByCode(code, "Visitor");
     await friend.room.leave();
     await h.room.leave();
-    await waitForRoomCount(server.url, 0);
+    await waitForRoomCount(served.server.url, 0);
     const expired = await refusal(g.client.joinById(code, {}, ArenaState));
     expect(expired.code).toBe(404);
     expect(expired.message).toMatch(/not found/);

@@ -10,7 +10,10 @@ import { Client, MatchMakeError, type Room } from "@colyseus/sdk";
 import type { ChatLine } from "../../../shared/chat.ts";
 import { ServerMessage, type ArenaListing, type WelcomeMessage } from "../../../shared/protocol.ts";
 import type { ArenaState, PlayerState } from "../../../shared/schema.ts";
-import { sleep, waitFor } from "../harness.ts";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import type { RunningServer } from "../../../server/app.ts";
+import type { ServerConfig } from "../../../server/config.ts";
+import { sleep, startTestServer, waitFor } from "../harness.ts";
 
 /** What `POST /auth/guest` answers. */
 export interface GuestAnswer {
@@ -257,4 +260,39 @@ export function tempDir(prefix: string): { dir: string; remove: () => void } {
 /** Distance between two points. */
 export function distance(a: { x: number; y: number }, b: { x: number; y: number }): number {
   return Math.hypot(a.x - b.x, a.y - b.y);
+}
+
+/** The server of one test file (see {@link useFileServer}). */
+export interface FileServer {
+  /** The running server (between the file's first and last test). */
+  readonly server: RunningServer;
+}
+
+/**
+ * One server for a test file: started before its tests with `overrides` and a data folder of
+ * its own, every room emptied after each test (the next test starts from no rooms), and the
+ * server stopped and its folder removed after the last test.
+ */
+export function useFileServer(prefix: string, overrides: Partial<ServerConfig> = {}): FileServer {
+  let server: RunningServer | undefined;
+  let data: ReturnType<typeof tempDir> | undefined;
+  beforeAll(async () => {
+    data = tempDir(prefix);
+    server = await startTestServer({ ...overrides, dataDir: data.dir });
+  });
+  afterEach(async () => {
+    await leaveAllRooms();
+    if (server !== undefined) await waitForRoomCount(server.url, 0);
+  });
+  afterAll(async () => {
+    await leaveAllRooms();
+    await server?.stop();
+    data?.remove();
+  });
+  return {
+    get server(): RunningServer {
+      if (server === undefined) throw new Error("the file's server is not running");
+      return server;
+    },
+  };
 }

@@ -7,45 +7,17 @@
  */
 import { matchMaker } from "@colyseus/core";
 import type { SeatReservation } from "@colyseus/sdk";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../../server/app.ts";
+import { describe, expect, it } from "vitest";
 import { MAX_PLAYERS } from "../../../shared/constants.ts";
 import { CloseCodes, RoomName, type ArenaListing } from "../../../shared/protocol.ts";
 import { ArenaState } from "../../../shared/schema.ts";
-import { sleep, startTestServer, waitFor } from "../harness.ts";
-import {
-  leaveAllRooms,
-  newGuest,
-  waitForAsync,
-  waitForRoomCount,
-  watch,
-  type Guest,
-  type Seat,
-  tempDir,
-} from "./social-helpers.ts";
+import { sleep, waitFor } from "../harness.ts";
+import { newGuest, waitForAsync, watch, type Guest, type Seat, useFileServer } from "./social-helpers.ts";
 
-let server: RunningServer;
-/** The server's data folder (token secret, ratings file), removed afterwards. */
-let data: ReturnType<typeof tempDir>;
-
-beforeAll(async () => {
-  data = tempDir("tick-arena-spectators-");
-  server = await startTestServer({ seed: 41, dataDir: data.dir });
-});
-
-afterEach(async () => {
-  await leaveAllRooms();
-  await waitForRoomCount(server.url, 0);
-});
-
-afterAll(async () => {
-  await leaveAllRooms();
-  await server?.stop();
-  data?.remove();
-});
+const served = useFileServer("tick-arena-spectators-", { seed: 41 });
 
 async function quickPlay(name: string): Promise<Seat> {
-  const guest = await newGuest(server.url, name);
+  const guest = await newGuest(served.server.url, name);
   return watch(await guest.client.joinOrCreate(RoomName.Arena, {}, ArenaState));
 }
 
@@ -53,7 +25,7 @@ async function quickPlay(name: string): Promise<Seat> {
 async function spectate(roomId: string, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const headers: Record<string, string> = {};
   if (token !== undefined) headers["authorization"] = `Bearer ${token}`;
-  const res = await fetch(`${server.url}/spectate/${encodeURIComponent(roomId)}`, { method: "POST", headers });
+  const res = await fetch(`${served.server.url}/spectate/${encodeURIComponent(roomId)}`, { method: "POST", headers });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -79,7 +51,7 @@ describe("spectators", () => {
     expect(players.every((p) => p.room.roomId === roomId)).toBe(true);
 
     // A spectator of a room with one free seat: the 16th player still gets it.
-    const watcher = await newGuest(server.url, "Watcher");
+    const watcher = await newGuest(served.server.url, "Watcher");
     const spectator = await watchRoom(watcher, roomId);
     const last = await quickPlay("Pilot 16");
     players.push(last);
@@ -92,7 +64,7 @@ describe("spectators", () => {
     expect(extra.room.roomId).not.toBe(roomId);
 
     // Yet a second spectator can still watch the full room.
-    const late = await newGuest(server.url, "Late Watcher");
+    const late = await newGuest(served.server.url, "Late Watcher");
     const spectator2 = await watchRoom(late, roomId);
     for (const s of [spectator, spectator2]) {
       await waitFor(() => s.welcomes.length > 0, 3000, "welcome");
@@ -123,7 +95,7 @@ describe("spectators", () => {
     const a = await quickPlay("Flyer");
     const b = await quickPlay("Flyer Two");
     const roomId = a.room.roomId;
-    const watcher = await newGuest(server.url, "Cheeky");
+    const watcher = await newGuest(served.server.url, "Cheeky");
     const spectator = await watchRoom(watcher, roomId);
     await waitFor(() => spectator.room.state.players.size === 2, 3000, "the two ships");
     const input = spectator.room.input();
@@ -141,8 +113,8 @@ describe("spectators", () => {
   });
 
   it("refuses to watch a private room (404), an unknown room (404), or without a valid token (401)", async () => {
-    const guest = await newGuest(server.url, "Nosy");
-    const hostGuest = await newGuest(server.url, "Private Host");
+    const guest = await newGuest(served.server.url, "Nosy");
+    const hostGuest = await newGuest(served.server.url, "Private Host");
     const h = watch(await hostGuest.client.create(RoomName.Arena, { private: true }, ArenaState));
     const privateAnswer = await spectate(h.room.roomId, guest.token);
     expect(privateAnswer.status).toBe(404);
