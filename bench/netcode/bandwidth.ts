@@ -1,0 +1,334 @@
+/**
+ * Bandwidth of the state stream.
+ *
+ * Bytes per moving-entity update: 15 light clients (bench/light) move in the eight directions, a
+ * new one every second, aiming where they go and never firing, so every ship is in motion each
+ * tick unless a wall stops it. One full SDK client in the same room (16 players) decodes the
+ * state and sees every WebSocket message as it arrives (wrapping the connection's message
+ * handler, as client/src/net/traffic.ts does). For each state patch it counts the ships whose
+ * position changed since the previous patch: those are the moving-entity updates it carried.
+ * Figure = state-patch payload bytes (the whole message: protocol byte, the timing prefix, the
+ * root's tick, everything) ÷ moving-entity updates, over the window. The per-patch overhead is
+ * thus charged to the entities; the marginal cost (patch bytes above an idle room's patch, per
+ * moving entity) is given beside it.
+ *
+ * Bytes down and up per client per second: swarms of players, each the browser client's session
+ * module driven by the bots' brain (bots/brain.ts: roams, aims, fires; stepped at the tick rate
+ * as bots/swarm.ts does), 16 on the default map and 64 on `MAP=large ROOM_PLAYERS=64`, every
+ * connection through a counting TCP proxy (byte-proxy.ts). Counted: TCP payload of each room
+ * WebSocket, i.e. WebSocket frames with their headers plus keep-alive pings/pongs (no TCP/IP
+ * headers, no HTTP). After the swarm is seated and has played 2 s, the hold is cut into
+ * windows; per window the mean over clients; the figure is the median over windows (1 KB =
+ * 1000 bytes). Up is what the session module sends (an input per tick, pings), while playing.
+ */
+import { Client, type Room } from "@colyseus/sdk";
+import { Protocol, PROTOCOL_CODE_MASK } from "@colyseus/shared-types";
+import { createBrainMemory, decide, type BrainMemory } from "../../bots/brain.ts";
+import type { GameSession } from "../../client/src/net/session.ts";
+import type { GameSnapshot } from "../../client/src/net/types.ts";
+import { ColyseusLightClient } from "../light/colyseus-light-client.ts";
+import { buildFrame, INPUT_PATTERNS, writeSeq, type FrameTemplate } from "../light/input-script.ts";
+import { MAP_HEIGHT, MAP_WIDTH, DEFAULT_TICK_RATE } from "../../shared/constants.ts";
+import { ARENA_MAP, type ArenaMap } from "../../shared/map.ts";
+import { RoomName } from "../../shared/protocol.ts";
+import { ArenaState } from "../../shared/schema.ts";
+import type { InputFrame } from "../../shared/sim/step.ts";
+import { guestToken } from "../../test/integration/harness.ts";
+import { ByteProxy, ratesBetween, type ProxySample } from "./byte-proxy.ts";
+import { connectSession } from "./prediction.ts";
+import { median, note, range, sleep, waitFor } from "./stats.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Bytes per moving-entity update
+
+/** The eight directions of the light clients' script, never firing. */
+const GLIDE_FRAMES: readonly FrameTemplate[] = INPUT_PATTERNS.map((p) => buildFrame({ ...p, fire: false }));
+const SEQ_ONLY = buildFrame(null);
+
+/** A light client that glides: a new direction every second (full frame), seq-only frames between. */
+class GlidingClient extends ColyseusLightClient {
+  private seq = 0;
+  private readonly full = Buffer.alloc(GLIDE_FRAMES[0]!.bytes.length);
+  private readonly seqOnly = Buffer.from(SEQ_ONLY.bytes);
+
+  constructor(
+    url: string,
+    private readonly index: number,
+  ) {
+    super(url, index, { name: `glider-${index}` });
+  }
+
+  protected override sendInputFrame(): void {
+    this.seq += 1;
+    const frameInPattern = (this.seq - 1) % DEFAULT_TICK_RATE;
+    if (frameInPattern === 0) {
+      const pattern = (this.index + Math.floor((this.seq - 1) / DEFAULT_TICK_RATE)) % GLIDE_FRAMES.length;
+      const template = GLIDE_FRAMES[pattern]!;
+      template.bytes.copy(this.full);
+      writeSeq(this.full, template.seqOffset, this.seq);
+      this.send(this.full);
+    } else {
+      writeSeq(this.seqOnly, SEQ_ONLY.seqOffset, this.seq);
+      this.send(this.seqOnly);
+    }
+  }
+}
+
+/** Patch sizes and the ships each patch moved, as a decoding client sees them. */
+interface PatchTally {
+  patches: number;
+  bytes: number;
+  movingUpdates: number;
+}
+
+export interface EntityUpdateResult {
+  /** Patch payload bytes ÷ moving-entity updates. */
+  readonly bytesPerEntityUpdate: number;
+  /** (Bytes per patch − bytes of an idle room's patch) ÷ moving entities per patch. */
+  readonly marginalBytesPerEntity: number;
+  readonly patchesPerSecond: number;
+  readonly bytesPerPatch: number;
+  readonly idleBytesPerPatch: number;
+  readonly movingPerPatch: number;
+  readonly movers: number;
+  /** The figure of each window. */
+  readonly perWindow: number[];
+}
+
+/** Measures bytes per moving-entity update in a room of 15 gliders and one observer. */
+export async function measureEntityUpdates(url: string, windows: number, windowS: number): Promise<EntityUpdateResult> {
+  const movers = Array.from({ length: 15 }, (_, i) => new GlidingClient(url, i));
+  const client = new Client(url);
+  client.auth.token = await guestToken(url, "Observer");
+  let observer: Room<unknown, ArenaState> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  try {
+    for (const m of movers) await m.connect();
+    observer = await client.joinOrCreate(RoomName.Arena, { name: "Observer" }, ArenaState);
+    observer.onMessage("*", () => undefined);
+    if (new Set(movers.map((m) => m.roomId)).size !== 1 || movers[0]!.roomId !== observer.roomId) {
+      throw new Error("the gliders and the observer landed in different rooms");
+    }
+    const room = observer;
+    const tally: PatchTally = { patches: 0, bytes: 0, movingUpdates: 0 };
+    const last = new Map<string, { x: number; y: number }>();
+    const events = room.connection.events;
+    const decode = events.onmessage;
+    events.onmessage = (event: unknown) => {
+      const data = (event as { data?: unknown }).data;
+      const bytes =
+        data instanceof ArrayBuffer
+          ? new Uint8Array(data)
+          : ArrayBuffer.isView(data)
+            ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+            : null;
+      decode?.(event);
+      if (bytes === null || (bytes[0]! & PROTOCOL_CODE_MASK) !== Protocol.ROOM_STATE_PATCH) return;
+      let moving = 0;
+      room.state.players.forEach((p, id) => {
+        const prev = last.get(id);
+        if (prev !== undefined && (prev.x !== p.x || prev.y !== p.y)) moving += 1;
+        last.set(id, { x: p.x, y: p.y });
+      });
+      tally.patches += 1;
+      tally.bytes += bytes.byteLength;
+      tally.movingUpdates += moving;
+    };
+    await waitFor(() => room.state.players.size === 16, 10_000, "16 ships in the observer's state");
+
+    // An idle room first (nobody sends input): what a patch costs with nothing moving.
+    await sleep(500);
+    const idle0 = { ...tally };
+    await sleep(1500);
+    const idleBytesPerPatch = (tally.bytes - idle0.bytes) / Math.max(1, tally.patches - idle0.patches);
+
+    timer = setInterval(() => {
+      for (const m of movers) m.sendInput();
+    }, 1000 / DEFAULT_TICK_RATE);
+    await sleep(1000);
+    const perWindow: number[] = [];
+    const start = { ...tally };
+    const t0 = performance.now();
+    for (let w = 0; w < windows; w++) {
+      const before = { ...tally };
+      await sleep(windowS * 1000);
+      perWindow.push((tally.bytes - before.bytes) / Math.max(1, tally.movingUpdates - before.movingUpdates));
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const patches = tally.patches - start.patches;
+    const bytesPerPatch = (tally.bytes - start.bytes) / Math.max(1, patches);
+    const movingPerPatch = (tally.movingUpdates - start.movingUpdates) / Math.max(1, patches);
+    return {
+      bytesPerEntityUpdate: median(perWindow),
+      marginalBytesPerEntity: (bytesPerPatch - idleBytesPerPatch) / Math.max(1e-9, movingPerPatch),
+      patchesPerSecond: patches / seconds,
+      bytesPerPatch,
+      idleBytesPerPatch,
+      movingPerPatch,
+      movers: movers.length,
+      perWindow,
+    };
+  } finally {
+    if (timer !== null) clearInterval(timer);
+    await observer?.leave(true).catch(() => 0);
+    await Promise.all(movers.map((m) => m.close()));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bytes down and up per client
+
+export interface TrafficResult {
+  /** Players asked for and players seated. */
+  readonly players: number;
+  readonly seated: number;
+  /** Room connections the proxy counted over the whole hold. */
+  readonly measured: number;
+  /** Frames the brain could not decide (a random move was sent instead). */
+  readonly brainErrors: number;
+  /** Arena rooms and connected clients on the server once everyone was seated (GET /metrics). */
+  readonly serverRooms: number | null;
+  readonly serverCcu: number | null;
+  /** Most ships any player saw at once (all of its room, or those near it under interest management). */
+  readonly shipsInView: number;
+  /** True when some ship was seen outside the default map's bounds (a larger map). */
+  readonly beyondDefaultMap: boolean;
+  /** Median over windows of the mean bytes per second per client, KB/s (1000 bytes). */
+  readonly downKBps: number;
+  readonly upKBps: number;
+  readonly downPerWindow: number[];
+  readonly upPerWindow: number[];
+  /** Spread over clients of the whole hold, KB/s. */
+  readonly downClients: { min: number; max: number };
+  readonly upClients: { min: number; max: number };
+}
+
+/** Rooms and clients of the server (GET /metrics), or null when it does not answer. */
+async function serverCounts(url: string): Promise<{ rooms: number; ccu: number } | null> {
+  try {
+    const response = await fetch(`${url}/metrics?window=1`, { signal: AbortSignal.timeout(5000) });
+    const body = (await response.json()) as { rooms?: unknown; ccu?: unknown };
+    return typeof body.rooms === "number" && typeof body.ccu === "number" ? { rooms: body.rooms, ccu: body.ccu } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One player of the swarm: the browser client's session module driven by the bots' brain
+ * (bots/brain.ts), stepped like bots/bot.ts does. A frame the brain cannot decide (it throws on
+ * some views, e.g. two ships on the same spot) becomes a random move, so the player carries on.
+ */
+class SwarmPlayer {
+  brainErrors = 0;
+  private readonly memory: BrainMemory;
+  private fallback = 0;
+
+  /** The layout the brain steers by: the room's own map when the session knows it. */
+  private readonly map: ArenaMap;
+
+  constructor(
+    readonly session: GameSession,
+    seed: number,
+  ) {
+    this.memory = createBrainMemory(seed);
+    this.map = (session as unknown as { map?: ArenaMap }).map ?? ARENA_MAP;
+  }
+
+  /** The last view, for the checks on room size and map. */
+  view: GameSnapshot | null = null;
+
+  step(now: number): void {
+    const view = this.session.snapshot(now);
+    this.view = view;
+    let frame: InputFrame;
+    try {
+      frame = decide(view, this.memory, this.map);
+    } catch {
+      this.brainErrors += 1;
+      this.fallback = (this.fallback + 3) % 8;
+      const angle = (this.fallback * Math.PI) / 4;
+      frame = { moveX: Math.round(Math.cos(angle)), moveY: Math.round(Math.sin(angle)), aimX: 0, aimY: 0, fire: false };
+    }
+    this.session.update(now, frame);
+  }
+}
+
+/** Plays `players` bots on the server at `url` through a counting proxy and measures their traffic. */
+export async function measureTraffic(
+  url: string,
+  players: number,
+  windows: number,
+  windowS: number,
+  seed: number,
+): Promise<TrafficResult> {
+  const proxy = await ByteProxy.start(url);
+  const swarm: SwarmPlayer[] = [];
+  let driver: NodeJS.Timeout | null = null;
+  try {
+    const joins = await Promise.allSettled(
+      Array.from({ length: players }, async (_, i) => {
+        await sleep(i * 25);
+        const session = await connectSession(proxy.url, `B${i + 1}`);
+        swarm.push(new SwarmPlayer(session, seed * 1000 + i));
+      }),
+    );
+    const failed = joins.filter((j) => j.status === "rejected").length;
+    if (failed > 0) note(`${failed} of ${players} players could not join`);
+    driver = setInterval(() => {
+      const now = performance.now();
+      for (const p of swarm) p.step(now);
+    }, 1000 / DEFAULT_TICK_RATE);
+    await sleep(2000);
+    const counts = await serverCounts(url);
+    const samples: ProxySample[] = [proxy.sample()];
+    const times: number[] = [performance.now()];
+    let shipsInView = 0;
+    let beyond = false;
+    const look = (): void => {
+      for (const p of swarm) {
+        if (p.view === null) continue;
+        shipsInView = Math.max(shipsInView, p.view.players.length);
+        if (p.view.players.some((v) => v.x > MAP_WIDTH || v.y > MAP_HEIGHT)) beyond = true;
+      }
+    };
+    for (let w = 0; w < windows; w++) {
+      const end = performance.now() + windowS * 1000;
+      while (performance.now() < end) {
+        look();
+        await sleep(Math.min(250, Math.max(0, end - performance.now())));
+      }
+      samples.push(proxy.sample());
+      times.push(performance.now());
+    }
+    const downPerWindow: number[] = [];
+    const upPerWindow: number[] = [];
+    for (let w = 0; w < windows; w++) {
+      const rates = ratesBetween(samples[w]!, samples[w + 1]!, (times[w + 1]! - times[w]!) / 1000);
+      downPerWindow.push(rates.reduce((a, r) => a + r.downBps, 0) / Math.max(1, rates.length) / 1000);
+      upPerWindow.push(rates.reduce((a, r) => a + r.upBps, 0) / Math.max(1, rates.length) / 1000);
+    }
+    const whole = ratesBetween(samples[0]!, samples.at(-1)!, (times.at(-1)! - times[0]!) / 1000);
+    return {
+      players,
+      seated: swarm.length,
+      measured: whole.length,
+      serverRooms: counts?.rooms ?? null,
+      serverCcu: counts?.ccu ?? null,
+      shipsInView,
+      beyondDefaultMap: beyond,
+      brainErrors: swarm.reduce((a, p) => a + p.brainErrors, 0),
+      downKBps: median(downPerWindow),
+      upKBps: median(upPerWindow),
+      downPerWindow,
+      upPerWindow,
+      downClients: range(whole.map((r) => r.downBps / 1000)),
+      upClients: range(whole.map((r) => r.upBps / 1000)),
+    };
+  } finally {
+    if (driver !== null) clearInterval(driver);
+    for (const p of swarm) p.session.dispose();
+    await sleep(300);
+    await proxy.close();
+  }
+}
