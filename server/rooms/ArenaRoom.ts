@@ -135,8 +135,12 @@ export function arenaRoomWithTokens(tokens: GuestTokens): typeof ArenaRoom {
  * Close codes after which a seat is held for reconnection: the ones the SDK retries on (going
  * away, no status, abnormal closure, "may try reconnect").
  */
-/** How long a ranked group has to take its seats before the match is called off. */
-const RANKED_SEATING_MS = 30_000;
+/** Beyond the seat reservation's lifetime, how long a ranked group may take before it is called off. */
+const RANKED_SEATING_GRACE_MS = 2_000;
+/** Ticks between checks of the room's lock against its player count. */
+const LOCK_CHECK_EVERY_TICKS = 10;
+/** Score given to a ranked player who left before the end: below anyone who stayed. */
+const FORFEIT_SCORE = -1_000_000;
 
 const RECONNECTABLE_CLOSE_CODES: ReadonlySet<number> = new Set([1001, 1005, 1006, 4010]);
 
@@ -153,6 +157,8 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
   override state: AnyArenaState = new ArenaState();
   /** Pilots this room seats (spectators apart). */
   private playerCap = MAX_PLAYERS;
+  /** True while this room holds its own explicit lock (see syncLock). */
+  private lockedByUs = false;
   /** Large rooms: who receives which ship. */
   private interest: InterestManager | null = null;
 
@@ -183,6 +189,8 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
   private readonly playerIds = new Map<string, string>();
   /** A ranked match is played once; its result is recorded once. */
   private rankedRecorded = false;
+  /** Ranked players who left during the match: scored as losing to everyone who stayed. */
+  private readonly rankedForfeits = new Map<string, RankedResult>();
 
   override async onCreate(options: ArenaCreateOptions): Promise<void> {
     const { settings } = options;
@@ -240,9 +248,12 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
     await this.setMetadata(this.listing());
     if (this.mode === "ranked") {
       // A group member who never takes the seat would hold the others in the warm-up forever.
-      this.clock.setTimeout(() => {
-        if (this.world.phase === Phase.Warmup) this.disconnect(CloseCodes.MatchCancelled).catch(() => undefined);
-      }, RANKED_SEATING_MS);
+      this.clock.setTimeout(
+        () => {
+          if (this.world.phase === Phase.Warmup) this.disconnect(CloseCodes.MatchCancelled).catch(() => undefined);
+        },
+        this.seatReservationTimeout * 1000 + RANKED_SEATING_GRACE_MS,
+      );
     }
   }
 
@@ -320,7 +331,13 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
     // A reservation never used expires without a callback: forget it then.
     this.clock.setTimeout(
       () => {
-        if (!this.clients.some((c) => c.sessionId === auth.sessionId)) this.spectators.delete(auth.sessionId);
+        const seated = this.clients.some((c) => c.sessionId === auth.sessionId);
+        // A spectator who dropped holds a (reconnection) seat reservation: still a spectator.
+        const held = reservedSeatAuths(this).some(
+          (a) => (a as { sessionId?: string } | undefined)?.sessionId === auth.sessionId,
+        );
+        if (!seated && !held) this.spectators.delete(auth.sessionId);
+        this.syncLock();
       },
       (this.seatReservationTimeout + 1) * 1000,
     );
@@ -379,6 +396,18 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
   override onLeave(client: Client): void {
     if (this.failed) return;
     const ship = this.world.ships.get(client.sessionId);
+    const playerId = this.playerIds.get(client.sessionId);
+    if (this.mode === "ranked" && ship !== undefined && playerId !== undefined && !this.rankedRecorded) {
+      if (this.world.phase === Phase.Playing) {
+        this.rankedForfeits.set(playerId, {
+          playerId,
+          name: ship.name,
+          score: FORFEIT_SCORE,
+          kills: ship.kills,
+          deaths: ship.deaths,
+        });
+      }
+    }
     removeShip(this.world, client.sessionId);
     this.pacers.delete(client.sessionId);
     this.guard.forget(client.sessionId);
@@ -389,6 +418,27 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
     this.project();
     if (ship !== undefined) this.chat.system(`${ship.name} left`);
     this.listingChanged();
+    // Colyseus updates its own count (and may unlock) after onLeave: check the lock after it.
+    this.clock.setTimeout(() => this.syncLock(), 0);
+  }
+
+  /**
+   * Keeps the listing's lock true to the player count: locked while every player seat is taken
+   * or reserved, open otherwise. Colyseus's own lock counts spectators and, once a full room
+   * loses any client (a spectator included), unlocks it without looking again; a full room
+   * listed as open would draw quick play into seat reservations it must refuse. Ranked rooms
+   * stay locked; a failed room is locked for good.
+   */
+  private syncLock(): void {
+    if (this.failed || this.mode === "ranked") return;
+    const full = this.playerSeats() >= this.playerCap;
+    if (full && (!this.locked || !this.lockedByUs)) {
+      this.lockedByUs = true;
+      this.lock().catch(() => undefined);
+    } else if (!full && this.locked && this.lockedByUs) {
+      this.lockedByUs = false;
+      this.unlock().catch(() => undefined);
+    }
   }
 
   private hasPlayerId(playerId: string): boolean {
@@ -505,6 +555,7 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
     const phase = this.world.phase;
     const events = step(this.world, this.frames);
     this.project();
+    if (this.world.tick % LOCK_CHECK_EVERY_TICKS === 0) this.syncLock();
     if (this.interest !== null) {
       if (this.world.tick % INTEREST_EVERY_TICKS === 0) this.interest.update(this.world);
       this.interest.shareProjectiles(this.world);
@@ -540,6 +591,10 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
   private recordRanked(): void {
     const results: RankedResult[] = [];
     const counted = new Set<string>();
+    for (const forfeit of this.rankedForfeits.values()) {
+      results.push(forfeit);
+      counted.add(forfeit.playerId);
+    }
     for (const ship of this.world.ships.values()) {
       const playerId = this.playerIds.get(ship.id);
       if (playerId === undefined || counted.has(playerId)) continue;

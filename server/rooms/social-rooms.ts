@@ -4,7 +4,7 @@
  * (never from client options, where the stock `QueueRoom` takes `rank`).
  */
 import { LobbyRoom, matchMaker, QueueRoom, ServerError, type Client } from "@colyseus/core";
-import type { QueueClientData, QueueMatchGroup, QueueOptions } from "@colyseus/core";
+import type { IRoomCache, QueueClientData, QueueMatchGroup, QueueOptions } from "@colyseus/core";
 import { RANKED_MATCH_PLAYERS } from "../../shared/constants.ts";
 import { RoomName } from "../../shared/protocol.ts";
 import { TokenError, type GuestTokens } from "../identity/guest-tokens.ts";
@@ -18,6 +18,15 @@ export function guardedLobbyRoom(faults: FaultLog): typeof LobbyRoom {
     override async onCreate(options: Parameters<LobbyRoom["onCreate"]>[0]): Promise<void> {
       guardMessageRoom(this, faults);
       await super.onCreate(options);
+    }
+
+    /**
+     * The list is of public arenas, whatever filter a client sends: the stock "filter" message
+     * would let a client filter on metadata the queue rooms do not have, which throws inside
+     * LobbyRoom.
+     */
+    override filterItemForClient(room: IRoomCache): boolean {
+      return room.name === RoomName.Arena;
     }
   };
 }
@@ -42,6 +51,9 @@ export function fitsRatingBand(client: QueueClientData, group: QueueMatchGroup):
   return Math.abs(client.rank - group.averageRank) <= band;
 }
 
+/** The ranked queue rooms of this process (at most one). */
+const liveQueues = new Set<QueueRoom>();
+
 /** The ranked queue room type: token-checked, rating from the store. */
 export function rankedQueueRoom(tokens: GuestTokens, store: PlayerStore, faults: FaultLog): typeof QueueRoom {
   return class RankedQueueRoom extends QueueRoom {
@@ -58,8 +70,16 @@ export function rankedQueueRoom(tokens: GuestTokens, store: PlayerStore, faults:
     }
 
     override onCreate(options: QueueOptions): void {
+      // One queue per process: `create("ranked")` must not open a queue of one's own (a group
+      // of alt accounts), and a player must not wait in two queues at once.
+      if (liveQueues.size > 0) throw new ServerError(409, 'the ranked queue is joined with joinOrCreate("ranked")');
+      liveQueues.add(this);
       guardMessageRoom(this, faults);
       super.onCreate(options);
+    }
+
+    override onDispose(): void {
+      liveQueues.delete(this);
     }
 
     override onJoin(client: Client, _options: unknown, auth?: unknown): void {

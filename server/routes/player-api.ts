@@ -76,6 +76,11 @@ export function mountPlayerApi(app: express.Application, options: PlayerApiOptio
         if (error instanceof ServerError && error.code >= 400 && error.code < 500) {
           return void res.status(error.code).json({ error: error.message, code: error.code });
         }
+        // Colyseus's SeatReservationError (not exported; its name is "Error"): the room is
+        // full of spectators or going away.
+        if (error instanceof Error && error.constructor.name === "SeatReservationError") {
+          return void res.status(409).json({ error: "this room cannot take a spectator now", code: 409 });
+        }
         next(error);
       },
     );

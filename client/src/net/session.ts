@@ -116,6 +116,8 @@ export class GameSession implements Session {
       throw new Error(describeJoinError(error, serverUrl), { cause: error });
     }
     return GameSession.start(room, options).catch((error: unknown) => {
+      // A seat we took but cannot use must not stay behind as a ghost ship.
+      room.leave(true).catch(() => undefined);
       throw new Error(describeJoinError(error, serverUrl), { cause: error });
     });
   }

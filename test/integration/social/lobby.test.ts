@@ -75,6 +75,17 @@ describe("lobby", () => {
     await waitFor(() => a.room.state.matchNumber >= 2, 2000, "the room's state to reach match 2");
   });
 
+  it("ignores a client's own filter, however crafted: the list stays the arenas", async () => {
+    const lobby = await joinLobby(served.server.url);
+    await waitFor(() => lobby.lists.length > 0, 3000, "the first list");
+    // The stock LobbyRoom would apply it, and a metadata filter throws on rooms without metadata.
+    lobby.room.send("filter", { name: "ranked", metadata: { a: 1 } });
+    lobby.room.send("filter", { metadata: { mode: "quick" } });
+    const seat = await quickPlay("Still Listed");
+    await waitFor(() => lobby.rooms.has(seat.room.roomId), 3000, "the arena still listed after the filters");
+    expect(lobby.room.connection.isOpen).toBe(true);
+  });
+
   it("never lists a private room, in the first list or as an update", async () => {
     const lobby = await joinLobby(served.server.url);
     const hostGuest = await newGuest(served.server.url, "Hidden");

@@ -309,6 +309,38 @@ describe("ranked queue", () => {
   }, 30_000);
 });
 
+describe("ranked rules", () => {
+  it("scores a player who leaves during the match as losing to everyone who stayed", async () => {
+    const srv = running();
+    const four: Guest[] = [];
+    for (let i = 1; i <= RANKED_MATCH_PLAYERS; i++) four.push(await newGuest(srv.url, `Quitter test ${i}`));
+    const seats = await queueAndSeat(four);
+    const quitter = four[0]!;
+    const quitterSeat = seats.find((seat) => seat.welcomes[0]?.playerId === quitter.playerId) ?? seats[0]!;
+    await waitFor(() => quitterSeat.room.state.phase === 0, 5000, "the ranked match to start");
+    const quitterId = quitterSeat.welcomes[0]?.playerId ?? quitter.playerId;
+    await quitterSeat.room.leave(true);
+    await expectMatchOver(seats.filter((seat) => seat !== quitterSeat));
+    const after = await srv.store.ratings(four.map((g) => g.playerId));
+    // Recorded for all four; the quitter lost to each of the three who stayed.
+    for (const g of four) expect(after.get(g.playerId)?.games).toBe(1);
+    expect(after.get(quitterId)!.rating).toBeLessThan(1200);
+    for (const g of four)
+      if (g.playerId !== quitterId) expect(after.get(g.playerId)!.rating).toBeGreaterThanOrEqual(1200);
+  }, 30_000);
+
+  it('keeps one ranked queue: create("ranked") beside it is refused (409)', async () => {
+    const srv = running();
+    const first = await newGuest(srv.url, "Queue Keeper");
+    const queue = track(await first.client.joinOrCreate(RoomName.Ranked));
+    queue.onMessage("clients", () => undefined);
+    const second = await newGuest(srv.url, "Own Queue");
+    const refused = await refusal(second.client.create(RoomName.Ranked));
+    expect(refused?.code).toBe(409);
+    expect(refused?.message).toMatch(/joinOrCreate/);
+  });
+});
+
 describe("leaderboard", () => {
   it("lists the top ratings in order, with rank, games and wins", async () => {
     const srv = running();

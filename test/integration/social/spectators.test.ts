@@ -89,6 +89,21 @@ describe("spectators", () => {
     expect(line.fromId).toBe(spectator.sessionId);
     // Spectators joining announce nothing: no "joined" line names them.
     expect(players[0]!.lines("system").some((l) => /Watcher/.test(l.text))).toBe(false);
+
+    // A spectator leaving a full room must not open it to quick play: Colyseus alone would
+    // unlock it on any client leaving, and the 16-player room would be picked and refuse.
+    await spectator2.room.leave(true);
+    await sleep(300);
+    expect(((await matchMaker.getRoomById(roomId)) as { locked?: boolean } | undefined)?.locked).toBe(true);
+    const another = await quickPlay("After Watcher");
+    expect(another.room.roomId).not.toBe(roomId);
+    // A player leaving frees a seat: the room opens again.
+    await players.pop()!.room.leave(true);
+    await waitForAsync(
+      async () => ((await matchMaker.getRoomById(roomId)) as { locked?: boolean } | undefined)?.locked === false,
+      3000,
+      "the room to unlock when a player leaves",
+    );
   }, 45_000);
 
   it("closes a spectator that sends an input frame (4002), and nobody else", async () => {
