@@ -30,13 +30,23 @@ export interface DuelOutcome {
   readonly deaths: number;
 }
 
+/** How long a duel waits: for both ships to be seen, and for all its shots to be fired. */
+export interface DuelLimits {
+  readonly seatMs: number;
+  readonly shootingMs: number;
+}
+
 /** One duel of `shots` shots on the field server at `url`. */
-export async function duel(url: string, shots: number): Promise<DuelOutcome> {
+export async function duel(
+  url: string,
+  shots: number,
+  limits: DuelLimits = { seatMs: 10_000, shootingMs: 120_000 },
+): Promise<DuelOutcome> {
   const shooter = await connectSession(url, "Shooter", RTT_MS, 0);
   const target = await joinPlayer(url, "Target");
   target.room.onMessage("*", () => undefined);
   try {
-    await waitFor(() => shooter.snapshot(performance.now()).players.length === 2, 10_000, "both ships in view");
+    await waitFor(() => shooter.snapshot(performance.now()).players.length === 2, limits.seatMs, "both ships in view");
 
     // The target's authoritative life: projectiles of the shooter and when they vanished.
     const state = target.room.state as ArenaState;
@@ -75,7 +85,7 @@ export async function duel(url: string, shots: number): Promise<DuelOutcome> {
     let fired = 0;
     let lastShot = 0;
     const start = performance.now();
-    while (fired < shots && performance.now() - start < 120_000) {
+    while (fired < shots && performance.now() - start < limits.shootingMs) {
       const now = performance.now();
       const snap = shooter.snapshot(now);
       const self = snap.players.find((p) => p.isSelf);

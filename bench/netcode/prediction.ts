@@ -31,15 +31,15 @@ export function connectSession(url: string, name: string, lagMs = 0, jitterMs = 
 }
 
 /** Resolves once the session predicts its own ship (it is in the state). */
-export function seated(session: GameSession): Promise<void> {
-  return waitFor(() => session.predictionStats() !== null, 10_000, "the own ship to be predicted");
+export function seated(session: GameSession, timeoutMs = 10_000): Promise<void> {
+  return waitFor(() => session.predictionStats() !== null, timeoutMs, "the own ship to be predicted");
 }
 
 /**
  * Calls `session.update` (and `snapshot`, as the game scene does) every `frameMs` for `ms`;
- * returns the frame times (`performance.now()`).
+ * returns the frame times (`performance.now()`). Also used by the netcode integration tests.
  */
-async function play(
+export async function play(
   session: GameSession,
   frameMs: number,
   ms: number,
@@ -57,7 +57,7 @@ async function play(
 }
 
 /** Renders without sending (the reconciler keeps reconciling) until acknowledgements catch up. */
-async function settle(session: GameSession, ms: number): Promise<void> {
+export async function settle(session: GameSession, ms: number): Promise<void> {
   const end = performance.now() + ms;
   while (performance.now() < end) {
     session.snapshot(performance.now());

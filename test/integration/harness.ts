@@ -3,6 +3,7 @@
  * Every wait is bounded; nothing here mocks the server or the network.
  */
 import { Client, type Room } from "@colyseus/sdk";
+import { fetchGuestToken, type GuestTokenAnswer } from "../../bench/light/guest-tokens.ts";
 import { startGameServer, type RunningServer } from "../../server/app.ts";
 import { configFromEnv, LOOPBACK_LOAD_ENV, type ServerConfig } from "../../server/config.ts";
 import { DEFAULT_TICK_RATE, RESULTS_SECONDS, SHIP_RADIUS } from "../../shared/constants.ts";
@@ -51,13 +52,7 @@ export interface TestPlayer {
 
 /** A guest token from `POST /auth/guest` (a new player id, named `name` when given). */
 export async function guestToken(url: string, name?: string): Promise<string> {
-  const res = await fetch(`${url}/auth/guest`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(name === undefined ? {} : { name }),
-  });
-  if (!res.ok) throw new Error(`POST /auth/guest answered ${res.status}: ${await res.text()}`);
-  return ((await res.json()) as { token: string }).token;
+  return (await guestIdentity(url, name)).token;
 }
 
 /** An SDK client holding a fresh guest token, as the browser client has after the menu. */
@@ -67,25 +62,12 @@ export async function guestClient(url: string, name?: string): Promise<Client> {
   return client;
 }
 
-/** What `POST /auth/guest` answers. */
-export interface GuestIdentity {
-  readonly token: string;
-  readonly playerId: string;
-  readonly name: string;
-  readonly expiresAt: number;
-  readonly rating: number | null;
-  readonly games: number;
-}
-
-/** The whole `POST /auth/guest` answer (a new player id, named `name` when given). */
-export async function guestIdentity(url: string, name?: string): Promise<GuestIdentity> {
-  const res = await fetch(`${url}/auth/guest`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(name === undefined ? {} : { name }),
-  });
-  if (!res.ok) throw new Error(`POST /auth/guest answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as GuestIdentity;
+/**
+ * `POST /auth/guest` (a new player id, named `name` when given), by the same client the load
+ * bench uses (it waits out a 429).
+ */
+export function guestIdentity(url: string, name?: string): Promise<GuestTokenAnswer> {
+  return fetchGuestToken(url, name === undefined ? {} : { name });
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { Client } from "@colyseus/sdk";
 import { RoomName } from "../../../shared/protocol.ts";
+import { isRoomCode, normalizeRoomCode } from "../../../shared/room-code.ts";
 import type { AnyArenaState } from "../../../shared/schema.ts";
 
 export type JoinTarget =
@@ -50,8 +51,8 @@ export async function joinTarget(client: Client, serverUrl: string, target: Join
 export function codeFromAddress(search: string): string | null {
   const raw = new URLSearchParams(search).get("room");
   if (raw === null) return null;
-  const code = raw.toUpperCase().replace(/[\s-]+/g, "");
-  return /^[A-Z0-9]{6}$/.test(code) ? code : null;
+  const code = normalizeRoomCode(raw);
+  return isRoomCode(code) ? code : null;
 }
 
 /** The shareable address of a private room. */

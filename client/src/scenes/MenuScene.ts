@@ -5,6 +5,7 @@
 import Phaser from "phaser";
 import { ARENA_MAP } from "../../../shared/map.ts";
 import { RoomName } from "../../../shared/protocol.ts";
+import { CODE_LENGTH, isRoomCode, normalizeRoomCode } from "../../../shared/room-code.ts";
 import { SceneKeys } from "../game/keys.ts";
 import { parseNetworkConditions } from "../net/network-sim.ts";
 import { rejoin } from "../net/rejoin.ts";
@@ -353,9 +354,9 @@ export class MenuScene extends Phaser.Scene {
   }
 
   private async joinByCode(): Promise<void> {
-    const code = this.codeField.value.toUpperCase().replace(/[\s-]+/g, "");
-    if (!/^[A-Z0-9]{6}$/.test(code)) {
-      this.showStatus("A room code has 6 letters and digits, e.g. K7PQ2M.", "error");
+    const code = normalizeRoomCode(this.codeField.value);
+    if (!isRoomCode(code)) {
+      this.showStatus(`A room code has ${CODE_LENGTH} letters and digits, e.g. K7PQ2M.`, "error");
       this.codeField.focus();
       return;
     }

@@ -9,7 +9,8 @@ import { GameSession } from "../../../client/src/net/session.ts";
 import type { RunningServer } from "../../../server/app.ts";
 import { DEFAULT_TICK_RATE, SHIP_SPEED } from "../../../shared/constants.ts";
 import type { InputFrame } from "../../../shared/sim/step.ts";
-import { clearDirection, sleep, startTestServer, waitFor } from "../harness.ts";
+import { play, seated, settle } from "../../../bench/netcode/prediction.ts";
+import { clearDirection, startTestServer } from "../harness.ts";
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -21,45 +22,11 @@ afterAll(async () => {
 
 const STILL: InputFrame = { moveX: 0, moveY: 0, aimX: 0, aimY: 0, fire: false };
 
-/**
- * Calls `session.update` (and `snapshot`, as the game scene does) every `frameMs` for `ms`;
- * returns the times of the frames, relative to the first.
- */
-async function play(
-  session: GameSession,
-  frameMs: number,
-  ms: number,
-  controls: (t: number) => InputFrame,
-): Promise<number[]> {
-  const start = performance.now();
-  const frames: number[] = [];
-  for (let now = start; now - start < ms; now = performance.now()) {
-    session.update(now, controls(now - start));
-    session.snapshot(now);
-    frames.push(now - start);
-    await sleep(frameMs);
-  }
-  return frames;
-}
-
-/** Renders without sending (the reconciler keeps reconciling) until acknowledgements catch up. */
-async function settle(session: GameSession, ms: number): Promise<void> {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    session.snapshot(performance.now());
-    await sleep(16);
-  }
-}
-
-async function seated(session: GameSession): Promise<void> {
-  await waitFor(() => session.predictionStats() !== null, 5000, "the own ship to be predicted");
-}
-
 describe("own-ship prediction", () => {
   it("equals the server's position at every acknowledged input at 150 ms round trip", async () => {
     const session = await GameSession.connect(server.url, "Predictor", { network: { lagMs: 150, jitterMs: 0 } });
     try {
-      await seated(session);
+      await seated(session, 5000);
       // Eight directions, a new one every 400 ms, through walls and corners of the real map.
       const dirs = [
         [1, 0],
@@ -94,7 +61,7 @@ describe("own-ship prediction", () => {
       network: { lagMs: 150, jitterMs: 30, lossPercent: 1 },
     });
     try {
-      await seated(session);
+      await seated(session, 5000);
       const dirs = [
         [1, 0],
         [0, 1],
@@ -120,8 +87,8 @@ describe("own-ship prediction", () => {
     const observer = await GameSession.connect(server.url, "Observer");
     const session = await GameSession.connect(server.url, "Slowpoke");
     try {
-      await seated(session);
-      await seated(observer);
+      await seated(session, 5000);
+      await seated(observer, 5000);
       await play(observer, 16, 300, () => STILL);
       const before = observer.snapshot(performance.now()).players.find((p) => p.id === session.selfId)!;
       const axis = clearDirection(before.x, before.y, 440);
@@ -129,7 +96,7 @@ describe("own-ship prediction", () => {
       await play(session, 200, 1000, () => STILL);
       // The page saw the key held from its first frame to its last held one: each frame sends
       // every tick since the previous frame, with the keys it sees held.
-      const holdMs = frames.at(-1)!;
+      const holdMs = frames.at(-1)! - frames[0]!;
       await play(observer, 16, 300, () => STILL);
       const after = observer.snapshot(performance.now()).players.find((p) => p.id === session.selfId)!;
       const moved = Math.hypot(after.x - before.x, after.y - before.y);
