@@ -45,6 +45,7 @@ import { ChatChannel } from "./chat-channel.ts";
 import { InputPacer } from "./input-surplus.ts";
 import { InterestManager } from "./interest.ts";
 import { projectPilots, projectWorld } from "./project-state.ts";
+import { inputLayoutOf, usePlainInputs } from "./plain-input.ts";
 import { uniqueRoomCode } from "./room-code.ts";
 
 /** Server-side settings of every arena room (never taken from clients). */
@@ -144,6 +145,20 @@ const FORFEIT_SCORE = -1_000_000;
 
 const RECONNECTABLE_CLOSE_CODES: ReadonlySet<number> = new Set([1001, 1005, 1006, 4010]);
 
+/** The wire layout of `PlayerInput`, read once. */
+const INPUT_LAYOUT = inputLayoutOf(PlayerInput);
+/** Plain input copies per client: more than the buffer holds (see plain-input.ts). */
+const INPUT_RING = 2 * INPUT_BUFFER_MAX + 4;
+
+/** Clamps a decoded input to {@link INPUT_LIMITS} (NaN to the floor), in place. */
+function clampInput(input: PlayerInput): void {
+  const clamp = (v: number, [min, max]: readonly [number, number]): number => (v >= min ? (v <= max ? v : max) : min);
+  input.moveX = clamp(input.moveX, INPUT_LIMITS.moveX);
+  input.moveY = clamp(input.moveY, INPUT_LIMITS.moveY);
+  input.aimX = clamp(input.aimX, INPUT_LIMITS.aimX);
+  input.aimY = clamp(input.aimY, INPUT_LIMITS.aimY);
+}
+
 /** Pilots of a large room, by default. */
 export const LARGE_ROOM_PLAYERS = 64;
 /** How often (in ticks) the interest views of a large room are brought up to date. */
@@ -166,7 +181,8 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
   override inputs = this.defineInput(PlayerInput, {
     seqField: "seq",
     bufferMaxSize: INPUT_BUFFER_MAX,
-    sanitize: INPUT_LIMITS,
+    // A plain function: it runs on the plain input objects of plain-input.ts.
+    sanitize: clampInput,
   });
 
   private world!: World;
@@ -282,6 +298,7 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
       // In a private room, friends who joined by code start next to whoever opened it.
       const host = this.mode === "private" ? this.world.ships.keys().next().value : undefined;
       addShip(this.world, client.sessionId, name, host);
+      usePlainInputs(client, INPUT_LAYOUT, INPUT_RING);
       this.pacers.set(client.sessionId, new InputPacer(this.world.config.tickRate, INPUT_BUFFER_MAX));
       this.project();
       this.interest?.seat(client);
@@ -296,7 +313,10 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
 
   /** A dropped client came back within the grace period: same ship, same score, new socket. */
   override onReconnect(client: Client): void {
-    if (!this.spectators.has(client.sessionId)) this.interest?.seat(client);
+    if (!this.spectators.has(client.sessionId)) {
+      usePlainInputs(client, INPUT_LAYOUT, INPUT_RING);
+      this.interest?.seat(client);
+    }
     this.pacers.get(client.sessionId)?.reconnected();
     this.guard.seated(client);
     this.welcome(client);
