@@ -161,8 +161,8 @@ function clampInput(input: PlayerInput): void {
 
 /** Pilots of a large room, by default. */
 export const LARGE_ROOM_PLAYERS = 64;
-/** How often (in ticks) the interest views of a large room are brought up to date. */
-const INTEREST_EVERY_TICKS = 3;
+/** How often (in patches) the interest views of a large room are brought up to date. */
+const INTEREST_EVERY_PATCHES = 2;
 
 export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; metadata: ArenaListing }> {
   /** Players and spectators; the player cap is held by `hasReachedMaxClients`. */
@@ -192,6 +192,8 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
   /** Reused each step: the input(s) each ship consumes. */
   private readonly frames = new Map<string, InputFrame | InputFrame[]>();
   private joinCount = 0;
+  /** Patches sent (paces the interest views). */
+  private patchCount = 0;
   private settings!: ArenaSettings;
   private guard!: ClientGuard;
   private chat!: ChatChannel;
@@ -574,12 +576,8 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
     }
     const phase = this.world.phase;
     const events = step(this.world, this.frames);
-    this.project();
+    // The state is projected before each patch (broadcastPatch), not here: clients see it only then.
     if (this.world.tick % LOCK_CHECK_EVERY_TICKS === 0) this.syncLock();
-    if (this.interest !== null) {
-      if (this.world.tick % INTEREST_EVERY_TICKS === 0) this.interest.update(this.world);
-      this.interest.shareProjectiles(this.world);
-    }
     for (const e of events) {
       if (e.type === "kill") {
         const msg: KillMessage = { killerId: e.killerId, victimId: e.victimId };
@@ -649,6 +647,11 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
     const started = performance.now();
     let changed: boolean;
     try {
+      this.project();
+      if (this.interest !== null) {
+        if (++this.patchCount % INTEREST_EVERY_PATCHES === 0) this.interest.update(this.world);
+        this.interest.shareProjectiles(this.world);
+      }
       changed = super.broadcastPatch();
     } catch (error) {
       this.fail("patch", error);

@@ -68,7 +68,7 @@ export class InterestManager {
    * Shares the projectiles launched since the last call: each goes to the spectators and to
    * every player whose ship its whole path (launch to lifetime, walls ignored) passes within the
    * interest radius of. A projectile never changes after launch, so the choice is final; it
-   * leaves every view when the server removes it. Call every tick, after the state was projected.
+   * leaves every view when the server removes it. Call before each patch, after the state was projected.
    */
   shareProjectiles(world: World): void {
     const projectiles = this.state.projectiles;
