@@ -7,7 +7,7 @@
  */
 import { Protocol, type Client, type Room } from "@colyseus/core";
 import { MAX_INPUTS_PER_TICK } from "../../shared/constants.ts";
-import { CloseCodes } from "../../shared/protocol.ts";
+import { CloseCodes, INPUT_BATCH_CODE } from "../../shared/protocol.ts";
 import { PlayerInput } from "../../shared/schema.ts";
 import type { FaultLog } from "../log/fault-log.ts";
 import {
@@ -16,6 +16,7 @@ import {
   interceptClientFrames,
   outboundBufferedBytes,
   terminateSocket,
+  type FrameVerdict,
 } from "./colyseus-seam.ts";
 import { FrameGuard, type FrameFault } from "./frame-guard.ts";
 import { createInputFrameValidator } from "./input-guard.ts";
@@ -117,14 +118,21 @@ export class ClientGuard {
   }
 
   /** The verdict on one client frame; a violation closes that client alone. */
-  private screen(client: Client, frame: Uint8Array): "deliver" | "drop" {
+  private screen(client: Client, frame: Uint8Array): FrameVerdict {
     if (this.faulted.has(client)) return "drop";
-    const code = (frame[0] ?? 0) & 0x1f;
+    const head = frame[0] ?? 0;
+    const code = head & 0x1f;
     if (
       this.watchers.has(client.sessionId) &&
-      (code === Protocol.ROOM_INPUT_RELIABLE || code === Protocol.ROOM_INPUT_UNRELIABLE)
+      (code === Protocol.ROOM_INPUT_RELIABLE || code === Protocol.ROOM_INPUT_UNRELIABLE || head === INPUT_BATCH_CODE)
     ) {
       this.reject(client, "spectator-input", "spectators send no inputs");
+      return "drop";
+    }
+    if (head === INPUT_BATCH_CODE) {
+      const frames = this.frames.checkBatch(client.sessionId, frame);
+      if (typeof frames !== "string") return frames;
+      this.reject(client, frames, describeFault(frames));
       return "drop";
     }
     const fault = this.frames.check(client.sessionId, frame);
@@ -153,6 +161,7 @@ function describeFault(fault: FrameFault): string {
     case "input-flood":
       return "input frames over the rate limit";
     case "input-too-large":
+    case "malformed-batch":
     case "malformed-input":
     case "bad-input-stamp":
       return "malformed input frame";

@@ -24,8 +24,11 @@ export function installedColyseusCore(): string {
   return (require("@colyseus/core/package.json") as { version: string }).version;
 }
 
-/** What the frame filter decides for one client frame. */
-export type FrameVerdict = "deliver" | "drop";
+/**
+ * What the frame filter decides for one client frame: deliver it, drop it, or deliver these
+ * frames in its place, in order (a batch unpacked into its frames).
+ */
+export type FrameVerdict = "deliver" | "drop" | readonly Uint8Array[];
 
 /** Sees every frame a client sends to the room before Colyseus parses it. */
 export type FrameFilter = (client: Client, frame: Uint8Array) => FrameVerdict;
@@ -47,7 +50,10 @@ export function interceptClientFrames(room: Room, filter: FrameFilter): void {
     );
   }
   target._onMessage = function guardedOnMessage(this: Room, client: Client, frame: Uint8Array): void {
-    if (frame === undefined || filter(client, frame) === "deliver") original.call(this, client, frame);
+    if (frame === undefined) return original.call(this, client, frame);
+    const verdict = filter(client, frame);
+    if (verdict === "deliver") original.call(this, client, frame);
+    else if (verdict !== "drop") for (const part of verdict) original.call(this, client, part);
   };
 }
 

@@ -8,6 +8,7 @@
  * a silently dropped frame desynchronises the client's prediction for the rest of its session.
  */
 import { Protocol } from "@colyseus/core";
+import { INPUT_BATCH_CODE, INPUT_BATCH_MAX } from "../../shared/protocol.ts";
 import type { InputStampShape } from "./colyseus-seam.ts";
 import { TokenBucket, type RateLimit } from "./rate-limiter.ts";
 
@@ -45,7 +46,8 @@ export type FrameFault =
   | "input-too-large"
   | "bad-input-stamp"
   | "malformed-input"
-  | "input-flood";
+  | "input-flood"
+  | "malformed-batch";
 
 /** Per-room frame checker; keeps one input-rate bucket per session. */
 export class FrameGuard {
@@ -67,6 +69,9 @@ export class FrameGuard {
         return this.checkInput(sessionId, frame, modifiers);
       case Protocol.ROOM_INPUT_UNRELIABLE:
         return "unreliable-input";
+      case INPUT_BATCH_CODE:
+        // Batches are split by checkBatch; a batch reaching this check is a caller's mistake.
+        return "malformed-batch";
       case Protocol.JOIN_ROOM:
       case Protocol.LEAVE_ROOM:
       case Protocol.PING:
@@ -82,6 +87,29 @@ export class FrameGuard {
       default:
         return "unknown-code";
     }
+  }
+
+  /**
+   * Splits a batch of input frames (`INPUT_BATCH_CODE`, layout in shared/protocol.ts) and checks
+   * each frame as if it had come alone. Returns the frames, in order, or the first fault: a batch
+   * is delivered whole or not at all.
+   */
+  checkBatch(sessionId: string, batch: Uint8Array): readonly Uint8Array[] | FrameFault {
+    const frames: Uint8Array[] = [];
+    let offset = 1;
+    while (offset < batch.byteLength) {
+      const length = batch[offset]!;
+      const start = offset + 1;
+      const end = start + length;
+      if (length === 0 || end > batch.byteLength || frames.length === INPUT_BATCH_MAX) return "malformed-batch";
+      const frame = batch.subarray(start, end);
+      if ((frame[0]! & CODE_MASK) !== Protocol.ROOM_INPUT_RELIABLE) return "malformed-batch";
+      const fault = this.checkInput(sessionId, frame, frame[0]! & ~CODE_MASK);
+      if (fault !== null) return fault;
+      frames.push(frame);
+      offset = end;
+    }
+    return frames.length >= 2 ? frames : "malformed-batch";
   }
 
   /** Forgets a session's rate bucket (when it leaves for good). */

@@ -28,6 +28,7 @@ import { describeClose, describeJoinError } from "./messages.ts";
 import { OwnShipPrediction, type PredictionStats } from "./own-ship.ts";
 import { setMaxStepsPerFrame } from "./sdk-seam.ts";
 import { hasNetworkEffects, simulateNetwork, type NetworkConditions } from "./network-sim.ts";
+import { batchInputs, type InputBatcher } from "./input-batch.ts";
 import type { TokenStore } from "./resume-token.ts";
 import { countTraffic, type TrafficCounter } from "./traffic.ts";
 import { flightAge, flightTicks, projectileAt, projectileLifetimeTicks, type ProjectileLaunch } from "./projectiles.ts";
@@ -90,6 +91,8 @@ export interface SessionOptions {
   readonly network?: NetworkConditions;
   /** Where to keep the reconnection token, so a page reload can resume (see resume-token.ts). */
   readonly tokenStore?: TokenStore;
+  /** Put two ticks of input in each WebSocket message (input-batch.ts); default true. */
+  readonly batchInputs?: boolean;
   /** Overrides of the SDK's automatic reconnection after a drop (seat kept). */
   readonly reconnection?: {
     /** Session age in ms below which a drop is not retried (SDK default 5000). */
@@ -159,8 +162,10 @@ export class GameSession implements Session {
     const traffic = countTraffic(room.connection);
     // The simulator is wrapped around the socket only when asked for: no cost otherwise.
     if (network !== undefined && hasNetworkEffects(network)) simulateNetwork(room.connection, network);
+    // Outermost, so the simulator and the counter see the batches that go on the wire.
+    const batcher = options.batchInputs === false ? null : batchInputs(room.connection);
     await firstState(room);
-    return new GameSession(room, traffic, options.tokenStore ?? null);
+    return new GameSession(room, traffic, options.tokenStore ?? null, batcher);
   }
 
   readonly selfId: string;
@@ -195,6 +200,7 @@ export class GameSession implements Session {
     private readonly room: ArenaRoom,
     private readonly traffic: TrafficCounter,
     private readonly tokens: TokenStore | null,
+    private readonly batcher: InputBatcher | null = null,
   ) {
     // The token rotates on every (re)join: keep the newest, forget it once the seat is gone.
     tokens?.save(room.reconnectionToken);
@@ -224,6 +230,8 @@ export class GameSession implements Session {
       for (const listener of this.chatListeners) listener(line);
     });
     room.onDrop(() => {
+      // Inputs of the lost socket are not replayed on the next one (the SDK starts afresh).
+      this.batcher?.reset();
       this.status = "reconnecting";
     });
     room.onReconnect(() => {

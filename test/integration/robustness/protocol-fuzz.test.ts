@@ -66,6 +66,8 @@ const RSS_KILL_BYTES = 1536 * MB;
 const { JOIN_ROOM, LEAVE_ROOM, PING, ROOM_DATA, ROOM_DATA_BYTES, ROOM_REQUEST } = Protocol;
 const RELIABLE = Protocol.ROOM_INPUT_RELIABLE;
 const UNRELIABLE = Protocol.ROOM_INPUT_UNRELIABLE;
+/** A batch of input frames (docs/PROTOCOL.md, "Batched inputs"). */
+const BATCH = 28;
 /** Protocol modifier bit: a lag-compensation stamp follows the code byte. */
 const TIMED = 0x80;
 /** Schema operation bit of an input field head: `[ADD | fieldIndex][value]`. */
@@ -193,6 +195,25 @@ function isHonestInputBody(body: Uint8Array): boolean {
   return true;
 }
 
+/**
+ * True when `frame` is a batch of 2–4 honest input frames as docs/PROTOCOL.md lays it out:
+ * `[28][len][frame]…`, each frame `[19][body]` (no stamp: the arena asks for none).
+ */
+function isHonestBatch(frame: Uint8Array): boolean {
+  let count = 0;
+  let i = 1;
+  while (i < frame.length) {
+    const length = frame[i]!;
+    const part = frame.subarray(i + 1, i + 1 + length);
+    if (length === 0 || part.length !== length || part[0] !== RELIABLE || !isHonestInputBody(part.subarray(1))) {
+      return false;
+    }
+    count += 1;
+    i += 1 + length;
+  }
+  return count >= 2 && count <= 4;
+}
+
 /** msgpack string head of `length` bytes (fixstr, str8 or str16, as an encoder picks). */
 function strHead(length: number): number[] {
   if (length < 32) return [0xa0 | length];
@@ -315,6 +336,7 @@ function expectationOf(frame: Uint8Array): Expectation {
   if (frame.length === 1 && (head === JOIN_ROOM || head === PING)) return "accepted";
   if (frame.length === 1 && head === LEAVE_ROOM) return "left";
   if (head === RELIABLE && isHonestInputBody(frame.subarray(1))) return "accepted";
+  if (head === BATCH && isHonestBatch(frame)) return "accepted";
   if (isChatMessage(frame)) return chatExpectation(frame);
   return "violation";
 }
@@ -606,7 +628,7 @@ function sendFragmented(ws: WebSocket, frame: Uint8Array, cuts: readonly number[
 // =============================================================================================
 
 describe("protocol fuzzing of a room socket, while two honest players play", () => {
-  it("closes every first byte 0–255 with adversarial tails with 4002; only JOIN_ROOM, LEAVE_ROOM, PING alone, well-formed inputs and chat messages pass", async () => {
+  it("closes every first byte 0–255 with adversarial tails with 4002; only JOIN_ROOM, LEAVE_ROOM, PING alone, well-formed inputs and input batches, and chat messages pass", async () => {
     const frames: Uint8Array[] = [];
     for (let head = 0; head <= 255; head++) {
       frames.push(frameOf(head));
@@ -635,6 +657,27 @@ describe("protocol fuzzing of a room socket, while two honest players play", () 
     frames.push(chatFrame("cut short").subarray(0, 15));
     frames.push(frameOf(chatFrame("gg"), 0x00));
     for (const bad of frames.slice(-2)) expect(expectationOf(bad), hex(bad)).toBe("violation");
+    // Batched inputs (two to four honest frames in one message) pass; a batch of one, of five,
+    // with a length running past the end or a frame that is not an honest input closes.
+    const a = inputFrame(1, 1, 0);
+    const b = inputFrame(2, 0, -1);
+    const batch = (...parts: Uint8Array[]): Uint8Array => frameOf(BATCH, ...parts.flatMap((p) => [p.length, p]));
+    const honestBatches = [
+      batch(a, b),
+      batch(a, b, inputFrame(3, 1, 1), inputFrame(4, -1, 0)),
+      batch(a, frameOf(RELIABLE)),
+    ];
+    for (const ok of honestBatches) expect(expectationOf(ok), hex(ok)).toBe("accepted");
+    const badBatches = [
+      batch(a),
+      batch(a, b, a, b, a),
+      frameOf(BATCH, 200, a),
+      batch(a, chatFrame("gg")),
+      batch(a, frameOf(RELIABLE, ADD | 3, 1)),
+      frameOf(BATCH, 0, 0),
+    ];
+    for (const bad of badBatches) expect(expectationOf(bad), hex(bad)).toBe("violation");
+    frames.push(...honestBatches, ...badBatches);
 
     const started = performance.now();
     const results = await probeAll(frames, PROBE_CONCURRENCY, 40_000);
@@ -649,7 +692,7 @@ describe("protocol fuzzing of a room socket, while two honest players play", () 
     const passedResults = results.filter((r) => r.expected !== "violation");
     const passed = new Set(passedResults.map((r) => r.frame[0]));
     expect([...passed].sort((a, b) => a! - b!)).toEqual(
-      [JOIN_ROOM, LEAVE_ROOM, ROOM_DATA, PING, RELIABLE].sort((a, b) => a - b),
+      [JOIN_ROOM, LEAVE_ROOM, ROOM_DATA, PING, RELIABLE, BATCH].sort((a, b) => a - b),
     );
     expect(passedResults.filter((r) => r.frame[0] === ROOM_DATA).every((r) => isChatMessage(r.frame))).toBe(true);
     await expectArenaUnharmed("sweep", 128 * MB);

@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 import { FrameGuard, type FrameGuardOptions } from "../../../server/security/frame-guard.ts";
 import { createInputFrameValidator } from "../../../server/security/input-guard.ts";
 import { PlayerInput } from "../../../shared/schema.ts";
+import { pack } from "../../../client/src/net/input-batch.ts";
+import { INPUT_BATCH_CODE, INPUT_BATCH_MAX } from "../../../shared/protocol.ts";
 
 const body = createInputFrameValidator(PlayerInput);
 const MAX_FRAME = 1 + 7 + body.maxBytes;
@@ -133,5 +135,45 @@ describe("FrameGuard", () => {
     t += 1000 / 30;
     expect(g.check("a", frame)).toBeNull();
     g.forget("a");
+  });
+
+  describe("input batches", () => {
+    it("split into their frames, in order, each checked as if it came alone", () => {
+      const g = guard();
+      const frames = [sdkFrame(1), Uint8Array.from([Protocol.ROOM_INPUT_RELIABLE]), sdkFrame(3)];
+      const parts = g.checkBatch("s", pack(frames));
+      expect(parts).toEqual(frames);
+    });
+
+    it("are refused whole when any frame is bad, and when the framing is wrong", () => {
+      const g = guard();
+      const bad = Uint8Array.from([Protocol.ROOM_INPUT_RELIABLE, 0x80 | 3, 7]); // aimX (int16) cut short
+      expect(g.checkBatch("s", pack([sdkFrame(1), Uint8Array.from([Protocol.ROOM_INPUT_RELIABLE, 0x99, 1])]))).toBe(
+        "malformed-input",
+      );
+      expect(g.checkBatch("s", pack([sdkFrame(1), bad]))).toBe("malformed-input");
+      // Not an input frame inside.
+      expect(g.checkBatch("s", pack([sdkFrame(1), Uint8Array.from([Protocol.ROOM_DATA, 0xa0])]))).toBe(
+        "malformed-batch",
+      );
+      // A length running past the end, a zero length, a lone frame, an empty batch, too many frames.
+      expect(g.checkBatch("s", Uint8Array.from([INPUT_BATCH_CODE, 9, Protocol.ROOM_INPUT_RELIABLE]))).toBe(
+        "malformed-batch",
+      );
+      expect(g.checkBatch("s", Uint8Array.from([INPUT_BATCH_CODE, 0, 0]))).toBe("malformed-batch");
+      expect(g.checkBatch("s", pack([sdkFrame(1)]))).toBe("malformed-batch");
+      expect(g.checkBatch("s", Uint8Array.from([INPUT_BATCH_CODE]))).toBe("malformed-batch");
+      const many = Array.from({ length: INPUT_BATCH_MAX + 1 }, (_, i) => sdkFrame(i + 1));
+      expect(g.checkBatch("s", pack(many))).toBe("malformed-batch");
+      expect(g.checkBatch("s", pack(many.slice(0, INPUT_BATCH_MAX)))).toHaveLength(INPUT_BATCH_MAX);
+      // Batches never pass the single-frame check.
+      expect(g.check("s", pack([sdkFrame(1), sdkFrame(2)]))).toBe("malformed-batch");
+    });
+
+    it("count every frame against the input rate", () => {
+      const g = guard({ inputRate: { perSecond: 1, burst: 3 }, now: () => 0 });
+      expect(g.checkBatch("s", pack([sdkFrame(1), sdkFrame(2)]))).toHaveLength(2);
+      expect(g.checkBatch("s", pack([sdkFrame(3), sdkFrame(4)]))).toBe("input-flood");
+    });
   });
 });

@@ -1,0 +1,66 @@
+/**
+ * Batched inputs end to end (docs/PROTOCOL.md "Batched inputs"): the browser client's session
+ * puts two ticks of input in each WebSocket message, the server still applies one input per
+ * tick, acknowledges every one, and the prediction stays exact. A client of the stock SDK, one
+ * message per input, plays in the same room unchanged.
+ */
+import { Protocol } from "@colyseus/shared-types";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectSession, play, seated, settle } from "../../../bench/netcode/prediction.ts";
+import type { RunningServer } from "../../../server/app.ts";
+import { DEFAULT_TICK_RATE } from "../../../shared/constants.ts";
+import { INPUT_BATCH_CODE } from "../../../shared/protocol.ts";
+import { joinPlayer, startTestServer } from "../harness.ts";
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startTestServer({ seed: 5 });
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+describe("batched inputs", () => {
+  it("halve the messages a client sends while the server still applies one input per tick", async () => {
+    const stock = await joinPlayer(server.url, "Stock");
+    const session = await connectSession(server.url, "Batcher");
+    try {
+      await seated(session, 5000);
+      // Count what goes on the wire: the transport under every wrapper of the session.
+      const transport = (session as unknown as { room: { connection: { transport: { send(d: Uint8Array): void } } } })
+        .room.connection.transport;
+      const send = transport.send.bind(transport);
+      const heads: number[] = [];
+      transport.send = (data: Uint8Array): void => {
+        heads.push(data[0]!);
+        send(data);
+      };
+      const before = session.predictionStats()!.lastAcked;
+      const ms = 3000;
+      await play(session, 16, ms, () => ({ moveX: 1, moveY: 0, aimX: 1, aimY: 0, fire: false }));
+      await settle(session, 600);
+      transport.send = send;
+
+      const batches = heads.filter((h) => h === INPUT_BATCH_CODE).length;
+      const singles = heads.filter((h) => (h & 0x1f) === Protocol.ROOM_INPUT_RELIABLE).length;
+      const stats = session.predictionStats()!;
+      const inputs = stats.lastAcked - before;
+      console.log(`batched inputs: ${inputs} inputs acknowledged in ${batches} batches + ${singles} single frames`);
+      // One input per tick went out (± a frame at each end) ...
+      expect(inputs).toBeGreaterThanOrEqual(Math.floor((ms / 1000) * DEFAULT_TICK_RATE) - 3);
+      expect(inputs).toBeLessThanOrEqual(Math.ceil((ms / 1000) * DEFAULT_TICK_RATE) + 3);
+      // ... nearly all of them two to a message ...
+      expect(batches * 2 + singles).toBe(inputs);
+      expect(singles).toBeLessThanOrEqual(4);
+      // ... every one applied and acknowledged, the prediction exact.
+      expect(stats.pending).toBe(0);
+      expect(stats.mismatches).toBe(0);
+      expect(stats.totalCorrectionPx).toBe(0);
+      // The stock SDK client in the same room still plays (its state arrives).
+      expect(stock.room.state.players.size).toBeGreaterThanOrEqual(2);
+    } finally {
+      session.dispose();
+      await stock.room.leave(true).catch(() => undefined);
+    }
+  }, 30_000);
+});
