@@ -13,13 +13,15 @@
  * 3. Server → JOIN_ROOM; client → `[JOIN_ROOM]` (the acknowledgement).
  * 4. Server → ROOM_STATE (the full state): seated. Then ROOM_STATE_PATCH at the patch rate,
  *    and ROOM_DATA messages (the welcome, chat lines), which it counts and otherwise ignores.
- * 5. `sendInput()`: `[ROOM_INPUT_RELIABLE][PlayerInput delta]`, seq stamped in place.
+ * 5. `sendInput()`: `[ROOM_INPUT_RELIABLE][PlayerInput delta]`, seq stamped in place; by default
+ *    two ticks' frames go out together as one batch message (`[28][len][frame][len][frame]`,
+ *    docs/PROTOCOL.md "Batched inputs"), as the browser client sends them.
  * 6. `close()`: `[LEAVE_ROOM]`; the server closes with 4000.
  * `ws` answers the server's heartbeat pings by itself.
  */
 import { CloseCode, InputFlags, Protocol, PROTOCOL_CODE_MASK } from "@colyseus/shared-types";
 import type WebSocket from "ws";
-import { RoomName } from "../../shared/protocol.ts";
+import { INPUT_BATCH_CODE, INPUT_BATCH_FRAMES, RoomName } from "../../shared/protocol.ts";
 import type { LoadClientFactory } from "../load/types.ts";
 import {
   endpointSettings,
@@ -49,6 +51,11 @@ export interface ColyseusLightClientOptions extends LightSocketTimeouts {
    * ones instead, so no token request lands in a measured phase.
    */
   readonly token?: string;
+  /**
+   * Input frames per WebSocket message: 1 sends each alone (as the stock SDK does); default
+   * {@link INPUT_BATCH_FRAMES} (2), as the browser client batches them.
+   */
+  readonly inputsPerMessage?: number;
 }
 
 const SINGLE_BYTE: Readonly<Record<number, Buffer>> = {
@@ -68,6 +75,9 @@ export class ColyseusLightClient extends LightSocketClient {
   private readonly roomName: string;
   private readonly script: BinaryInputScript;
   private token: string | null;
+  private readonly inputsPerMessage: number;
+  /** Frames waiting for their batch: copies, the script reuses its buffer. */
+  private readonly waiting: Buffer[] = [];
 
   constructor(baseUrl: string, index: number, options: ColyseusLightClientOptions = {}) {
     super(options);
@@ -77,6 +87,7 @@ export class ColyseusLightClient extends LightSocketClient {
     this.roomName = options.roomName ?? RoomName.Arena;
     this.token = options.token ?? null;
     this.script = new BinaryInputScript(index, options.framesPerPattern ?? DEFAULT_FRAMES_PER_PATTERN);
+    this.inputsPerMessage = Math.max(1, Math.min(4, options.inputsPerMessage ?? INPUT_BATCH_FRAMES));
   }
 
   /** Sequence number of the last input frame sent. */
@@ -146,7 +157,25 @@ export class ColyseusLightClient extends LightSocketClient {
   }
 
   protected sendInputFrame(): void {
-    this.send(this.script.next());
+    const frame = this.script.next();
+    if (this.inputsPerMessage === 1) {
+      this.send(frame);
+      return;
+    }
+    this.waiting.push(Buffer.from(frame));
+    if (this.waiting.length < this.inputsPerMessage) return;
+    let size = 1;
+    for (const f of this.waiting) size += 1 + f.length;
+    const batch = Buffer.allocUnsafe(size);
+    batch[0] = INPUT_BATCH_CODE;
+    let offset = 1;
+    for (const f of this.waiting) {
+      batch[offset] = f.length;
+      f.copy(batch, offset + 1);
+      offset += 1 + f.length;
+    }
+    this.waiting.length = 0;
+    this.send(batch);
   }
 
   /** A seated client leaves like the SDK (LEAVE_ROOM; the server closes with 4000). */

@@ -74,7 +74,7 @@ function checkAndReport(label: string, result: DriveResult, clients: readonly Lo
     clients.reduce((n, c) => n + c.counters.bytesOut, 0) / clients.length / Math.max(1, clients[0]!.counters.framesOut);
   console.log(
     `[light-clients] ${label}: ${clients.length} clients, ${perClientPerSecond.toFixed(0)} B/s down per client ` +
-      `(payload, no WS framing), ~${upPerClient.toFixed(1)} B per input frame up, ` +
+      `(payload, no WS framing), ~${upPerClient.toFixed(1)} B per input message up, ` +
       `${(result.patches.reduce((a, b) => a + b, 0) / clients.length / result.seconds).toFixed(1)} patches/s`,
   );
   expect(perClientPerSecond).toBeGreaterThan(0);
