@@ -150,9 +150,13 @@ const INPUT_LAYOUT = inputLayoutOf(PlayerInput);
 /** Plain input copies per client: more than the buffer holds (see plain-input.ts). */
 const INPUT_RING = 2 * INPUT_BUFFER_MAX + 4;
 
+/** `v` within [min, max]; NaN to the floor. (Module level: no closure made per input.) */
+function clamp(v: number, range: readonly [number, number]): number {
+  return v >= range[0] ? (v <= range[1] ? v : range[1]) : range[0];
+}
+
 /** Clamps a decoded input to {@link INPUT_LIMITS} (NaN to the floor), in place. */
 function clampInput(input: PlayerInput): void {
-  const clamp = (v: number, [min, max]: readonly [number, number]): number => (v >= min ? (v <= max ? v : max) : min);
   input.moveX = clamp(input.moveX, INPUT_LIMITS.moveX);
   input.moveY = clamp(input.moveY, INPUT_LIMITS.moveY);
   input.aimX = clamp(input.aimX, INPUT_LIMITS.aimX);

@@ -11,11 +11,24 @@ import {
 } from "../../shared/schema.ts";
 import type { World } from "../../shared/sim/index.ts";
 
-/** What the projector remembers of one ship between projections. */
+/**
+ * What the projector last wrote of one ship. Schema setters cost even when the value is the
+ * same (quantizing, the change-tree lookup), so fields are compared here first and only changed
+ * ones are set: most fields of most ships do not change between two patches.
+ */
 interface ShipEntry {
   readonly state: PlayerState;
+  name: string;
+  x: number;
+  y: number;
   aimX: number;
   aimY: number;
+  hp: number;
+  alive: boolean;
+  shielded: boolean;
+  respawnTick: number;
+  kills: number;
+  deaths: number;
 }
 
 /**
@@ -40,28 +53,43 @@ export class StateProjector {
     state.matchNumber = world.matchNumber;
 
     for (const ship of world.ships.values()) {
-      let entry = this.ships.get(ship.id);
-      if (entry === undefined || state.players.get(ship.id) !== entry.state) {
+      let e = this.ships.get(ship.id);
+      if (e === undefined || state.players.get(ship.id) !== e.state) {
         const p = new PlayerState();
         state.players.set(ship.id, p);
-        entry = { state: p, aimX: Number.NaN, aimY: Number.NaN };
-        this.ships.set(ship.id, entry);
+        // NaN and impossible values: every field is written the first time.
+        e = {
+          state: p,
+          name: "",
+          x: Number.NaN,
+          y: Number.NaN,
+          aimX: Number.NaN,
+          aimY: Number.NaN,
+          hp: -1,
+          alive: !ship.alive,
+          shielded: false,
+          respawnTick: -1,
+          kills: -1,
+          deaths: -1,
+        };
+        this.ships.set(ship.id, e);
       }
-      const p = entry.state;
-      p.name = ship.name;
-      p.x = ship.x;
-      p.y = ship.y;
-      if (ship.aimX !== entry.aimX || ship.aimY !== entry.aimY) {
-        entry.aimX = ship.aimX;
-        entry.aimY = ship.aimY;
+      const p = e.state;
+      if (ship.name !== e.name) p.name = e.name = ship.name;
+      if (ship.x !== e.x) p.x = e.x = ship.x;
+      if (ship.y !== e.y) p.y = e.y = ship.y;
+      if (ship.aimX !== e.aimX || ship.aimY !== e.aimY) {
+        e.aimX = ship.aimX;
+        e.aimY = ship.aimY;
         p.aim = Math.atan2(ship.aimY, ship.aimX);
       }
-      p.hp = ship.hp;
-      p.alive = ship.alive;
-      p.shielded = ship.alive && world.tick < ship.protectedUntilTick;
-      p.respawnTick = ship.respawnTick;
-      p.kills = ship.kills;
-      p.deaths = ship.deaths;
+      if (ship.hp !== e.hp) p.hp = e.hp = ship.hp;
+      if (ship.alive !== e.alive) p.alive = e.alive = ship.alive;
+      const shielded = ship.alive && world.tick < ship.protectedUntilTick;
+      if (shielded !== e.shielded) p.shielded = e.shielded = shielded;
+      if (ship.respawnTick !== e.respawnTick) p.respawnTick = e.respawnTick = ship.respawnTick;
+      if (ship.kills !== e.kills) p.kills = e.kills = ship.kills;
+      if (ship.deaths !== e.deaths) p.deaths = e.deaths = ship.deaths;
     }
     if (this.ships.size > world.ships.size || state.players.size > world.ships.size) {
       for (const id of this.ships.keys()) if (!world.ships.has(id)) this.ships.delete(id);
