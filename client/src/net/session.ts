@@ -3,9 +3,9 @@
  * interpolates the decoded state, paces inputs to the server's tick, measures ping, and hands
  * scenes plain data ({@link GameSnapshot}) and plain events. Scenes never see SDK types.
  *
- * Other ships are drawn ~100 ms in the past (interpolation between patches); your own ship is
- * predicted (own-ship.ts): it moves on the frame you press a key and is reconciled with the
- * server's acknowledged state.
+ * Other ships are drawn ~100 ms in the past (interpolation between patches on the tick axis,
+ * remote-ships.ts); your own ship is predicted (own-ship.ts): it moves on the frame you press a
+ * key and is reconciled with the server's acknowledged state.
  */
 import { Client } from "@colyseus/sdk";
 import { Predict } from "@colyseus/sdk/predict";
@@ -33,6 +33,7 @@ import type { TokenStore } from "./resume-token.ts";
 import { countTraffic, type TrafficCounter } from "./traffic.ts";
 import { flightAge, flightTicks, projectileAt, projectileLifetimeTicks, type ProjectileLaunch } from "./projectiles.ts";
 import { TickClock } from "./tick-clock.ts";
+import { RemoteShips } from "./remote-ships.ts";
 import type {
   CloseInfo,
   ConnectionStatus,
@@ -181,6 +182,8 @@ export class GameSession implements Session {
   /** Arrival times of recent patches: those newer than the render time are the buffer. */
   private readonly patchTimes: number[] = [];
   private readonly shots = new Map<string, TrackedShot>();
+  /** Other ships' recent positions by tick, drawn in between. */
+  private readonly remotes = new RemoteShips(TELEPORT_PX);
   private readonly killListeners = new Set<(event: KillEvent) => void>();
   private readonly chatListeners = new Set<(line: ChatLine) => void>();
   /** Chat lines that arrived before a scene listened (the history sent on join). */
@@ -210,10 +213,8 @@ export class GameSession implements Session {
 
     setMaxStepsPerFrame(INPUT_BUFFER_MAX);
     this.predict = Predict.get(room, { mode: "lerp", delay: INTERPOLATION_DELAY_MS });
-    this.predict.attachAll("players", {
-      x: { mode: "lerp", snap: TELEPORT_PX },
-      y: { mode: "lerp", snap: TELEPORT_PX },
-    });
+    // Your own ship's facing; its position comes from the reconciler, the other ships' from
+    // the tick-axis interpolation (remote-ships.ts).
     this.predict.attachAll("players", { aim: { mode: "lerp", angle: true } });
 
     this.onPatch(room.state);
@@ -256,19 +257,21 @@ export class GameSession implements Session {
 
     const players: PlayerView[] = [];
     state.players.forEach((p, id) => {
+      const isSelf = id === this.selfId;
+      const remote = isSelf ? null : this.remotes.at(id, renderTick);
       players.push({
         id,
         name: p.name,
-        x: this.predict.value(p, "x"),
-        y: this.predict.value(p, "y"),
-        aim: this.predict.value(p, "aim"),
+        x: remote?.x ?? this.predict.value(p, "x"),
+        y: remote?.y ?? this.predict.value(p, "y"),
+        aim: remote?.aim ?? this.predict.value(p, "aim"),
         hp: p.hp,
         alive: p.alive,
         shielded: p.shielded,
         respawnTick: p.respawnTick,
         kills: p.kills,
         deaths: p.deaths,
-        isSelf: id === this.selfId,
+        isSelf,
       });
     });
 
@@ -411,6 +414,10 @@ export class GameSession implements Session {
     this.patchTimes.push(now);
     if (this.patchTimes.length > 64) this.patchTimes.shift();
     this.ensurePrediction(state);
+    state.players.forEach((p, id) => {
+      if (id !== this.selfId) this.remotes.observe(id, state.tick, p.x, p.y, p.aim);
+    });
+    this.remotes.retain((id) => state.players.has(id));
 
     const seen = new Set<string>();
     state.projectiles.forEach((p, id) => {
