@@ -1,126 +1,172 @@
 /**
- * `npm run bench`: the capacity benchmark in one command. Starts the production Tick Arena
- * server pinned to one core, drives it from the other with light clients plus a few full SDK
- * probes, ramps CCU in steps, and finds the largest CCU per server process at which
- *   p99 tick duration ≤ 25 % of the tick budget and p99 patch inter-arrival ≤ 1.5× the patch
- *   interval (with no failed joins and no disconnects).
- * Then runs the JSON full-state baseline server the same way and reports bytes and CPU per
- * client as ratios. Prints a table and writes bench/results/bench-<time>.json and .html.
+ * `npm run bench`: the capacity benchmark in one command. Measures three servers the same way,
+ * each on core 0 with its clients on the last core:
+ * - **tick-arena**: the production server (server/main.ts);
+ * - **json-baseline**: the naive pattern without Colyseus, full state as (rounded) JSON (bench/baseline);
+ * - **ws-reference**: a bare `ws` server moving the same messages of the same sizes and doing
+ *   nothing else (bench/reference): the transport's limit on this machine.
+ * Each climbs the same CCU steps; every step runs `--runs` times on a fresh server, light clients
+ * and full probes in two separate child processes (bench/measure.ts). A run passes when server CPU
+ * < 90 % of its core, the probes' p99 patch inter-arrival < 75 ms, the server's p99 tick ≤ 25 % of
+ * the tick budget, with no failed joins and no disconnects; it is invalid (re-run once) when either
+ * client process's event-loop lag p99 > 20 ms, or when it failed while the server's core was more
+ * than 15 % busy with other work. A step's verdict is the majority of its runs, its
+ * figures the medians with min–max spread; a server's capacity is the largest step passed with
+ * every smaller step passed too. The run prints Tick Arena's "fraction of the transport limit".
  *
+ * Output: a table on stdout (progress on stderr), or with `--json` exactly one JSON object on
+ * stdout; always bench/results/bench-<time>.json and .html (plus SVG plots).
  * `npm run bench -- --ci` runs a small, fast variant that keeps the harness honest in CI.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { INPUT_BATCH_FRAMES } from "../shared/protocol.ts";
 import { DEFAULT_TICK_RATE, MAX_PLAYERS, PATCH_RATE_HZ } from "../shared/constants.ts";
-import { LOOPBACK_LOAD_ENV } from "../server/config.ts";
-import type { MetricsSnapshot } from "../server/metrics/server-metrics.ts";
-import { baselineLightClient } from "./light/baseline-light-client.ts";
-import { createColyseusLightClientFactory } from "./light/colyseus-light-client.ts";
-import { fetchGuestTokens, tokenFor } from "./light/guest-tokens.ts";
-import { LoadRun, type PhaseStats, type TimelinePoint } from "./load/loadtest.ts";
-import { ProbeClient } from "./load/probe-client.ts";
-import { serverSampler, readProcStat } from "./load/server-sampler.ts";
+import { SERVER_KINDS, type ServerKind } from "./load/worker-protocol.ts";
+import { ChildRegistry, measureServer, type MeasureSettings } from "./measure.ts";
+import { DEFAULT_PATCH_BYTES } from "./reference/protocol.ts";
 import { renderCharts, renderConsoleTable, renderHtml } from "./report.ts";
+import {
+  capacityOf,
+  figuresStep,
+  summarise,
+  type Limits,
+  type ServerResult,
+  type StepSummary,
+  type Summary,
+} from "./verdict.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
+/** Default steps of the full run, the same for every server (the reference needs the top ones). */
+const FULL_STEPS = [250, 375, 500, 750, 1000, 1250, 1500, 1750, 2000, 2250, 2500, 2750, 3000];
+const CI_STEPS = [32, 64];
+
 /** Benchmark settings (defaults are the full run; `--ci` shrinks them). */
 export interface BenchSettings {
-  steps: number[];
-  baselineSteps: number[];
-  holdSeconds: number;
-  joinRate: number;
-  probes: number;
-  outDir: string;
-  ci: boolean;
+  readonly ci: boolean;
+  readonly json: boolean;
+  readonly servers: readonly ServerKind[];
+  readonly steps: Readonly<Record<ServerKind, readonly number[]>>;
+  readonly runs: number;
+  readonly holdSeconds: number;
+  readonly settleSeconds: number;
+  readonly joinRate: number;
+  readonly probes: number;
+  readonly outDir: string;
+  readonly verbose: boolean;
 }
 
-/** One CCU step of one server. */
-export interface StepResult {
-  readonly target: number;
-  readonly ccu: number;
-  readonly rampUp: PhaseStats;
-  readonly hold: PhaseStats;
-  readonly server: MetricsSnapshot | null;
-  readonly cpuPercent: number | null;
-  readonly rssBytes: number | null;
-  readonly pass: boolean;
-  readonly why: string[];
-}
-
-/** The figures of one server under test. */
-export interface ServerRun {
-  readonly name: string;
-  readonly mode: string;
-  readonly idleRssBytes: number;
-  readonly steps: StepResult[];
-  readonly timeline: TimelinePoint[];
-  readonly rampDown: PhaseStats | null;
-}
-
-/** Everything a benchmark run produced. */
+/** Everything a benchmark run produced (the file bench/results/bench-<time>.json). */
 export interface BenchResult {
   readonly startedAt: string;
+  readonly finishedAt: string;
   readonly settings: BenchSettings;
   readonly machine: { cpus: string; cores: number; memGiB: number; node: string; pinned: boolean };
-  readonly limits: { tickBudgetMs: number; tickP99LimitMs: number; patchIntervalMs: number; patchP99LimitMs: number };
-  readonly tickArena: ServerRun;
-  readonly baseline: ServerRun;
-  readonly summary: {
-    capacityCcu: number;
-    seatP95At500: number | null;
-    comparedAtCcu: number | null;
-    bytesDownRatio: number | null;
-    cpuPerClientRatio: number | null;
-    bytesDownPerClientPerSec: number | null;
-    memoryPerClientBytes: number | null;
-  };
+  readonly limits: Limits;
+  readonly servers: Partial<Record<ServerKind, ServerResult>>;
+  readonly summary: Summary;
 }
 
 const TICK_BUDGET_MS = 1000 / DEFAULT_TICK_RATE;
 const PATCH_INTERVAL_MS = 1000 / PATCH_RATE_HZ;
-const LIMITS = {
+const LIMITS: Limits = {
+  cpuPercentLimit: 90,
+  patchP99LimitMs: 1.5 * PATCH_INTERVAL_MS,
   tickBudgetMs: TICK_BUDGET_MS,
   tickP99LimitMs: 0.25 * TICK_BUDGET_MS,
   patchIntervalMs: PATCH_INTERVAL_MS,
-  patchP99LimitMs: 1.5 * PATCH_INTERVAL_MS,
+  clientLagP99LimitMs: 20,
+  serverCoreOtherLimitPercent: 15,
 };
 
-function parseArgs(argv: string[]): BenchSettings {
-  const ci = argv.includes("--ci");
-  const get = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const list = (v: string | undefined, d: number[]): number[] =>
-    v === undefined
-      ? d
-      : v
-          .split(",")
-          .map((x) => Number.parseInt(x, 10))
-          .filter((x) => x > 0);
-  const settings: BenchSettings = {
-    ci,
-    steps: list(get("steps"), ci ? [32, 64] : [250, 375, 500, 750, 1000, 1500, 2000, 2500, 3000]),
-    baselineSteps: list(get("baseline-steps"), ci ? [32, 64] : [250, 500, 750, 1000, 1500, 2000, 2500]),
-    holdSeconds: Number(get("hold") ?? (ci ? 4 : 15)),
-    joinRate: Number(get("rate") ?? (ci ? 100 : 500)),
-    probes: Number(get("probes") ?? (ci ? 4 : 16)),
-    outDir: path.resolve(get("out") ?? path.join(ROOT, "bench", "results")),
-  };
-  if (settings.steps.length === 0 || !(settings.holdSeconds > 0) || !(settings.joinRate > 0)) {
-    throw new Error(
-      "usage: npm run bench -- [--ci] [--steps 250,500,...] [--baseline-steps ...] [--hold s] [--rate joins/s] [--probes n] [--out dir]",
-    );
+const DESCRIPTIONS: Record<ServerKind, string> = {
+  "tick-arena":
+    "Tick Arena (server/main.ts): Colyseus 0.18 rooms of 16, 30 Hz step, 20 Hz delta patches; light clients send pre-encoded inputs, probes are full @colyseus/sdk clients",
+  "json-baseline":
+    "JSON baseline (bench/baseline): plain ws, the same simulation, full state as JSON rounded to 0.1 px at 20 Hz; probes JSON.parse every state",
+  "ws-reference":
+    "bare-ws reference (bench/reference): 16 B inputs at 30 Hz in, one patch-sized frame per client at 20 Hz out, rooms of 16 with a trivial 30 Hz step",
+};
+
+const USAGE = `usage: npm run --silent bench -- [--ci] [--json] [--runs n] [--steps 250,500,...]
+  [--baseline-steps ...] [--reference-steps ...] [--servers tick-arena,json-baseline,ws-reference]
+  [--hold s] [--settle s] [--rate joins/s] [--probes n] [--out dir] [--verbose]`;
+
+/** Parses the command line; throws with the usage on anything it does not know. */
+export function parseArgs(argv: readonly string[]): BenchSettings {
+  const flags = new Set(["ci", "json", "verbose"]);
+  const valued = new Set([
+    "runs",
+    "steps",
+    "baseline-steps",
+    "reference-steps",
+    "servers",
+    "hold",
+    "settle",
+    "rate",
+    "probes",
+    "out",
+  ]);
+  const seen = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const name = a.startsWith("--") ? a.slice(2) : "";
+    if (flags.has(name)) seen.set(name, "true");
+    else if (valued.has(name) && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith("--"))
+      seen.set(name, argv[++i]!);
+    else throw new Error(`unknown or incomplete argument "${a}"\n${USAGE}`);
   }
-  return settings;
+  const ci = seen.has("ci");
+  const num = (name: string, fallback: number): number => {
+    const v = Number(seen.get(name) ?? fallback);
+    if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number\n${USAGE}`);
+    return v;
+  };
+  const list = (name: string, fallback: readonly number[]): number[] => {
+    const raw = seen.get(name);
+    if (raw === undefined) return [...fallback];
+    const xs = raw.split(",").map((x) => Number(x));
+    if (xs.length === 0 || xs.some((x) => !Number.isInteger(x) || x < 2))
+      throw new Error(`--${name} must be a list of CCU counts ≥ 2\n${USAGE}`);
+    return [...new Set(xs)].sort((a, b) => a - b);
+  };
+  const steps = list("steps", ci ? CI_STEPS : FULL_STEPS);
+  const serversRaw = seen.get("servers");
+  const servers =
+    serversRaw === undefined ? [...SERVER_KINDS] : (serversRaw.split(",").map((s) => s.trim()) as ServerKind[]);
+  if (servers.length === 0 || servers.some((s) => !SERVER_KINDS.includes(s)))
+    throw new Error(`--servers takes ${SERVER_KINDS.join(", ")}\n${USAGE}`);
+  const runs = num("runs", ci ? 1 : 3);
+  const settle = Number(seen.get("settle") ?? (ci ? 1 : 3));
+  if (!(settle >= 0)) throw new Error(`--settle must be a number of seconds ≥ 0\n${USAGE}`);
+  if (!Number.isInteger(runs)) throw new Error(`--runs must be an integer\n${USAGE}`);
+  return {
+    ci,
+    json: seen.has("json"),
+    verbose: seen.has("verbose"),
+    servers: SERVER_KINDS.filter((k) => servers.includes(k)),
+    steps: {
+      "tick-arena": steps,
+      "json-baseline": list("baseline-steps", steps),
+      "ws-reference": list("reference-steps", steps),
+    },
+    runs,
+    holdSeconds: num("hold", ci ? 4 : 15),
+    settleSeconds: settle,
+    joinRate: num("rate", ci ? 200 : 500),
+    probes: Math.floor(num("probes", ci ? 4 : 16)),
+    outDir: path.resolve(seen.get("out") ?? path.join(ROOT, "bench", "results")),
+  };
 }
 
-/** Re-runs this script pinned to the last core, so the server can have core 0 to itself. */
+/**
+ * Re-runs this script pinned to the last core, so the servers can have core 0 to themselves (the
+ * load and probe processes are pinned there too). False when it cannot pin (one core, no taskset).
+ */
 function pinSelf(): boolean {
   if (process.env.BENCH_PINNED === "1") return true;
   if (os.cpus().length < 2 || spawnSync("taskset", ["-V"]).status !== 0) return false;
@@ -132,230 +178,72 @@ function pinSelf(): boolean {
   process.exit(child.status ?? 1);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => (typeof a === "object" && a !== null ? resolve(a.port) : reject(new Error("no port"))));
-    });
-  });
+/** The reference's patch size: Tick Arena's mean message size at its capacity step, when measured. */
+function referencePatchBytes(tickArena: ServerResult | undefined): { bytes: number; source: string } {
+  const step = tickArena === undefined ? null : figuresStep(tickArena);
+  const measured = step?.meanDownMessageBytes.median ?? 0;
+  return measured > 0
+    ? { bytes: Math.round(measured), source: `Tick Arena's mean message at ${step!.target} CCU in this run` }
+    : { bytes: DEFAULT_PATCH_BYTES, source: "default (Tick Arena not measured in this run)" };
 }
 
-/**
- * Starts a server script as its own process, on core 0 when taskset exists. Its data folder
- * (`DATA_DIR`: the token secret and the ratings store) is a fresh temporary one, never the
- * repository's `data/`; the caller removes it after {@link stopProcess}.
- */
-async function startProcess(
-  script: string,
-  pinned: boolean,
-): Promise<{ url: string; child: ChildProcess; dataDir: string }> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "tick-arena-bench-data-"));
-  const nodeArgs = ["--import", "tsx", path.join(ROOT, script)];
-  const [cmd, args] = pinned ? ["taskset", ["-c", "0", process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
-  const child = spawn(cmd, args as string[], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...LOOPBACK_LOAD_ENV,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      STATIC_DIR: "",
-      DATA_DIR: dataDir,
-      NODE_ENV: "production",
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      rmSync(dataDir, { recursive: true, force: true });
-      throw new Error(`${script} exited with ${child.exitCode}`);
-    }
-    if (
-      await fetch(`${url}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { url, child, dataDir };
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      rmSync(dataDir, { recursive: true, force: true });
-      throw new Error(`${script} did not start`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-  if (child.exitCode === null) child.kill("SIGKILL");
-}
-
-/** Ramps one server through the CCU steps; stops at the first failing step. */
-async function runServer(opts: {
-  name: string;
-  script: string;
-  pinned: boolean;
-  steps: number[];
-  settings: BenchSettings;
-  tickArena: boolean;
-}): Promise<ServerRun> {
-  const { url, child, dataDir } = await startProcess(opts.script, opts.pinned);
-  const pid = child.pid!;
-  // Every Tick Arena join needs a guest token. One per client (each its own player id, like real
-  // players), all fetched now, before the idle memory reading and the first measured phase: a
-  // browser gets its token at the menu, so the token request is neither part of the time to seat
-  // nor load on the ramp being measured. Clients beyond the largest step (rejoins) reuse them.
-  let tokens: string[] = [];
-  try {
-    if (opts.tickArena) tokens = await fetchGuestTokens(url, Math.max(...opts.steps) + opts.settings.probes);
-  } catch (error) {
-    await stopProcess(child);
-    rmSync(dataDir, { recursive: true, force: true });
-    throw error;
-  }
-  await new Promise((r) => setTimeout(r, 1500));
-  const idleRssBytes = (await readProcStat(pid)).rssBytes;
-  const run = new LoadRun({
-    url,
-    light: opts.tickArena ? createColyseusLightClientFactory({ tokens }) : baselineLightClient,
-    probe: opts.tickArena ? (u, i) => new ProbeClient(u, `Probe ${i}`, tokenFor(tokens, i)) : null,
-    probes: opts.tickArena ? opts.settings.probes : 0,
-    inputRate: DEFAULT_TICK_RATE,
-    patchSampleEvery: opts.tickArena ? 20 : 10,
-    sampleServer: serverSampler(pid, opts.tickArena ? `${url}/metrics` : null),
-    log: (line) => console.log(`  [${opts.name}] ${line}`),
-  });
-  run.start();
-  const steps: StepResult[] = [];
-  try {
-    for (const target of opts.steps) {
-      console.log(`[${opts.name}] step ${target} CCU: ramping at ${opts.settings.joinRate} joins/s`);
-      const rampUp = await run.rampTo(target, opts.settings.joinRate);
-      const hold = await run.hold(opts.settings.holdSeconds);
-      const server = opts.tickArena
-        ? await fetch(`${url}/metrics?window=${Math.max(1, Math.floor(opts.settings.holdSeconds) - 1)}`)
-            .then((r) => r.json() as Promise<MetricsSnapshot>)
-            .catch(() => null)
-        : null;
-      const step = judge(target, run.ccu, rampUp, hold, server);
-      steps.push(step);
-      console.log(`[${opts.name}] step ${target}: ${step.pass ? "PASS" : `FAIL (${step.why.join("; ")})`}`);
-      if (!step.pass) break;
-    }
-    const rampDown = await run.rampDown(0, opts.settings.joinRate);
-    return {
-      name: opts.name,
-      mode: opts.tickArena
-        ? `light clients (raw WebSocket, pre-encoded inputs) + ${opts.settings.probes} full SDK probes`
-        : "light clients (raw WebSocket, JSON inputs)",
-      idleRssBytes,
-      steps,
-      timeline: run.timeline,
-      rampDown,
-    };
-  } finally {
-    await run.stop();
-    await stopProcess(child);
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-function judge(
-  target: number,
-  ccu: number,
-  rampUp: PhaseStats,
-  hold: PhaseStats,
-  server: MetricsSnapshot | null,
-): StepResult {
-  const why: string[] = [];
-  const tickP99 = server?.tickMs.p99 ?? null;
-  if (tickP99 !== null && tickP99 > LIMITS.tickP99LimitMs)
-    why.push(`tick p99 ${tickP99.toFixed(2)} ms > ${LIMITS.tickP99LimitMs.toFixed(2)}`);
-  if (hold.patchIntervalMs.count === 0) why.push("no patches measured");
-  else if (hold.patchIntervalMs.p99 > LIMITS.patchP99LimitMs)
-    why.push(`patch p99 ${hold.patchIntervalMs.p99.toFixed(1)} ms > ${LIMITS.patchP99LimitMs}`);
-  if (rampUp.joinsFailed > 0) why.push(`${rampUp.joinsFailed} joins failed`);
-  const drops = Object.values(hold.disconnectsByCode).reduce((a, b) => a + b, 0);
-  if (drops > 0) why.push(`${drops} disconnects`);
-  if (ccu < target) why.push(`only ${ccu} of ${target} connected`);
-  return {
-    target,
-    ccu,
-    rampUp,
-    hold,
-    server,
-    cpuPercent: hold.serverCpuPercent,
-    rssBytes: hold.serverRssBytes,
-    pass: why.length === 0,
-    why,
-  };
-}
-
-function summarise(tickArena: ServerRun, baseline: ServerRun): BenchResult["summary"] {
-  const passed = tickArena.steps.filter((s) => s.pass);
-  const best = passed.at(-1) ?? null;
-  // Compare at the largest CCU both servers passed, else at the first step both ran.
-  const common = [...tickArena.steps]
-    .reverse()
-    .find((s) => s.pass && baseline.steps.some((b) => b.target === s.target && b.pass));
-  const at = common ?? tickArena.steps.find((s) => baseline.steps.some((b) => b.target === s.target)) ?? null;
-  const b = at === null ? undefined : baseline.steps.find((x) => x.target === at.target);
-  const perClientCpu = (s: StepResult): number | null =>
-    s.cpuPercent === null || s.ccu === 0 ? null : s.cpuPercent / s.ccu;
-  const ratio = (x: number | null | undefined, y: number | null | undefined): number | null =>
-    x == null || y == null || y === 0 ? null : x / y;
-  const seatRamp = tickArena.steps.find((s) => s.rampUp.joinsOk >= 250);
-  return {
-    capacityCcu: best?.ccu ?? 0,
-    seatP95At500: seatRamp?.rampUp.timeToSeatMs.p95 ?? null,
-    comparedAtCcu: at?.target ?? null,
-    bytesDownRatio: ratio(b?.hold.bytesDownPerClientPerSec, at?.hold.bytesDownPerClientPerSec),
-    cpuPerClientRatio: ratio(b ? perClientCpu(b) : null, at ? perClientCpu(at) : null),
-    bytesDownPerClientPerSec: best?.hold.bytesDownPerClientPerSec ?? null,
-    memoryPerClientBytes:
-      best !== null && best.rssBytes !== null && best.ccu > 0
-        ? (best.rssBytes - tickArena.idleRssBytes) / best.ccu
-        : null,
-  };
+/** The compact per-server step table `--json` prints (the runs are in the result file). */
+function stepTable(steps: readonly StepSummary[]): Omit<StepSummary, "runs" | "discarded">[] {
+  return steps.map(({ runs: _runs, discarded: _discarded, ...rest }) => rest);
 }
 
 async function main(): Promise<void> {
-  const settings = parseArgs(process.argv.slice(2));
+  let settings: BenchSettings;
+  try {
+    settings = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(2);
+  }
   const pinned = pinSelf();
+  const registry = new ChildRegistry();
+  process.on("exit", () => registry.killAll());
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      registry.killAll();
+      process.exit(130);
+    });
+  }
   const startedAt = new Date().toISOString();
-  console.log(
-    `Tick Arena benchmark${settings.ci ? " (CI variant)" : ""}: server on core 0, load on core ${os.cpus().length - 1}${pinned ? "" : " (taskset unavailable: not pinned)"}`,
+  console.error(
+    `Tick Arena capacity benchmark${settings.ci ? " (CI variant)" : ""}: servers on core 0, clients on core ${os.cpus().length - 1}` +
+      `${pinned ? "" : " (taskset unavailable: not pinned)"}; ${settings.runs} run(s) per step, ${settings.holdSeconds} s hold`,
   );
-  const tickArena = await runServer({
-    name: "tick-arena",
-    script: "server/main.ts",
+  const measure: MeasureSettings = {
+    runs: settings.runs,
+    holdSeconds: settings.holdSeconds,
+    settleSeconds: settings.settleSeconds,
+    joinRate: settings.joinRate,
+    probes: settings.probes,
+    inputRate: DEFAULT_TICK_RATE,
+    lightPatchSampleEvery: 20,
     pinned,
-    steps: settings.steps,
-    settings,
-    tickArena: true,
-  });
-  // The baseline climbs its own steps until it fails too, so both capacities are measured.
-  const baseline = await runServer({
-    name: "json-baseline",
-    script: "bench/baseline/main.ts",
-    pinned,
-    steps: settings.baselineSteps,
-    settings,
-    tickArena: false,
-  });
+    verbose: settings.verbose,
+    limits: LIMITS,
+  };
+  const servers: Partial<Record<ServerKind, ServerResult>> = {};
+  // The reference goes last: it sends Tick Arena's measured message size.
+  for (const kind of settings.servers) {
+    const patchBytes = kind === "ws-reference" ? referencePatchBytes(servers["tick-arena"]) : undefined;
+    const env: Record<string, string> = patchBytes === undefined ? {} : { PATCH_BYTES: String(patchBytes.bytes) };
+    const steps = await measureServer(kind, settings.steps[kind], measure, env, registry);
+    servers[kind] = {
+      kind,
+      description: DESCRIPTIONS[kind],
+      steps,
+      capacityCcu: capacityOf(steps),
+      ...(patchBytes !== undefined ? { patchBytes } : {}),
+    };
+  }
   const cpus = os.cpus();
   const result: BenchResult = {
     startedAt,
+    finishedAt: new Date().toISOString(),
     settings,
     machine: {
       cpus: cpus[0]?.model ?? "unknown",
@@ -365,19 +253,39 @@ async function main(): Promise<void> {
       pinned,
     },
     limits: LIMITS,
-    tickArena,
-    baseline,
-    summary: summarise(tickArena, baseline),
+    servers,
+    summary: summarise(servers),
   };
   mkdirSync(settings.outDir, { recursive: true });
   const stem = path.join(settings.outDir, `bench-${startedAt.replace(/[:.]/g, "-")}${settings.ci ? "-ci" : ""}`);
   writeFileSync(`${stem}.json`, JSON.stringify(result, null, 2));
   writeFileSync(`${stem}.html`, renderHtml(result));
   for (const [name, svg] of Object.entries(renderCharts(result))) writeFileSync(`${stem}-${name}.svg`, svg);
-  console.log(renderConsoleTable(result));
-  console.log(`\nWrote ${stem}.json and ${stem}.html`);
-  console.log(
-    `(${MAX_PLAYERS}-player rooms, ${DEFAULT_TICK_RATE} Hz simulation, ${PATCH_RATE_HZ} Hz patches, every client sending ${DEFAULT_TICK_RATE} inputs/s)`,
+  const table = renderConsoleTable(result);
+  if (settings.json) {
+    console.error(table);
+    const out = {
+      ...result.summary,
+      servers: Object.fromEntries(
+        Object.values(servers).map((s) => [
+          s.kind,
+          {
+            capacityCcu: s.capacityCcu,
+            ...(s.patchBytes !== undefined ? { patchBytes: s.patchBytes } : {}),
+            steps: stepTable(s.steps),
+          },
+        ]),
+      ),
+      runsPerStep: settings.runs,
+      resultFile: `${stem}.json`,
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  } else {
+    console.log(table);
+    console.log(`\nWrote ${stem}.json and ${stem}.html`);
+  }
+  console.error(
+    `(${MAX_PLAYERS}-player rooms, ${DEFAULT_TICK_RATE} Hz simulation, ${PATCH_RATE_HZ} Hz patches, every client sending ${DEFAULT_TICK_RATE} inputs/s, ${INPUT_BATCH_FRAMES} to a message)`,
   );
 }
 

@@ -8,6 +8,11 @@
  *   `{"welcome":"p12"}`  once, the player's id, right before the first state
  *   `{"tick":…,"phase":…,"players":{id:{name,x,y,aim,hp,alive,kills,deaths}},"projectiles":[{x,y}]}`
  *     the full state: once on join (the "seated" moment), then at the patch rate
+ *
+ * The server rounds what it sends as a developer would ({@link DEVELOPER_ROUNDING}: positions to
+ * 0.1 px, the aim angle to 0.01 rad) rather than stringifying 17-digit floats, so the bytes ratio
+ * against Tick Arena is quoted against a fair baseline. `serializeState` without a rounding sends
+ * the raw floats (kept for tests that compare against the simulation exactly).
  */
 import { nicknameSchema, INPUT_LIMITS } from "../../shared/protocol.ts";
 import type { InputFrame, World } from "../../shared/sim/index.ts";
@@ -78,15 +83,38 @@ export interface BaselineState {
   projectiles: { x: number; y: number }[];
 }
 
-/** The naive pattern: the whole world, rebuilt and stringified for every patch. */
-export function serializeState(world: World): string {
+/** Decimal places kept in the numbers a state carries. */
+export interface StateRounding {
+  /** For x and y of ships and projectiles. */
+  readonly positionDecimals: number;
+  /** For the aim angle in radians. */
+  readonly aimDecimals: number;
+}
+
+/** What a developer would send: 0.1 px positions (finer than a screen pixel), 0.01 rad aims. */
+export const DEVELOPER_ROUNDING: StateRounding = { positionDecimals: 1, aimDecimals: 2 };
+
+/** Rounds to `decimals` places (a no-op rounder when `decimals` is undefined). */
+function rounder(decimals: number | undefined): (v: number) => number {
+  if (decimals === undefined) return (v) => v;
+  const k = 10 ** decimals;
+  return (v) => Math.round(v * k) / k;
+}
+
+/**
+ * The naive pattern: the whole world, rebuilt and stringified for every patch, numbers rounded
+ * by `rounding` when given (the server passes {@link DEVELOPER_ROUNDING}).
+ */
+export function serializeState(world: World, rounding?: StateRounding): string {
+  const pos = rounder(rounding?.positionDecimals);
+  const angle = rounder(rounding?.aimDecimals);
   const players: Record<string, BaselinePlayer> = {};
   for (const ship of world.ships.values()) {
     players[ship.id] = {
       name: ship.name,
-      x: ship.x,
-      y: ship.y,
-      aim: Math.atan2(ship.aimY, ship.aimX),
+      x: pos(ship.x),
+      y: pos(ship.y),
+      aim: angle(Math.atan2(ship.aimY, ship.aimX)),
       hp: ship.hp,
       alive: ship.alive,
       kills: ship.kills,
@@ -97,7 +125,7 @@ export function serializeState(world: World): string {
     tick: world.tick,
     phase: world.phase,
     players,
-    projectiles: world.projectiles.map((p) => ({ x: p.x, y: p.y })),
+    projectiles: world.projectiles.map((p) => ({ x: pos(p.x), y: pos(p.y) })),
   };
   return JSON.stringify(state);
 }

@@ -3,8 +3,10 @@
  * server seats players in rooms of MAX_PLAYERS in join order; every room runs the same shared
  * simulation at the same tick rate with each player's latest input (the naive pattern: no input
  * buffer, no sequence-driven consumption), and broadcasts the FULL state as JSON to every client
- * at the patch rate from its own pair of timers. One `JSON.stringify` per room and patch; the text
- * is encoded to bytes once and the same buffer goes to every client of the room.
+ * at the patch rate from its own pair of timers. One `JSON.stringify` per room and patch (numbers
+ * rounded as a developer would: 0.1 px positions); the text is encoded to bytes once and the same
+ * buffer goes to every client of the room. It times its steps and patches and serves them at
+ * `GET /metrics?window=N` in Tick Arena's shape, so the benchmark applies the tick rule to it too.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -19,7 +21,15 @@ import {
 } from "../../shared/constants.ts";
 import { CloseCodes } from "../../shared/protocol.ts";
 import { addShip, createWorld, removeShip, step, type InputFrame, type World } from "../../shared/sim/index.ts";
-import { parseBaselineMessage, parseBaselineName, serializeState, welcomeMessage } from "./protocol.ts";
+import { serveMetrics, WindowMetrics } from "../reference/window-metrics.ts";
+import {
+  DEVELOPER_ROUNDING,
+  parseBaselineMessage,
+  parseBaselineName,
+  serializeState,
+  welcomeMessage,
+  type StateRounding,
+} from "./protocol.ts";
 
 /** Heartbeat like the game server's: ping every 3 s, drop a socket after two missed pings. */
 const PING_INTERVAL_MS = 3000;
@@ -35,6 +45,8 @@ export interface BaselineServerOptions {
   matchSeconds?: number;
   /** World seed of the first room; later rooms count up from it. Random when absent. */
   seed?: number;
+  /** How numbers are rounded in states; default {@link DEVELOPER_ROUNDING}. */
+  rounding?: StateRounding;
 }
 
 /** A started baseline server. */
@@ -64,9 +76,20 @@ class BaselineRoom {
   private readonly tickTimer: NodeJS.Timeout;
   private readonly patchTimer: NodeJS.Timeout;
 
-  constructor(seed: number, tickRate: number, patchRateHz: number, matchSeconds: number) {
+  constructor(
+    seed: number,
+    tickRate: number,
+    patchRateHz: number,
+    matchSeconds: number,
+    private readonly rounding: StateRounding,
+    private readonly metrics: WindowMetrics,
+  ) {
     this.world = createWorld({ seed, tickRate, matchSeconds, resultsSeconds: RESULTS_SECONDS });
-    this.tickTimer = setInterval(() => step(this.world, this.inputs), 1000 / tickRate);
+    this.tickTimer = setInterval(() => {
+      const t0 = performance.now();
+      step(this.world, this.inputs);
+      this.metrics.recordTick(performance.now() - t0);
+    }, 1000 / tickRate);
     this.patchTimer = setInterval(() => this.broadcast(), 1000 / patchRateHz);
   }
 
@@ -76,7 +99,7 @@ class BaselineRoom {
     addShip(this.world, player.id, name);
     if (player.socket.readyState !== WebSocket.OPEN) return;
     player.socket.send(welcomeMessage(player.id));
-    player.socket.send(serializeState(this.world));
+    player.socket.send(serializeState(this.world, this.rounding));
   }
 
   leave(player: Player): void {
@@ -87,10 +110,12 @@ class BaselineRoom {
   }
 
   private broadcast(): void {
-    const bytes = Buffer.from(serializeState(this.world));
+    const t0 = performance.now();
+    const bytes = Buffer.from(serializeState(this.world, this.rounding));
     for (const p of this.players.values()) {
       if (p.socket.readyState === WebSocket.OPEN) p.socket.send(bytes, { binary: false });
     }
+    this.metrics.recordPatch(performance.now() - t0);
   }
 
   dispose(): void {
@@ -105,18 +130,23 @@ export async function startBaselineServer(options: BaselineServerOptions): Promi
   const patchRateHz = options.patchRateHz ?? PATCH_RATE_HZ;
   const maxPlayers = options.maxPlayers ?? MAX_PLAYERS;
   const matchSeconds = options.matchSeconds ?? DEFAULT_MATCH_SECONDS;
+  const rounding = options.rounding ?? DEVELOPER_ROUNDING;
   let nextSeed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const startedAt = Date.now();
   const rooms: BaselineRoom[] = [];
   const players = new Set<Player>();
   let playerCount = 0;
   let joinCount = 0;
+  const metrics = new WindowMetrics(1000 / tickRate, () => ({
+    rooms: rooms.length,
+    ccu: rooms.reduce((n, r) => n + r.players.size, 0),
+  }));
 
   const seat = (player: Player, requested: string | null): void => {
     joinCount += 1;
     let room = rooms.find((r) => r.players.size < maxPlayers);
     if (room === undefined) {
-      room = new BaselineRoom(nextSeed++, tickRate, patchRateHz, matchSeconds);
+      room = new BaselineRoom(nextSeed++, tickRate, patchRateHz, matchSeconds, rounding, metrics);
       rooms.push(room);
     }
     room.join(player, requested ?? `Pilot ${joinCount}`);
@@ -134,6 +164,7 @@ export async function startBaselineServer(options: BaselineServerOptions): Promi
   };
 
   const server = http.createServer((req, res) => {
+    if (serveMetrics(metrics, req, res)) return;
     if (req.method === "GET" && req.url?.split("?")[0] === "/healthz") {
       const body = JSON.stringify({
         status: "ok",
@@ -205,6 +236,7 @@ export async function startBaselineServer(options: BaselineServerOptions): Promi
   let stopped: Promise<void> | null = null;
   const stop = async (): Promise<void> => {
     clearInterval(heartbeat);
+    metrics.stop();
     for (const room of rooms) room.dispose();
     const open = [...wss.clients];
     const allClosed = Promise.all(

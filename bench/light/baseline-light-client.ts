@@ -1,9 +1,10 @@
 /**
  * A light load client for the JSON baseline server (bench/baseline): a raw `ws` socket, no JSON
  * parsing of states (one byte tells a state from the welcome), inputs pre-serialised with only
- * the seq concatenated in, no timers while connected.
+ * the seq concatenated in, no timers while connected. With `decodeStates` it parses every state
+ * as a browser would: the benchmark's probes for the baseline (in their own process) do that.
  */
-import type WebSocket from "ws";
+import type { LightSocket } from "./raw-websocket.ts";
 import { isStateFrame } from "../baseline/protocol.ts";
 import type { LoadClientFactory } from "../load/types.ts";
 import { DEFAULT_FRAMES_PER_PATTERN, JsonInputScript } from "./input-script.ts";
@@ -15,6 +16,8 @@ export interface BaselineLightClientOptions extends LightSocketTimeouts {
   readonly name?: string;
   /** Input messages per movement pattern; default 30 (~1 s at 30 Hz). */
   readonly framesPerPattern?: number;
+  /** `JSON.parse` every state before reporting it (a full client); default false. */
+  readonly decodeStates?: boolean;
 }
 
 /** One light connection to the baseline server. */
@@ -25,9 +28,13 @@ export class BaselineLightClient extends LightSocketClient {
   private readonly wsUrl: string;
   private readonly joinMessage: string;
   private readonly script: JsonInputScript;
+  private readonly decodeStates: boolean;
+  /** The last state decoded (only with `decodeStates`). */
+  lastState: unknown = null;
 
   constructor(baseUrl: string, index: number, options: BaselineLightClientOptions = {}) {
     super(options);
+    this.decodeStates = options.decodeStates ?? false;
     const url = new URL(baseUrl);
     url.protocol = url.protocol === "https:" || url.protocol === "wss:" ? "wss:" : "ws:";
     this.wsUrl = url.toString();
@@ -51,6 +58,7 @@ export class BaselineLightClient extends LightSocketClient {
         if (!isStateFrame(data)) {
           if (this.playerId === null) this.playerId = readWelcome(data);
         } else if (this.seated) {
+          if (this.decodeStates) this.lastState = JSON.parse(String(data)) as unknown;
           this.onPatch?.(performance.now());
         } else {
           // The first state is the join snapshot (like Colyseus's ROOM_STATE): the seated
@@ -66,7 +74,7 @@ export class BaselineLightClient extends LightSocketClient {
     this.send(this.script.next());
   }
 
-  protected leave(ws: WebSocket): void {
+  protected leave(ws: LightSocket): void {
     ws.close(1000);
   }
 }

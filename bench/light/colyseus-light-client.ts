@@ -20,7 +20,7 @@
  * `ws` answers the server's heartbeat pings by itself.
  */
 import { CloseCode, InputFlags, Protocol, PROTOCOL_CODE_MASK } from "@colyseus/shared-types";
-import type WebSocket from "ws";
+import type { LightSocket } from "./raw-websocket.ts";
 import { INPUT_BATCH_CODE, INPUT_BATCH_FRAMES, RoomName } from "../../shared/protocol.ts";
 import type { LoadClientFactory } from "../load/types.ts";
 import {
@@ -179,7 +179,7 @@ export class ColyseusLightClient extends LightSocketClient {
   }
 
   /** A seated client leaves like the SDK (LEAVE_ROOM; the server closes with 4000). */
-  protected leave(ws: WebSocket): void {
+  protected leave(ws: LightSocket): void {
     if (this.seated) this.send(SINGLE_BYTE[Protocol.LEAVE_ROOM]!);
     else ws.close(CloseCode.CONSENTED);
   }

@@ -3,17 +3,22 @@
  * traffic counters, a connect that resolves with the time to seat (or fails once, cleanly, on
  * error, close or timeout), paced input sends, and a close that waits a bounded time for the
  * server's goodbye. Subclasses supply the protocol: how to connect, what a frame means, what an
- * input looks like, how to leave.
+ * input looks like, how to leave. The socket is the `ws` client by default, or with `rawSocket`
+ * the much cheaper {@link RawWebSocket} (what `npm run bench` uses, so one load process can drive
+ * thousands of connections).
  */
 import WebSocket from "ws";
 import type { LoadClient, TrafficCounters } from "../load/types.ts";
+import { RawWebSocket, type LightSocket } from "./raw-websocket.ts";
 
-/** Timeouts every light client takes. */
+/** Timeouts (and the socket implementation) every light client takes. */
 export interface LightSocketTimeouts {
   /** Gives up `connect()` after this long; default 15 s. */
   readonly connectTimeoutMs?: number;
   /** Waits at most this long for the close after `close()`; default 2 s. */
   readonly closeTimeoutMs?: number;
+  /** Use the bare-TCP {@link RawWebSocket} instead of the `ws` client; default false. */
+  readonly rawSocket?: boolean;
 }
 
 /** Handed to a frame handler during connect. */
@@ -32,7 +37,8 @@ export abstract class LightSocketClient implements LoadClient {
 
   protected readonly connectTimeoutMs: number;
   protected readonly closeTimeoutMs: number;
-  protected ws: WebSocket | null = null;
+  protected readonly rawSocket: boolean;
+  protected ws: LightSocket | null = null;
   protected seated = false;
   protected closing = false;
   private connectPromise: Promise<number> | null = null;
@@ -42,6 +48,7 @@ export abstract class LightSocketClient implements LoadClient {
   constructor(timeouts: LightSocketTimeouts) {
     this.connectTimeoutMs = timeouts.connectTimeoutMs ?? 15_000;
     this.closeTimeoutMs = timeouts.closeTimeoutMs ?? 2000;
+    this.rawSocket = timeouts.rawSocket ?? false;
   }
 
   /** True once seated and until the socket closes. */
@@ -69,7 +76,7 @@ export abstract class LightSocketClient implements LoadClient {
   /** Sends this client's next input frame (only called while seated). */
   protected abstract sendInputFrame(): void;
   /** Starts a consented leave on an open socket. */
-  protected abstract leave(ws: WebSocket): void;
+  protected abstract leave(ws: LightSocket): void;
 
   /**
    * Opens `url` and feeds every frame to `onFrame` until it calls `seat()` or `fail()`; the
@@ -83,7 +90,9 @@ export abstract class LightSocketClient implements LoadClient {
     onFrame: (data: Buffer, control: SeatControl) => void;
   }): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      const ws = new WebSocket(opts.url, { perMessageDeflate: false, skipUTF8Validation: true });
+      const ws: LightSocket = this.rawSocket
+        ? new RawWebSocket(opts.url)
+        : (new WebSocket(opts.url, { perMessageDeflate: false, skipUTF8Validation: true }) as unknown as LightSocket);
       this.ws = ws;
       let settled = false;
       const fail = (error: Error): void => {
@@ -106,9 +115,8 @@ export abstract class LightSocketClient implements LoadClient {
         Math.max(0, this.connectTimeoutMs - (performance.now() - opts.startMs)),
       );
       if (opts.onOpen !== undefined) ws.on("open", opts.onOpen);
-      ws.on("message", (raw: WebSocket.RawData) => {
-        // binaryType is "nodebuffer": every message arrives as one Buffer.
-        const data = raw as Buffer;
+      ws.on("message", (data: Buffer) => {
+        // `ws` with binaryType "nodebuffer" and RawWebSocket both hand over one Buffer per message.
         this.counters.bytesIn += data.length;
         this.counters.framesIn += 1;
         opts.onFrame(data, control);

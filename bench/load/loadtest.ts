@@ -1,14 +1,19 @@
 /**
  * The load tester: drives light clients (and a few full probes) against any running server,
  * in phases (ramp up at a join rate, hold, ramp down), and measures per phase: joins, time to
- * seat, patch inter-arrival, input-to-ack latency, bytes per client per second, and
- * disconnects by close code. One shared interval sends every client's input each tick, so the
- * load process stays cheap enough to drive thousands of sockets.
+ * seat, patch inter-arrival, input-to-ack latency, bytes and frames per client per second,
+ * disconnects by close code, and this process's own event-loop lag (a stalled load process
+ * must not be read as a late server). One shared interval sends every client's input each
+ * tick, so the load process stays cheap enough to drive thousands of sockets.
+ *
+ * `npm run bench` runs two of these in separate child processes (bench/load/worker.ts): one
+ * for the light clients and one for the full probes. `npm run loadtest` runs one in-process
+ * with both kinds. Percentiles come from {@link ExactHistogram} (perf_hooks, integer µs).
  */
-import { monitorEventLoopDelay } from "node:perf_hooks";
-import { DurationHistogram, type DurationSummary } from "../../server/metrics/histogram.ts";
+import { monitorEventLoopDelay, type ELDHistogram } from "node:perf_hooks";
+import { ExactHistogram, type LatencySummary } from "./exact-histogram.ts";
 import type { ProbeClient } from "./probe-client.ts";
-import type { LoadClient, LoadClientFactory } from "./types.ts";
+import { reportsAcks, type LoadClient, type LoadClientFactory } from "./types.ts";
 
 /** What the load tester reads from the server each second (null when it cannot tell). */
 export interface ServerSample {
@@ -31,8 +36,8 @@ export interface LoadOptions {
   inputRate: number;
   /** One light client in this many records patch arrival times (besides the probes). */
   patchSampleEvery: number;
-  /** Reads the server's CPU and memory once a second. */
-  sampleServer: () => Promise<ServerSample | null>;
+  /** Reads the server's CPU and memory once a second (null: the caller samples the server). */
+  sampleServer: (() => Promise<ServerSample | null>) | null;
   /** Progress line sink. */
   log: (line: string) => void;
 }
@@ -43,6 +48,22 @@ const DRIVER_POLL_MS = 5;
 const SLOTS = 8;
 /** Input frames a client may send at once after the load process stalled. */
 const MAX_CATCH_UP = 3;
+/** Sampling interval of the event-loop monitor, ms; the delay beyond it is lag. */
+const LAG_RESOLUTION_MS = 5;
+
+/** Event-loop lag of this process over a phase, in ms (beyond the monitor's interval). */
+export interface LagSummary {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** The lag a monitor saw: what exceeds its sampling interval, in ms. */
+function lagOf(h: ELDHistogram): LagSummary {
+  const lag = (ns: number): number =>
+    Number.isFinite(ns) && h.count > 0 ? Math.max(0, ns / 1e6 - LAG_RESOLUTION_MS) : 0;
+  return { p50: lag(h.percentile(50)), p99: lag(h.percentile(99)), max: lag(h.max) };
+}
 
 /** Figures of one phase. */
 export interface PhaseStats {
@@ -53,12 +74,19 @@ export interface PhaseStats {
   readonly joinsOk: number;
   readonly joinsFailed: number;
   readonly joinErrors: Record<string, number>;
-  readonly timeToSeatMs: DurationSummary & { p95: number };
-  readonly patchIntervalMs: DurationSummary;
-  readonly inputAckMs: DurationSummary;
+  readonly timeToSeatMs: LatencySummary;
+  readonly patchIntervalMs: LatencySummary;
+  readonly inputAckMs: LatencySummary;
   /** Payload bytes per connected client per second (light clients' counters). */
   readonly bytesDownPerClientPerSec: number;
   readonly bytesUpPerClientPerSec: number;
+  /** WebSocket messages all clients received / sent in the phase (probes: patches and inputs). */
+  readonly framesIn: number;
+  readonly framesOut: number;
+  /** Payload bytes the light clients received in the phase (for the mean message size). */
+  readonly bytesIn: number;
+  /** This load process's own event-loop lag during the phase. */
+  readonly loadLagMs: LagSummary;
   readonly disconnectsByCode: Record<string, number>;
   readonly serverCpuPercent: number | null;
   readonly serverRssBytes: number | null;
@@ -82,12 +110,16 @@ interface PhaseAcc {
   joinsOk: number;
   joinsFailed: number;
   joinErrors: Record<string, number>;
-  seat: DurationHistogram;
-  patch: DurationHistogram;
-  ack: DurationHistogram;
+  seat: ExactHistogram;
+  patch: ExactHistogram;
+  ack: ExactHistogram;
   bytesIn0: number;
   bytesOut0: number;
+  framesIn0: number;
+  framesOut0: number;
+  /** Client-seconds so far, and when CCU last changed (see accrueCcu). */
   ccuSeconds: number;
+  ccuSince: number;
   disconnects: Record<string, number>;
   cpu: number[];
   rss: number[];
@@ -100,11 +132,15 @@ export class LoadRun {
   private readonly clients: LoadClient[] = [];
   private readonly probes: ProbeClient[] = [];
   private readonly counted = new Set<LoadClient>();
-  private readonly secondPatch = new DurationHistogram();
-  private readonly loadLag = monitorEventLoopDelay({ resolution: 5 });
+  private readonly secondPatch = new ExactHistogram();
+  /** Lag per second (timeline) and per phase (the validity check). */
+  private readonly loadLag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+  private readonly phaseLag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   private readonly started = performance.now();
   private closedBytesIn = 0;
   private closedBytesOut = 0;
+  private closedFramesIn = 0;
+  private closedFramesOut = 0;
   private nextIndex = 0;
   private pending = 0;
   private phase: PhaseAcc | null = null;
@@ -143,6 +179,7 @@ export class LoadRun {
     }, DRIVER_POLL_MS);
     this.sampler = setInterval(() => void this.sample(), 1000);
     this.loadLag.enable();
+    this.phaseLag.enable();
   }
 
   /** Connects clients at `ratePerSec` until `target` are connected (or failed). */
@@ -178,6 +215,7 @@ export class LoadRun {
     while (stopped < toStop) {
       const due = Math.min(toStop, Math.floor(((performance.now() - t0) / 1000) * ratePerSec) + 1);
       for (; stopped < due; stopped++) {
+        this.accrueCcu();
         const c = this.clients.pop();
         if (c === undefined) break;
         this.counted.add(c); // a close we asked for is not a disconnect
@@ -194,6 +232,7 @@ export class LoadRun {
     if (this.driver !== null) clearInterval(this.driver);
     if (this.sampler !== null) clearInterval(this.sampler);
     this.loadLag.disable();
+    this.phaseLag.disable();
     const all = this.clients.splice(0);
     for (const c of all) this.counted.add(c);
     await Promise.all(all.map((c) => c.close()));
@@ -210,11 +249,11 @@ export class LoadRun {
       const seat = await client.connect();
       this.phase?.seat.record(seat);
       if (this.phase !== null) this.phase.joinsOk += 1;
+      this.accrueCcu();
       this.clients.push(client);
+      if (reportsAcks(client)) client.onAck = (ms) => this.phase?.ack.record(ms);
       if (wantProbe) {
-        const probe = client as ProbeClient;
-        this.probes.push(probe);
-        probe.onAck = (ms) => this.phase?.ack.record(ms);
+        this.probes.push(client as ProbeClient);
         this.watchPatches(client);
       } else if (index % Math.max(1, this.options.patchSampleEvery) === 0) {
         this.watchPatches(client);
@@ -247,20 +286,27 @@ export class LoadRun {
   private retire(c: LoadClient): void {
     this.closedBytesIn += c.counters.bytesIn;
     this.closedBytesOut += c.counters.bytesOut;
+    this.closedFramesIn += c.counters.framesIn;
+    this.closedFramesOut += c.counters.framesOut;
   }
 
-  private totals(): { bytesIn: number; bytesOut: number } {
+  private totals(): { bytesIn: number; bytesOut: number; framesIn: number; framesOut: number } {
     let bytesIn = this.closedBytesIn;
     let bytesOut = this.closedBytesOut;
+    let framesIn = this.closedFramesIn;
+    let framesOut = this.closedFramesOut;
     for (const c of this.clients) {
       bytesIn += c.counters.bytesIn;
       bytesOut += c.counters.bytesOut;
+      framesIn += c.counters.framesIn;
+      framesOut += c.counters.framesOut;
     }
-    return { bytesIn, bytesOut };
+    return { bytesIn, bytesOut, framesIn, framesOut };
   }
 
   private beginPhase(name: string): void {
     const totals = this.totals();
+    this.phaseLag.reset();
     this.phase = {
       name,
       started: performance.now(),
@@ -268,12 +314,15 @@ export class LoadRun {
       joinsOk: 0,
       joinsFailed: 0,
       joinErrors: {},
-      seat: new DurationHistogram(),
-      patch: new DurationHistogram(),
-      ack: new DurationHistogram(),
+      seat: new ExactHistogram(),
+      patch: new ExactHistogram(),
+      ack: new ExactHistogram(),
       bytesIn0: totals.bytesIn,
       bytesOut0: totals.bytesOut,
+      framesIn0: totals.framesIn,
+      framesOut0: totals.framesOut,
       ccuSeconds: 0,
+      ccuSince: performance.now(),
       disconnects: {},
       cpu: [],
       rss: [],
@@ -283,13 +332,13 @@ export class LoadRun {
   private endPhase(): PhaseStats {
     const p = this.phase;
     if (p === null) throw new Error("no phase running");
+    this.sweepClosed();
+    this.accrueCcu();
     this.phase = null;
     const seconds = (performance.now() - p.started) / 1000;
     const totals = this.totals();
-    // Client-seconds: sampled once a second; short phases fall back to the mean of the ends.
-    const ccuSeconds = p.ccuSeconds > 0 ? p.ccuSeconds : ((p.ccuStart + this.clients.length) / 2) * seconds;
     const lightShare = this.clients.length > 0 ? (this.clients.length - this.probes.length) / this.clients.length : 1;
-    const perClient = (bytes: number): number => (ccuSeconds > 0 ? bytes / (ccuSeconds * lightShare) : 0);
+    const perClient = (bytes: number): number => (p.ccuSeconds > 0 ? bytes / (p.ccuSeconds * lightShare) : 0);
     const mean = (xs: number[]): number | null => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
     const stats: PhaseStats = {
       name: p.name,
@@ -299,11 +348,15 @@ export class LoadRun {
       joinsOk: p.joinsOk,
       joinsFailed: p.joinsFailed,
       joinErrors: p.joinErrors,
-      timeToSeatMs: { ...p.seat.summary(), p95: p.seat.quantile(0.95) },
+      timeToSeatMs: p.seat.summary(),
       patchIntervalMs: p.patch.summary(),
       inputAckMs: p.ack.summary(),
       bytesDownPerClientPerSec: perClient(totals.bytesIn - p.bytesIn0),
       bytesUpPerClientPerSec: perClient(totals.bytesOut - p.bytesOut0),
+      framesIn: totals.framesIn - p.framesIn0,
+      framesOut: totals.framesOut - p.framesOut0,
+      bytesIn: totals.bytesIn - p.bytesIn0,
+      loadLagMs: lagOf(this.phaseLag),
       disconnectsByCode: p.disconnects,
       serverCpuPercent: mean(p.cpu),
       serverRssBytes: p.rss.length > 0 ? Math.max(...p.rss) : null,
@@ -312,8 +365,17 @@ export class LoadRun {
     return stats;
   }
 
-  /** Once a second: disconnects, the timeline point, the server's CPU and memory. */
-  private async sample(): Promise<void> {
+  /** Adds the client-seconds since the last change of CCU to the phase (for per-client rates). */
+  private accrueCcu(): void {
+    const p = this.phase;
+    if (p === null) return;
+    const now = performance.now();
+    p.ccuSeconds += (this.clients.length * (now - p.ccuSince)) / 1000;
+    p.ccuSince = now;
+  }
+
+  /** Counts and drops clients the server closed on (a close we asked for is not counted). */
+  private sweepClosed(): void {
     for (let i = this.clients.length - 1; i >= 0; i--) {
       const c = this.clients[i]!;
       if (c.closeCode === null || this.counted.has(c)) continue;
@@ -322,11 +384,16 @@ export class LoadRun {
         const key = String(c.closeCode);
         this.phase.disconnects[key] = (this.phase.disconnects[key] ?? 0) + 1;
       }
+      this.accrueCcu();
       this.clients.splice(i, 1);
       this.retire(c);
     }
-    if (this.phase !== null) this.phase.ccuSeconds += this.clients.length;
-    const server = await this.options.sampleServer().catch(() => null);
+  }
+
+  /** Once a second: disconnects, the timeline point, the server's CPU and memory. */
+  private async sample(): Promise<void> {
+    this.sweepClosed();
+    const server = this.options.sampleServer === null ? null : await this.options.sampleServer().catch(() => null);
     if (server !== null && this.phase !== null) {
       this.phase.cpu.push(server.cpuPercent);
       this.phase.rss.push(server.rssBytes);
@@ -334,11 +401,10 @@ export class LoadRun {
     const point: TimelinePoint = {
       t: (performance.now() - this.started) / 1000,
       ccu: this.clients.length,
-      patchP99Ms: this.secondPatch.quantile(0.99),
+      patchP99Ms: this.secondPatch.percentile(99),
       cpuPercent: server?.cpuPercent ?? null,
       tickP99Ms: server?.tickP99Ms ?? null,
-      // The monitor samples every 5 ms; what exceeds that is lag.
-      loadLagP99Ms: Math.max(0, this.loadLag.percentile(99) / 1e6 - 5),
+      loadLagP99Ms: lagOf(this.loadLag).p99,
     };
     this.loadLag.reset();
     this.secondPatch.reset();

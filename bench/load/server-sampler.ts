@@ -1,6 +1,8 @@
 /**
  * Reads a server's CPU and memory once a second: from /proc for a process on this machine
  * (works for any server, the baseline included), and tick p99 from Tick Arena's GET /metrics.
+ * Also how busy a whole core was (/proc/stat), so the benchmark can tell when something else
+ * shared the server's core.
  */
 import { readFile } from "node:fs/promises";
 import type { MetricsSnapshot } from "../../server/metrics/server-metrics.ts";
@@ -51,4 +53,24 @@ export function serverSampler(pid: number | null, metricsUrl: string | null): ()
     if (cpuPercent === null || rssBytes === null) return null;
     return { cpuPercent, rssBytes, tickP99Ms };
   };
+}
+
+/** Busy and total clock ticks of one core so far, from /proc/stat (steal counts as busy). */
+export async function readCoreStat(core: number): Promise<{ busyTicks: number; totalTicks: number }> {
+  const stat = await readFile("/proc/stat", "utf8");
+  const line = stat.split("\n").find((l) => l.startsWith(`cpu${core} `));
+  if (line === undefined) throw new Error(`no cpu${core} in /proc/stat`);
+  // user nice system idle iowait irq softirq steal guest guest_nice (guest time is inside user).
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const busy = user! + nice! + system! + irq! + softirq! + steal!;
+  return { busyTicks: busy, totalTicks: busy + idle! + iowait! };
+}
+
+/** Percent of one core a core was busy between two readings of {@link readCoreStat}. */
+export function coreBusyPercent(
+  a: { busyTicks: number; totalTicks: number },
+  b: { busyTicks: number; totalTicks: number },
+): number {
+  const total = b.totalTicks - a.totalTicks;
+  return total > 0 ? ((b.busyTicks - a.busyTicks) / total) * 100 : 0;
 }

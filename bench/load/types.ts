@@ -37,3 +37,14 @@ export interface LoadClient {
 
 /** Creates a client for a server base URL (http://host:port). */
 export type LoadClientFactory = (baseUrl: string, index: number) => LoadClient;
+
+/** A client that also reports input-to-acknowledgement latencies (the full SDK probe does). */
+export interface AckReportingClient extends LoadClient {
+  /** Called with each acknowledged input's latency in ms, when set. */
+  onAck: ((latencyMs: number) => void) | null;
+}
+
+/** Whether a client reports input-to-ack latencies. */
+export function reportsAcks(client: LoadClient): client is AckReportingClient {
+  return "onAck" in client;
+}
