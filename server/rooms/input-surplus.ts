@@ -102,6 +102,14 @@ export class CatchUpCredit {
   }
 }
 
+/**
+ * Frames a client may keep waiting beyond the one a tick consumes before late ones are caught
+ * up (see {@link InputPacer.take}): one tick (33 ms) of input latency on the server, which
+ * prediction hides from the player, for motion that other players see without stalls and
+ * double steps when frames arrive in pairs or with jitter.
+ */
+export const JITTER_CUSHION_FRAMES = 1;
+
 /** The input-buffer operations pacing needs (Colyseus's per-client input accessor has them). */
 export interface PacedBuffer<F> {
   next(): F | undefined;
@@ -132,7 +140,10 @@ export class InputPacer {
       this.credit.starved();
     } else {
       this.credit.consumed();
-      applied = buffer.size > 0 && this.credit.spend() ? [frame, buffer.next()!] : frame;
+      // Catch up only beyond a one-frame cushion: a client whose frames arrive unevenly (two
+      // to a message, or over a jittery link) keeps one frame in hand, so the tick that would
+      // have found none still moves its ship one step instead of none now and two next tick.
+      applied = buffer.size > JITTER_CUSHION_FRAMES && this.credit.spend() ? [frame, buffer.next()!] : frame;
     }
     const surplus = this.trimmer.afterStep(buffer.size);
     if (surplus > 0) buffer.take(idlePrefix(buffer.peek(), surplus));
