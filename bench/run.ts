@@ -92,7 +92,7 @@ const DESCRIPTIONS: Record<ServerKind, string> = {
     "bare-ws reference (bench/reference): 16 B inputs at 30 Hz in, one patch-sized frame per client at 20 Hz out, rooms of 16 with a trivial 30 Hz step",
 };
 
-const USAGE = `usage: npm run --silent bench -- [--ci] [--json] [--runs n] [--steps 250,500,...]
+const USAGE = `usage: npm run bench -- [--ci] [--json] [--runs n] [--steps 250,500,...]
   [--baseline-steps ...] [--reference-steps ...] [--servers tick-arena,json-baseline,ws-reference]
   [--hold s] [--settle s] [--rate joins/s] [--probes n] [--out dir] [--verbose]`;
 
