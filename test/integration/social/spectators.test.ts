@@ -13,6 +13,8 @@ import { CloseCodes, RoomName, type ArenaListing } from "../../../shared/protoco
 import { ArenaState } from "../../../shared/schema.ts";
 import { sleep, waitFor } from "../harness.ts";
 import { newGuest, waitForAsync, watch, type Guest, type Seat, useFileServer } from "./social-helpers.ts";
+import { Protocol } from "@colyseus/shared-types";
+import { pack } from "../../../client/src/net/input-batch.ts";
 
 const served = useFileServer("tick-arena-spectators-", { seed: 41 });
 
@@ -106,7 +108,7 @@ describe("spectators", () => {
     );
   }, 45_000);
 
-  it("closes a spectator that sends an input frame (4002), and nobody else", async () => {
+  it("closes a spectator that sends an input frame or a batch of them (4002), and nobody else", async () => {
     const a = await quickPlay("Flyer");
     const b = await quickPlay("Flyer Two");
     const roomId = a.room.roomId;
@@ -118,6 +120,12 @@ describe("spectators", () => {
     input.data.moveX = 1;
     input.send();
     expect(await Promise.race([spectator.closed, sleep(3000).then(() => -1)])).toBe(CloseCodes.ProtocolError);
+    // A batch of input frames (docs/PROTOCOL.md "Batched inputs") from a spectator: the same.
+    const batcher = await watchRoom(await newGuest(served.server.url, "Batcher"), roomId);
+    await waitFor(() => batcher.room.state.players.size === 2, 3000, "the two ships");
+    const frame = (seq: number): Uint8Array => Uint8Array.from([Protocol.ROOM_INPUT_RELIABLE, 0x80, seq, 0, 0, 0]);
+    batcher.room.connection.send(pack([frame(1), frame(2)]));
+    expect(await Promise.race([batcher.closed, sleep(3000).then(() => -1)])).toBe(CloseCodes.ProtocolError);
     await sleep(200);
     expect(a.room.connection.isOpen).toBe(true);
     expect(b.room.connection.isOpen).toBe(true);
