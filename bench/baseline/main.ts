@@ -5,6 +5,7 @@
  */
 import { MAX_TICK_RATE, MIN_TICK_RATE } from "../../shared/constants.ts";
 import { startBaselineServer } from "./server.ts";
+import { stopOnSignals } from "../server-kit.ts";
 
 function intFromEnv(name: string, fallback: number | undefined, min: number, max: number): number | undefined {
   const raw = process.env[name];
@@ -29,17 +30,4 @@ const running = await startBaselineServer({
 });
 console.log(`baseline listening on ${running.url}`);
 
-let stopping = false;
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    running.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error("shutdown failed", error);
-        process.exit(1);
-      },
-    );
-  });
-}
+stopOnSignals(running);

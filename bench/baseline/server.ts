@@ -9,7 +9,6 @@
  * `GET /metrics?window=N` in Tick Arena's shape, so the benchmark applies the tick rule to it too.
  */
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { WebSocketServer, WebSocket, type RawData } from "ws";
 import {
   DEFAULT_MATCH_SECONDS,
@@ -21,7 +20,8 @@ import {
 } from "../../shared/constants.ts";
 import { CloseCodes } from "../../shared/protocol.ts";
 import { addShip, createWorld, removeShip, step, type InputFrame, type World } from "../../shared/sim/index.ts";
-import { serveMetrics, WindowMetrics } from "../reference/window-metrics.ts";
+import { ServerMetrics } from "../../server/metrics/server-metrics.ts";
+import { listen, serveMetrics, startHeartbeat } from "../server-kit.ts";
 import {
   DEVELOPER_ROUNDING,
   parseBaselineMessage,
@@ -30,10 +30,6 @@ import {
   welcomeMessage,
   type StateRounding,
 } from "./protocol.ts";
-
-/** Heartbeat like the game server's: ping every 3 s, drop a socket after two missed pings. */
-const PING_INTERVAL_MS = 3000;
-const PING_MAX_RETRIES = 2;
 
 /** Options of {@link startBaselineServer}. */
 export interface BaselineServerOptions {
@@ -82,7 +78,7 @@ class BaselineRoom {
     patchRateHz: number,
     matchSeconds: number,
     private readonly rounding: StateRounding,
-    private readonly metrics: WindowMetrics,
+    private readonly metrics: ServerMetrics,
   ) {
     this.world = createWorld({ seed, tickRate, matchSeconds, resultsSeconds: RESULTS_SECONDS });
     this.tickTimer = setInterval(() => {
@@ -137,7 +133,7 @@ export async function startBaselineServer(options: BaselineServerOptions): Promi
   const players = new Set<Player>();
   let playerCount = 0;
   let joinCount = 0;
-  const metrics = new WindowMetrics(1000 / tickRate, () => ({
+  const metrics = new ServerMetrics(1000 / tickRate, () => ({
     rooms: rooms.length,
     ccu: rooms.reduce((n, r) => n + r.players.size, 0),
   }));
@@ -212,26 +208,9 @@ export async function startBaselineServer(options: BaselineServerOptions): Promi
     if (query.has("name")) seat(player, parseBaselineName(query.get("name")));
   });
 
-  const heartbeat = setInterval(() => {
-    for (const p of players) {
-      if (p.missedPings >= PING_MAX_RETRIES) {
-        p.socket.terminate();
-        continue;
-      }
-      p.missedPings += 1;
-      if (p.socket.readyState === WebSocket.OPEN) p.socket.ping();
-    }
-  }, PING_INTERVAL_MS);
+  const heartbeat = startHeartbeat(players);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const host = options.host === "0.0.0.0" ? "127.0.0.1" : options.host;
+  const { port, host } = await listen(server, options.port, options.host);
 
   let stopped: Promise<void> | null = null;
   const stop = async (): Promise<void> => {

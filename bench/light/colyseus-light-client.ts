@@ -21,7 +21,8 @@
  */
 import { CloseCode, InputFlags, Protocol, PROTOCOL_CODE_MASK } from "@colyseus/shared-types";
 import type { LightSocket } from "./raw-websocket.ts";
-import { INPUT_BATCH_CODE, INPUT_BATCH_FRAMES, RoomName } from "../../shared/protocol.ts";
+import { pack } from "../../client/src/net/input-batch.ts";
+import { INPUT_BATCH_FRAMES, INPUT_BATCH_MAX, RoomName } from "../../shared/protocol.ts";
 import type { LoadClientFactory } from "../load/types.ts";
 import {
   endpointSettings,
@@ -87,7 +88,7 @@ export class ColyseusLightClient extends LightSocketClient {
     this.roomName = options.roomName ?? RoomName.Arena;
     this.token = options.token ?? null;
     this.script = new BinaryInputScript(index, options.framesPerPattern ?? DEFAULT_FRAMES_PER_PATTERN);
-    this.inputsPerMessage = Math.max(1, Math.min(4, options.inputsPerMessage ?? INPUT_BATCH_FRAMES));
+    this.inputsPerMessage = Math.max(1, Math.min(INPUT_BATCH_MAX, options.inputsPerMessage ?? INPUT_BATCH_FRAMES));
   }
 
   /** Sequence number of the last input frame sent. */
@@ -164,16 +165,8 @@ export class ColyseusLightClient extends LightSocketClient {
     }
     this.waiting.push(Buffer.from(frame));
     if (this.waiting.length < this.inputsPerMessage) return;
-    let size = 1;
-    for (const f of this.waiting) size += 1 + f.length;
-    const batch = Buffer.allocUnsafe(size);
-    batch[0] = INPUT_BATCH_CODE;
-    let offset = 1;
-    for (const f of this.waiting) {
-      batch[offset] = f.length;
-      f.copy(batch, offset + 1);
-      offset += 1 + f.length;
-    }
+    const packed = pack(this.waiting);
+    const batch = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
     this.waiting.length = 0;
     this.send(batch);
   }

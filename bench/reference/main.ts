@@ -5,6 +5,7 @@
  */
 import { DEFAULT_PATCH_BYTES, PATCH_HEADER_BYTES } from "./protocol.ts";
 import { startReferenceServer } from "./ws-server.ts";
+import { stopOnSignals } from "../server-kit.ts";
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -23,17 +24,4 @@ const running = await startReferenceServer({
 });
 console.log(`reference listening on ${running.url}`);
 
-let stopping = false;
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    running.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error("shutdown failed", error);
-        process.exit(1);
-      },
-    );
-  });
-}
+stopOnSignals(running);

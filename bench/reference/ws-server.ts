@@ -13,16 +13,13 @@
  * the same way. Whatever this carries per core is what any Node WebSocket game server can hope for.
  */
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { WebSocketServer, WebSocket, type RawData } from "ws";
 import { DEFAULT_TICK_RATE, MAX_PAYLOAD_BYTES, MAX_PLAYERS, PATCH_RATE_HZ } from "../../shared/constants.ts";
 import { CloseCodes } from "../../shared/protocol.ts";
 import { DEFAULT_PATCH_BYTES, PATCH_HEADER_BYTES, RefMessage, readInputs } from "./protocol.ts";
-import { serveMetrics, WindowMetrics } from "./window-metrics.ts";
+import { ServerMetrics } from "../../server/metrics/server-metrics.ts";
+import { listen, serveMetrics, startHeartbeat } from "../server-kit.ts";
 
-/** Heartbeat like the game server's: ping every 3 s, drop a socket after two missed pings. */
-const PING_INTERVAL_MS = 3000;
-const PING_MAX_RETRIES = 2;
 /** Slot speed of the trivial step, px per tick, and the square it moves in. */
 const SPEED = 8;
 const ARENA = 2000;
@@ -72,7 +69,7 @@ class ReferenceRoom {
     tickRate: number,
     patchRateHz: number,
     private readonly patchBytes: number,
-    private readonly metrics: WindowMetrics,
+    private readonly metrics: ServerMetrics,
   ) {
     this.peers = new Array<Peer | null>(capacity).fill(null);
     this.x = new Float64Array(capacity).fill(ARENA / 2);
@@ -151,7 +148,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     rooms: rooms.length,
     ccu: rooms.reduce((n, r) => n + r.size, 0),
   });
-  const metrics = new WindowMetrics(1000 / tickRate, counts);
+  const metrics = new ServerMetrics(1000 / tickRate, counts);
 
   const seat = (peer: Peer): void => {
     let room = rooms.find((r) => r.size < r.capacity);
@@ -208,26 +205,9 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     seat(peer);
   });
 
-  const heartbeat = setInterval(() => {
-    for (const p of peers) {
-      if (p.missedPings >= PING_MAX_RETRIES) {
-        p.socket.terminate();
-        continue;
-      }
-      p.missedPings += 1;
-      if (p.socket.readyState === WebSocket.OPEN) p.socket.ping();
-    }
-  }, PING_INTERVAL_MS);
+  const heartbeat = startHeartbeat(peers);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const host = options.host === "0.0.0.0" ? "127.0.0.1" : options.host;
+  const { port, host } = await listen(server, options.port, options.host);
 
   let stopped: Promise<void> | null = null;
   const stop = async (): Promise<void> => {

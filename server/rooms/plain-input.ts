@@ -76,6 +76,8 @@ export interface InputLayout {
   readonly names: readonly string[];
   readonly widths: readonly number[];
   readonly readers: readonly FieldReader[];
+  /** True for boolean fields (on the wire: one byte, 0 or 1). */
+  readonly booleans: readonly boolean[];
   /** Each field's value before anything was received (the schema's default, else 0/false). */
   readonly defaults: readonly (number | boolean)[];
 }
@@ -88,6 +90,7 @@ export function inputLayoutOf(ctor: new () => object): InputLayout {
   const names: string[] = [];
   const widths: number[] = [];
   const readers: FieldReader[] = [];
+  const booleans: boolean[] = [];
   const defaults: (number | boolean)[] = [];
   const sample = new ctor() as Record<string, unknown>;
   for (let index = 0; ; index++) {
@@ -99,12 +102,13 @@ export function inputLayoutOf(ctor: new () => object): InputLayout {
     names.push(field.name);
     widths.push(reader.width);
     readers.push(reader.read);
+    booleans.push(field.type === "boolean");
     const value = sample[field.name];
     defaults.push(
       typeof value === "number" || typeof value === "boolean" ? value : field.type === "boolean" ? false : 0,
     );
   }
-  return { names, widths, readers, defaults };
+  return { names, widths, readers, booleans, defaults };
 }
 
 /** A client's current input, and the ring its buffered copies come from. */

@@ -9,24 +9,7 @@
  * values of the field's exact width, booleans 0 or 1, nothing trailing.
  */
 import { OPERATION } from "@colyseus/schema";
-
-/** Wire widths of the fixed-size primitive types an input schema may use. */
-const FIXED_WIDTH: Readonly<Record<string, number>> = {
-  boolean: 1,
-  int8: 1,
-  uint8: 1,
-  int16: 2,
-  uint16: 2,
-  int32: 4,
-  uint32: 4,
-  float32: 4,
-  float64: 8,
-};
-
-interface FieldShape {
-  readonly width: number;
-  readonly isBoolean: boolean;
-}
+import { inputLayoutOf } from "../rooms/plain-input.ts";
 
 /** A validator for one input schema's frame bodies, and the largest body it accepts. */
 export interface InputBodyShape {
@@ -37,18 +20,10 @@ export interface InputBodyShape {
 }
 
 /** Returns the body validator of the reliable frames an `InputEncoder` of `ctor` emits. */
-export function createInputFrameValidator(ctor: abstract new () => object): InputBodyShape {
-  const metadata = (ctor as unknown as Record<symbol, unknown>)[Symbol.metadata] as
-    Record<string, { type: unknown; index: number; name: string }> | undefined;
-  if (metadata === undefined) throw new Error("input schema has no metadata");
-  const fields: FieldShape[] = [];
-  for (const key of Object.keys(metadata)) {
-    const field = metadata[key];
-    if (field === undefined || !/^\d+$/.test(key)) continue;
-    const width = typeof field.type === "string" ? FIXED_WIDTH[field.type] : undefined;
-    if (width === undefined) throw new Error(`input field ${field.name} is not a fixed-size primitive`);
-    fields[field.index] = { width, isBoolean: field.type === "boolean" };
-  }
+export function createInputFrameValidator(ctor: new () => object): InputBodyShape {
+  // The one description of the flat input layout, shared with the decoder (plain-input.ts).
+  const layout = inputLayoutOf(ctor);
+  const fields = layout.widths.map((width, i) => ({ width, isBoolean: layout.booleans[i]! }));
 
   const maxBytes = fields.reduce((sum, f) => sum + 1 + f.width, 0);
   const isValid = (bytes: Uint8Array): boolean => {

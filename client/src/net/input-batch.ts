@@ -13,7 +13,7 @@
  * `send`, below the input handle and above the network simulator and the traffic counter, which
  * therefore see the messages that really go on the wire.
  */
-import { Protocol } from "@colyseus/shared-types";
+import { Protocol, PROTOCOL_CODE_MASK } from "@colyseus/shared-types";
 import { INPUT_BATCH_CODE, INPUT_BATCH_FRAMES } from "../../../shared/protocol.ts";
 
 /** Longest an input waits for its partner, ms (a tick at 30 Hz, plus slack for timer jitter). */
@@ -53,7 +53,7 @@ export function batchInputs(connection: BatchedConnection, frames = INPUT_BATCH_
 
   connection.send = (data: Uint8Array): void => {
     const bytes = data instanceof Uint8Array ? data : new Uint8Array(data as ArrayBufferLike);
-    const isInput = (bytes[0]! & 0x1f) === Protocol.ROOM_INPUT_RELIABLE && bytes.byteLength <= 255;
+    const isInput = (bytes[0]! & PROTOCOL_CODE_MASK) === Protocol.ROOM_INPUT_RELIABLE && bytes.byteLength <= 255;
     if (!isInput) {
       flush();
       send(data);

@@ -121,13 +121,4 @@ export class RemoteShips {
   at(id: string, renderTick: number): RemotePose | null {
     return this.tracks.get(id)?.at(renderTick) ?? null;
   }
-
-  /** Samples buffered ahead of `renderTick` for ship `id` (the debug overlay's buffer depth). */
-  ahead(id: string, renderTick: number): number {
-    const track = this.tracks.get(id);
-    if (track === undefined) return 0;
-    let n = 0;
-    for (const t of track.ticks) if (t > renderTick) n += 1;
-    return n;
-  }
 }
