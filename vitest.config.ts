@@ -1,6 +1,7 @@
 /**
  * Test layers as Vitest projects: `unit` (pure modules, synchronous), `integration` (a real
- * server and real SDK clients on loopback), `e2e` (the production build in headless Chromium).
+ * server and real SDK clients on loopback), `scale` (clusters of server processes on Redis
+ * behind nginx with TLS), `e2e` (the production build in headless Chromium).
  * The layers run one after another (groupOrder): integration tests compare timings of real
  * clients and must not share the two cores with a software-rendering Chromium.
  */
@@ -33,10 +34,25 @@ export default defineConfig({
       },
       {
         test: {
+          name: "scale",
+          include: ["test/scale/**/*.test.ts"],
+          environment: "node",
+          sequence: { groupOrder: 2 },
+          // Real clusters (redis-server, server processes, nginx with TLS): forks, so the
+          // workers start with the test certificate trusted (tls-setup.ts), one file at a time.
+          pool: "forks",
+          fileParallelism: false,
+          globalSetup: ["test/scale/tls-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           environment: "node",
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
           pool: "threads",
           fileParallelism: false,
           testTimeout: 120_000,

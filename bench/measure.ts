@@ -7,7 +7,7 @@
  *    over the rooms;
  * 3. a settle, then the hold: the parent reads the server's CPU and RSS from /proc, each worker
  *    its clients' figures and its own event-loop lag, and the server its tick durations
- *    (`GET /metrics`);
+ *    (`GET /metrics.json`);
  * 4. the run is judged (verdict.ts); an invalid run (a client process lagged) is re-run once.
  * Steps climb until one does not pass by majority. Progress goes to stderr.
  */
@@ -236,7 +236,7 @@ async function measureOnce(
     const wallSeconds = (performance.now() - t0) / 1000;
     rssBytes = Math.max(rssBytes, cpu1.rssBytes);
     const window = Math.max(1, Math.floor(settings.holdSeconds) - 1);
-    const metrics = await fetch(`${server.url}/metrics?window=${window}`, { signal: AbortSignal.timeout(5000) })
+    const metrics = await fetch(`${server.url}/metrics.json?window=${window}`, { signal: AbortSignal.timeout(5000) })
       .then((r) => (r.ok ? (r.json() as Promise<MetricsSnapshot>) : null))
       .catch(() => null);
 

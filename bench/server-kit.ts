@@ -1,6 +1,6 @@
 /**
  * What the benchmark's own servers (the bare-`ws` reference and the JSON baseline) share, so
- * both do it the same way: `GET /metrics?window=N` from the very `ServerMetrics` Tick Arena's
+ * both do it the same way: `GET /metrics.json?window=N` from the very `ServerMetrics` Tick Arena's
  * server uses (so the harness reads all three servers with one instrument), the WebSocket
  * heartbeat, listening, and stopping on a signal.
  */
@@ -14,12 +14,12 @@ const PING_INTERVAL_MS = 3000;
 const PING_MAX_RETRIES = 2;
 
 /**
- * Answers `GET /metrics?window=N` from `metrics`; returns false for any other request so the
+ * Answers `GET /metrics.json?window=N` from `metrics`; returns false for any other request so the
  * caller can route it.
  */
 export function serveMetrics(metrics: ServerMetrics, req: IncomingMessage, res: ServerResponse): boolean {
   const url = new URL(req.url ?? "/", "http://bench");
-  if (req.method !== "GET" || url.pathname !== "/metrics") return false;
+  if (req.method !== "GET" || url.pathname !== "/metrics.json") return false;
   const window = Number(url.searchParams.get("window") ?? 10);
   const body = JSON.stringify(metrics.snapshot(Number.isFinite(window) ? window : 10));
   res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" }).end(body);

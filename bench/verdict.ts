@@ -71,7 +71,7 @@ export interface RunResult {
   /** Server CPU µs ÷ (messages in + out) over the hold. */
   readonly serverUsPerMessage: number;
   readonly holdSeconds: number;
-  /** The server's own figures over the hold (`GET /metrics`), null when unreachable. */
+  /** The server's own figures over the hold (`GET /metrics.json`), null when unreachable. */
   readonly server: MetricsSnapshot | null;
   readonly tickP99Ms: number | null;
   /** Per second of the hold: the probes' patch p99 and lag, the server's CPU. */

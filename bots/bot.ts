@@ -83,6 +83,9 @@ export interface BotStats {
   lastError: string | null;
   /** Last measured round trip, ms. */
   ping: number | null;
+  /** Server-wide live events received (the `live` room message), and the id of the last one. */
+  liveEvents: number;
+  lastLiveId: string | null;
 }
 
 /** A jump larger than this between two steps is a respawn, not travel, px. */
@@ -108,6 +111,8 @@ export class Bot {
     lastCloseCode: null,
     lastError: null,
     ping: null,
+    liveEvents: 0,
+    lastLiveId: null,
   };
   private stateValue: BotState = "idle";
   private session: Session | null = null;
@@ -151,6 +156,16 @@ export class Bot {
   /** Session id of the current seat, or null while not seated. */
   get selfId(): string | null {
     return this.session?.selfId ?? null;
+  }
+
+  /** The room of the current seat, or null while not seated. */
+  get roomId(): string | null {
+    return this.session?.roomId ?? null;
+  }
+
+  /** Latest simulation tick received from the server in this seat (advances while state arrives). */
+  get serverTick(): number | null {
+    return this.session?.debugInfo(performance.now()).serverTick ?? null;
   }
 
   /** The last view the bot decided on, or null. */
@@ -272,6 +287,14 @@ export class Bot {
         else if (e.killerId === id) this.statsData.kills += 1;
       }),
       session.onClosed((info) => this.onClosed(session, info)),
+      ...(session.onLive !== undefined
+        ? [
+            session.onLive((event) => {
+              this.statsData.liveEvents += 1;
+              this.statsData.lastLiveId = event.id;
+            }),
+          ]
+        : []),
     ];
   }
 

@@ -3,6 +3,7 @@
  * route and (in production) the built client, all on one port, behind the guards of
  * `security/` (matchmaking validation and rate limits, connection limits, body and header caps).
  */
+import { timingSafeEqual } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,7 +16,9 @@ import { LAG_COMPENSATION_MS, MAX_PAYLOAD_BYTES } from "../shared/constants.ts";
 import { checkJoinOptions, RoomName } from "../shared/protocol.ts";
 import type { ServerConfig } from "./config.ts";
 import { colyseusLogger, FaultLog } from "./log/fault-log.ts";
+import { PrometheusMetrics } from "./metrics/prometheus.ts";
 import { ServerMetrics } from "./metrics/server-metrics.ts";
+import { countingWebSocket } from "./metrics/wire-counters.ts";
 import { GuestTokens, loadTokenSecret } from "./identity/guest-tokens.ts";
 import { arenaRoomWithTokens, type ArenaCreateOptions } from "./rooms/ArenaRoom.ts";
 import { guardedLobbyRoom, RANKED_QUEUE_OPTIONS, rankedQueueRoom } from "./rooms/social-rooms.ts";
@@ -23,6 +26,9 @@ import { mountPlayerApi } from "./routes/player-api.ts";
 import { HttpGuard, type OptionsValidator } from "./security/http-guard.ts";
 import { DEFAULT_LIMITS } from "./security/limits.ts";
 import { openPlayerStore, type PlayerStore } from "./store/player-store.ts";
+import { LiveFeed, oneLine } from "./live/live-feed.ts";
+import { createScaleOut, type ScaleOut } from "./scale/scale-out.ts";
+import { LiveKind, LIVE_TEXT_MAX } from "../shared/live.ts";
 
 /** Heartbeat: ping every 3 s; a socket that misses two pings in a row is terminated. */
 const PING_INTERVAL_MS = 3000;
@@ -38,7 +44,7 @@ export interface RunningServer {
   readonly port: number;
   /** Base HTTP URL, e.g. http://127.0.0.1:2567 */
   readonly url: string;
-  /** The server's own performance figures (also served at GET /metrics). */
+  /** The server's own performance figures (GET /metrics.json, and GET /metrics for Prometheus). */
   readonly metrics: ServerMetrics;
   /** Client faults, counted and logged rate-limited. */
   readonly faults: FaultLog;
@@ -46,6 +52,15 @@ export interface RunningServer {
   readonly store: PlayerStore;
   /** Issues and verifies guest tokens (tests sign their own with it). */
   readonly tokens: GuestTokens;
+  /** The server-wide live feed (announcements, match events; `GET /events`). */
+  readonly live: LiveFeed;
+  /** This process among its siblings (Redis) or alone. */
+  readonly scale: ScaleOut;
+  /**
+   * Stops handing out seats (matchmaking answers 503, the registry marks the process draining
+   * and siblings stop placing rooms here); players keep playing until `stop()`.
+   */
+  drain(): Promise<void>;
   /** Graceful shutdown: locks rooms, disconnects clients (4001), closes the port. */
   stop(): Promise<void>;
 }
@@ -72,12 +87,20 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     ccu: matchMaker.stats.local.ccu,
     rooms: roomCount(),
   }));
+  const prometheus = new PrometheusMetrics({ metrics, faults });
+  const scale = createScaleOut({
+    redisUrl: config.redisUrl,
+    publicAddress: config.publicAddress,
+    localRoomNames: [RoomName.Lobby],
+  });
+  const live = new LiveFeed(() => matchMaker.processId);
   const guard = new HttpGuard({
     limits,
     validators: JOIN_VALIDATORS,
     byIdValidator: checkJoinOptions,
     faults,
     roomCount,
+    draining: () => scale.draining,
   });
   // Tests and embedders that name no data folder get a fresh one: nothing shared between runs.
   const dataDir = config.dataDir ?? mkdtempSync(path.join(tmpdir(), "tick-arena-"));
@@ -98,6 +121,7 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
       faults,
       roomCount,
       store,
+      live,
     },
   };
   const largeOptions: ArenaCreateOptions = {
@@ -121,6 +145,8 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     // ws 8.23 has this option; @types/ws does not know it yet.
     ...({ maxPendingAutoPongs: MAX_PENDING_PONGS } as object),
     beforeUpgrade: (_url, context) => guard.beforeUpgrade(context),
+    // Its sockets count messages and bytes in and out (GET /metrics).
+    WebSocket: countingWebSocket(metrics.wire),
   });
 
   const server = defineServer({
@@ -135,6 +161,13 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
       [RoomName.Ranked]: defineRoom(rankedQueueRoom(tokens, store, faults), RANKED_QUEUE_OPTIONS),
     },
     transport,
+    // With REDIS_URL: Redis presence and driver shared with sibling processes (scale/).
+    ...(scale.presence !== undefined ? { presence: scale.presence } : {}),
+    ...(scale.driver !== undefined ? { driver: scale.driver } : {}),
+    ...(scale.publicAddress !== undefined ? { publicAddress: scale.publicAddress } : {}),
+    ...(scale.selectProcessIdToCreateRoom !== undefined
+      ? { selectProcessIdToCreateRoom: scale.selectProcessIdToCreateRoom }
+      : {}),
     greet: config.greet ?? false,
     logger: colyseusLogger(faults),
     routes: createRouter({}, { onRequest: guard.onRequest, onResponse: guard.onResponse }),
@@ -142,21 +175,71 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     gracefullyShutdown: false,
     express: (app) => {
       app.disable("x-powered-by");
-      app.get("/healthz", (_req, res) => {
-        res.json({
-          status: "ok",
-          uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-          rooms: roomCount(),
-          ccu: matchMaker.stats.local.ccu,
-        });
+      app.get("/healthz", (_req, res, next) => {
+        res.setHeader("Cache-Control", "no-store");
+        scale
+          .processes()
+          .then(
+            (processes) => {
+              res.status(scale.draining ? 503 : 200).json({
+                status: scale.draining ? "draining" : "ok",
+                uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+                rooms: roomCount(),
+                ccu: matchMaker.stats.local.ccu,
+                processId: matchMaker.processId,
+                clustered: scale.clustered,
+                processes,
+              });
+            },
+            // Redis away: this process is still up and says so, with what it knows alone.
+            (error: unknown) => {
+              res.status(scale.draining ? 503 : 200).json({
+                status: scale.draining ? "draining" : "degraded",
+                uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+                rooms: roomCount(),
+                ccu: matchMaker.stats.local.ccu,
+                processId: matchMaker.processId,
+                clustered: scale.clustered,
+                processes: [],
+                error: `process registry unavailable: ${String(error).slice(0, 200)}`,
+              });
+            },
+          )
+          .catch(next);
       });
-      app.get("/metrics", (req, res) => {
+      app.get("/events", (req, res) => live.serveEvents(req, res));
+      app.post("/admin/announce", express.json({ limit: 2048 }), (req, res) => {
+        if (config.adminToken === undefined) {
+          res.status(404).json({ error: "no such route: POST /admin/announce", code: 404 });
+          return;
+        }
+        if (!bearerMatches(req.headers.authorization, config.adminToken)) {
+          res.status(401).json({ error: "missing or wrong admin token", code: 401 });
+          return;
+        }
+        const text = oneLine(String((req.body as { text?: unknown } | undefined)?.text ?? ""));
+        if (text.length === 0 || text.length > LIVE_TEXT_MAX) {
+          res.status(400).json({ error: `text must be 1-${LIVE_TEXT_MAX} characters`, code: 400 });
+          return;
+        }
+        live.publish({ kind: LiveKind.Announcement, text });
+        res.status(202).json({ published: true });
+      });
+      // The JSON figures over a window (tests, the benchmark); /metrics is for Prometheus.
+      app.get("/metrics.json", (req, res) => {
         const window = Number(req.query["window"] ?? 10);
         res.setHeader("Cache-Control", "no-store");
         res.json({
           ...metrics.snapshot(Number.isFinite(window) ? window : 10),
           faults: Object.fromEntries(faults.totals),
         });
+      });
+      app.get("/metrics", (_req, res, next) => {
+        prometheus.text().then((text) => {
+          res.setHeader("Content-Type", prometheus.contentType);
+          res.setHeader("Cache-Control", "no-store");
+          res.send(text);
+        }, next);
       });
       mountPlayerApi(app, { tokens, store, limit: guard.limitRequest, addressOf: (req) => guard.addressOf(req) });
       if (config.staticDir !== null) serveClient(app, config.staticDir);
@@ -167,6 +250,10 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
   await server.listen(config.port, config.host);
   // After listen: Colyseus bound its own request listener there; ours must run before it.
   guard.install(httpServer);
+  // Listen registered the room handlers; no room exists yet.
+  prometheus.countRooms(matchMaker.getAllHandlers());
+  await live.attach(matchMaker.presence);
+  scale.start();
   const address = httpServer.address() as AddressInfo | null;
   const port = address?.port ?? config.port;
   const host = config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
@@ -178,14 +265,28 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     faults,
     store,
     tokens,
+    live,
+    scale,
+    drain: () => scale.drain(),
     stop: async () => {
       metrics.stop();
+      prometheus.stop();
       faults.stop();
+      await scale.drain();
+      await live.close();
+      await scale.stop();
       await server.gracefullyShutdown(false);
       await store.close();
       if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Whether an `Authorization` header carries `Bearer <token>` (compared in constant time). */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.startsWith("Bearer ") === true ? header.slice(7) : "");
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /** Serves the built client: hashed assets cached for a year, index.html never cached. */

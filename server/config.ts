@@ -43,6 +43,15 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).optional(),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   DATABASE_URL: z.string().min(1).optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional(),
+  PUBLIC_ADDRESS: z
+    .string()
+    .regex(/^[^\s/:]+(:\d+)?(\/[\w.~-]+)*$/, "must be host[:port][/path], no scheme")
+    .optional(),
+  ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 /**
@@ -93,6 +102,15 @@ export interface ServerConfig {
   jwtSecret?: string;
   /** PostgreSQL for ratings (`DATABASE_URL`); the embedded SQLite file when absent. */
   databaseUrl?: string;
+  /**
+   * Redis shared with sibling processes (`REDIS_URL`): Colyseus's Redis presence and driver.
+   * Absent: one process, nothing outside it.
+   */
+  redisUrl?: string;
+  /** Where clients reach this process's rooms (`PUBLIC_ADDRESS`, `host[:port][/path]`). */
+  publicAddress?: string;
+  /** Bearer token of the operator's routes (`ADMIN_TOKEN`); absent: those routes are off. */
+  adminToken?: string;
 }
 
 /** Reads the configuration from environment variables; throws a readable error on bad values. */
@@ -122,6 +140,9 @@ export function configFromEnv(
     ...(e.DATA_DIR !== undefined || defaultDataDir !== undefined ? { dataDir: e.DATA_DIR ?? defaultDataDir } : {}),
     ...(e.JWT_SECRET !== undefined ? { jwtSecret: e.JWT_SECRET } : {}),
     ...(e.DATABASE_URL !== undefined ? { databaseUrl: e.DATABASE_URL } : {}),
+    ...(e.REDIS_URL !== undefined ? { redisUrl: e.REDIS_URL } : {}),
+    ...(e.PUBLIC_ADDRESS !== undefined ? { publicAddress: e.PUBLIC_ADDRESS } : {}),
+    ...(e.ADMIN_TOKEN !== undefined ? { adminToken: e.ADMIN_TOKEN } : {}),
     limits: {
       ...DEFAULT_LIMITS,
       trustProxy: e.TRUST_PROXY === "1" || e.TRUST_PROXY === "true",

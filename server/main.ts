@@ -13,14 +13,17 @@ installProcessSafety();
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const config = configFromEnv(process.env, path.join(root, "dist", "client"), path.join(root, "data"));
 const running = await startGameServer({ ...config, greet: false });
-console.log(`Tick Arena listening on http://${config.host}:${running.port} (tick ${config.tickRate} Hz)`);
+// A URL you can click: "0.0.0.0" (every interface) is reached from this machine as localhost.
+const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+const cluster = running.scale.clustered ? `, Redis cluster as ${config.publicAddress ?? "its own address"}` : "";
+console.log(`Tick Arena listening on http://${shownHost}:${running.port} (tick ${config.tickRate} Hz${cluster})`);
 
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: shutting down`);
+    console.log(`${signal}: draining, then shutting down`);
     running.stop().then(
       () => process.exit(0),
       (error: unknown) => {

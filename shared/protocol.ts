@@ -55,6 +55,11 @@ export interface WelcomeMessage {
   readonly mode: ArenaMode;
   /** The join code of a private room (its room id), else null. */
   readonly code: string | null;
+  /**
+   * The server process holding the room. While the connection is down, a client that no longer
+   * finds it among `GET /healthz`'s `processes` knows the room is gone and quick-plays again.
+   */
+  readonly processId: string;
 }
 
 /** How an arena was opened. */

@@ -6,7 +6,7 @@
  * at the patch rate from its own pair of timers. One `JSON.stringify` per room and patch (numbers
  * rounded as a developer would: 0.1 px positions); the text is encoded to bytes once and the same
  * buffer goes to every client of the room. It times its steps and patches and serves them at
- * `GET /metrics?window=N` in Tick Arena's shape, so the benchmark applies the tick rule to it too.
+ * `GET /metrics.json?window=N` in Tick Arena's shape, so the benchmark applies the tick rule to it too.
  */
 import http from "node:http";
 import { WebSocketServer, WebSocket, type RawData } from "ws";

@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     probes: arena ? args.probes : 0,
     inputRate: DEFAULT_TICK_RATE,
     patchSampleEvery: 20,
-    sampleServer: serverSampler(args.pid ?? null, arena ? `${url}/metrics` : null),
+    sampleServer: serverSampler(args.pid ?? null, arena ? `${url}/metrics.json` : null),
     log: (line) => console.log(line),
   });
   let interrupted = false;

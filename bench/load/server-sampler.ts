@@ -1,6 +1,6 @@
 /**
  * Reads a server's CPU and memory once a second: from /proc for a process on this machine
- * (works for any server, the baseline included), and tick p99 from Tick Arena's GET /metrics.
+ * (works for any server, the baseline included), and tick p99 from Tick Arena's GET /metrics.json.
  * Also how busy a whole core was (/proc/stat), so the benchmark can tell when something else
  * shared the server's core.
  */

@@ -186,7 +186,7 @@ export interface TrafficResult {
   readonly measured: number;
   /** Frames the brain could not decide (a random move was sent instead). */
   readonly brainErrors: number;
-  /** Arena rooms and connected clients on the server once everyone was seated (GET /metrics). */
+  /** Arena rooms and connected clients on the server once everyone was seated (GET /metrics.json). */
   readonly serverRooms: number | null;
   readonly serverCcu: number | null;
   /** Most ships any player saw at once (all of its room, or those near it under interest management). */
@@ -203,10 +203,10 @@ export interface TrafficResult {
   readonly upClients: { min: number; max: number };
 }
 
-/** Rooms and clients of the server (GET /metrics), or null when it does not answer. */
+/** Rooms and clients of the server (GET /metrics.json), or null when it does not answer. */
 async function serverCounts(url: string): Promise<{ rooms: number; ccu: number } | null> {
   try {
-    const response = await fetch(`${url}/metrics?window=1`, { signal: AbortSignal.timeout(5000) });
+    const response = await fetch(`${url}/metrics.json?window=1`, { signal: AbortSignal.timeout(5000) });
     const body = (await response.json()) as { rooms?: unknown; ccu?: unknown };
     return typeof body.rooms === "number" && typeof body.ccu === "number" ? { rooms: body.rooms, ccu: body.ccu } : null;
   } catch {

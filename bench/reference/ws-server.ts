@@ -9,7 +9,7 @@
  * - each patch is one frame per client of `patchBytes` (Tick Arena's measured mean patch size
  *   when the harness has it, else 200 B), the room's positions plus the client's own input ack;
  * - it pings every client every 3 s and drops one after two missed pongs, as Colyseus does.
- * `GET /healthz` and `GET /metrics?window=N` answer like Tick Arena's, so the harness samples it
+ * `GET /healthz` and `GET /metrics.json?window=N` answer like Tick Arena's, so the harness samples it
  * the same way. Whatever this carries per core is what any Node WebSocket game server can hope for.
  */
 import http from "node:http";

@@ -2,6 +2,7 @@
  * The read-only hook end-to-end tests use to see what the client draws
  * (`window.__tickArena`). Scenes set it; nothing in the game reads it.
  */
+import type { LiveEvent } from "../../shared/live.ts";
 
 /** A ship as drawn: the position of its game object, and whether the ship (not a wreck) shows. */
 export interface ShipProbe {
@@ -15,6 +16,8 @@ export interface ShipProbe {
 /** `window.__tickArena` while the menu shows. */
 export interface MenuHook {
   readonly scene: "menu";
+  /** The events the "live now" panel shows, newest first. */
+  liveEvents(): LiveEvent[];
 }
 
 /** `window.__tickArena` while a match runs. */
@@ -30,6 +33,8 @@ export interface GameHook {
   ships(): ShipProbe[];
   /** The camera: world coordinates of the canvas's top-left corner, and the zoom. */
   view(): { readonly x: number; readonly y: number; readonly zoom: number };
+  /** The live events received in this match as the `live` room message, oldest first. */
+  liveEvents(): LiveEvent[];
 }
 
 /** The shape of `window.__tickArena`. */

@@ -75,3 +75,60 @@ export class DurationHistogram {
     };
   }
 }
+
+/**
+ * Millisecond durations counted in fixed buckets since start and never reset: what a Prometheus
+ * histogram exposes (cumulative `le` buckets, a sum and a count). Recording walks the dozen
+ * bounds and allocates nothing, so a room can call it every tick.
+ */
+export class CumulativeHistogram {
+  /** Upper bounds in ms, ascending. */
+  readonly boundsMs: readonly number[];
+  /** `counts[i]`: samples in (boundsMs[i-1], boundsMs[i]]; the last slot: samples above every bound. */
+  private readonly counts: Float64Array;
+  private total = 0;
+  private sum = 0;
+
+  constructor(boundsMs: readonly number[]) {
+    for (let i = 0; i < boundsMs.length; i++) {
+      const b = boundsMs[i]!;
+      if (!Number.isFinite(b) || b <= 0 || (i > 0 && b <= boundsMs[i - 1]!)) {
+        throw new Error(`bucket bounds must be finite, positive and ascending: ${boundsMs.join(", ")}`);
+      }
+    }
+    this.boundsMs = [...boundsMs];
+    this.counts = new Float64Array(boundsMs.length + 1);
+  }
+
+  /** Adds one sample (a non-finite one is ignored). */
+  record(ms: number): void {
+    if (!Number.isFinite(ms)) return;
+    const bounds = this.boundsMs;
+    let i = 0;
+    while (i < bounds.length && ms > bounds[i]!) i++;
+    this.counts[i]! += 1;
+    this.total += 1;
+    this.sum += ms;
+  }
+
+  /** Samples recorded. */
+  get count(): number {
+    return this.total;
+  }
+
+  /** Sum of the samples, in ms. */
+  get sumMs(): number {
+    return this.sum;
+  }
+
+  /** Samples at or below each bound, in the order of `boundsMs` (Prometheus's `le` buckets). */
+  cumulative(): number[] {
+    const out: number[] = [];
+    let seen = 0;
+    for (let i = 0; i < this.boundsMs.length; i++) {
+      seen += this.counts[i]!;
+      out.push(seen);
+    }
+    return out;
+  }
+}

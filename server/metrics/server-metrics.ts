@@ -1,17 +1,30 @@
 /**
  * The server's own performance figures, so operators and the benchmark read them instead of
  * guessing: simulation tick and patch durations, event-loop lag, CPU, memory, CCU and rooms,
- * over a rolling window of whole seconds. One instance per server process, created by
- * `startGameServer` and handed to rooms through their settings (no module globals).
+ * over a rolling window of whole seconds (`GET /metrics.json`), and the same tick and patch
+ * durations plus the WebSocket traffic as totals since start (`GET /metrics`, Prometheus; see
+ * `prometheus.ts`). One instance per server process, created by `startGameServer` and handed to
+ * rooms through their settings (no module globals).
  */
 import { monitorEventLoopDelay, type ELDHistogram } from "node:perf_hooks";
-import { DurationHistogram, type DurationSummary } from "./histogram.ts";
+import { CumulativeHistogram, DurationHistogram, type DurationSummary } from "./histogram.ts";
+import { newWireCounters, type WireCounters } from "./wire-counters.ts";
 
-/** What a room reports; implemented by {@link ServerMetrics}. */
+/**
+ * What a room reports; implemented by {@link ServerMetrics}. One call feeds both the rolling
+ * window and the totals since start.
+ */
 export interface RoomMetricsSink {
+  /** One simulation step took `ms`. */
   recordTick(ms: number): void;
+  /** One patch (project, encode, send to every client) took `ms`. */
   recordPatch(ms: number): void;
 }
+
+/** Upper bounds of the Prometheus tick-duration buckets, in ms (the tick budget is added). */
+const TICK_BUCKETS_MS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 50, 100];
+/** Upper bounds of the Prometheus patch-duration buckets, in ms. */
+const PATCH_BUCKETS_MS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 50];
 
 /** Sampling interval of the event-loop monitor, in ms. */
 const LOOP_RESOLUTION_MS = 5;
@@ -44,7 +57,17 @@ export interface MetricsSnapshot {
   readonly tickMs: DurationSummary;
   readonly patchMs: DurationSummary;
   /** Event-loop delay: the medians and the worst per-second p99 and max over the window. */
-  readonly eventLoopLagMs: { readonly p50: number; readonly p99: number; readonly max: number };
+  readonly eventLoopLagMs: EventLoopLag;
+}
+
+/** Event-loop delay beyond the monitor's sampling interval, in ms. */
+export interface EventLoopLag {
+  /** The median of the per-second medians. */
+  readonly p50: number;
+  /** The worst per-second p99. */
+  readonly p99: number;
+  /** The worst delay. */
+  readonly max: number;
 }
 
 /** Collects per-second figures in a ring; `snapshot()` merges the newest seconds. */
@@ -56,11 +79,24 @@ export class ServerMetrics implements RoomMetricsSink {
   private readonly startedAt = performance.now();
   private lastCpu = process.cpuUsage();
   private lastRoll = performance.now();
+  /** Every step since start, in Prometheus buckets (one of them the tick budget). */
+  readonly tickTotals: CumulativeHistogram;
+  /** Every patch since start, in Prometheus buckets. */
+  readonly patchTotals = new CumulativeHistogram(PATCH_BUCKETS_MS);
+  /** WebSocket traffic since start; counted by the transport's sockets (`wire-counters.ts`). */
+  readonly wire: WireCounters = newWireCounters();
 
+  /**
+   * @param tickBudgetMs the simulation step's time budget (1000 / tick rate)
+   * @param counts connected clients and rooms of this process now
+   */
   constructor(
     private readonly tickBudgetMs: number,
-    private readonly counts: () => { ccu: number; rooms: number },
+    readonly counts: () => { ccu: number; rooms: number },
   ) {
+    const budget = Math.round(tickBudgetMs * 1000) / 1000;
+    const bounds = TICK_BUCKETS_MS.includes(budget) ? TICK_BUCKETS_MS : [...TICK_BUCKETS_MS, budget];
+    this.tickTotals = new CumulativeHistogram(bounds.filter((b) => b > 0).sort((a, b) => a - b));
     this.loop.enable();
     this.timer = setInterval(() => this.roll(), 1000);
     this.timer.unref();
@@ -68,10 +104,28 @@ export class ServerMetrics implements RoomMetricsSink {
 
   recordTick(ms: number): void {
     this.current.tick.record(ms);
+    this.tickTotals.record(ms);
   }
 
   recordPatch(ms: number): void {
     this.current.patch.record(ms);
+    this.patchTotals.record(ms);
+  }
+
+  /** Event-loop lag over the last `windowSeconds` complete seconds (1–60). */
+  eventLoopLag(windowSeconds = 10): EventLoopLag {
+    const n = Math.max(1, Math.min(MAX_WINDOW_SECONDS, Math.floor(windowSeconds)));
+    const seconds = this.ring.slice(-n);
+    const loopP50: number[] = [];
+    let p99 = 0;
+    let max = 0;
+    for (const s of seconds) {
+      loopP50.push(s.loopP50);
+      p99 = Math.max(p99, s.loopP99);
+      max = Math.max(max, s.loopMax);
+    }
+    loopP50.sort((a, b) => a - b);
+    return { p50: loopP50[Math.floor(loopP50.length / 2)] ?? 0, p99, max };
   }
 
   /** Figures over the last `windowSeconds` complete seconds (1–60). */
@@ -82,19 +136,12 @@ export class ServerMetrics implements RoomMetricsSink {
     const patch = new DurationHistogram();
     let cpu = 0;
     let wall = 0;
-    const loopP50: number[] = [];
-    let loopP99 = 0;
-    let loopMax = 0;
     for (const s of seconds) {
       tick.merge(s.tick);
       patch.merge(s.patch);
       cpu += s.cpuMicros;
       wall += s.wallMs;
-      loopP50.push(s.loopP50);
-      loopP99 = Math.max(loopP99, s.loopP99);
-      loopMax = Math.max(loopMax, s.loopMax);
     }
-    loopP50.sort((a, b) => a - b);
     const mem = process.memoryUsage();
     const { ccu, rooms } = this.counts();
     return {
@@ -108,7 +155,7 @@ export class ServerMetrics implements RoomMetricsSink {
       tickBudgetMs: this.tickBudgetMs,
       tickMs: tick.summary(),
       patchMs: patch.summary(),
-      eventLoopLagMs: { p50: loopP50[Math.floor(loopP50.length / 2)] ?? 0, p99: loopP99, max: loopMax },
+      eventLoopLagMs: this.eventLoopLag(n),
     };
   }
 

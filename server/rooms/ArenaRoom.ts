@@ -41,7 +41,9 @@ import { reservedSeatAuths } from "../security/colyseus-seam.ts";
 import { ROOM_LIMIT_MESSAGE } from "../security/http-guard.ts";
 import type { ServerLimits } from "../security/limits.ts";
 import type { PlayerStore, RankedResult } from "../store/player-store.ts";
+import type { LiveFeed } from "../live/live-feed.ts";
 import { ChatChannel } from "./chat-channel.ts";
+import { RoomLiveEvents } from "./live-events.ts";
 import { InputPacer } from "./input-surplus.ts";
 import { InterestManager } from "./interest.ts";
 import { projectPilots, projectWorld } from "./project-state.ts";
@@ -81,6 +83,8 @@ export interface ArenaSettings {
   roomCount: () => number;
   /** Where ranked results are kept (ratings). */
   store: PlayerStore;
+  /** The server-wide live feed: match events go out, everyone's events come in. */
+  live?: LiveFeed;
 }
 
 /**
@@ -203,6 +207,8 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
   private chat!: ChatChannel;
   private failed = false;
   private mode: ArenaMode = "quick";
+  /** This room's part in the live feed (absent when the server runs none). */
+  private liveEvents: RoomLiveEvents | undefined;
   /** Sessions that watch (reserved or joined): no ship, not counted toward the player cap. */
   private readonly spectators = new Set<string>();
   /** True only while `admitSpectator` reserves a seat (the cap it checks is the spectators'). */
@@ -264,6 +270,13 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
       const name = this.displayName(client.sessionId);
       this.chat.post(client.sessionId, name, payload);
     });
+    if (settings.live !== undefined) {
+      this.liveEvents = new RoomLiveEvents(settings.live, {
+        roomId: () => this.roomId,
+        mode: () => this.mode,
+        broadcast: (type, event) => this.broadcast(type, event),
+      });
+    }
     // Any other message type is a protocol violation (the frame guard lets messages through).
     this.onMessage("*", (client, type) => this.guard.refuseMessage(client, type));
     this.setFixedTimestep(() => this.tick(), settings.tickRate);
@@ -277,6 +290,10 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
         this.seatReservationTimeout * 1000 + RANKED_SEATING_GRACE_MS,
       );
     }
+  }
+
+  override onDispose(): void {
+    this.liveEvents?.dispose();
   }
 
   /** Without a token verifier: every join is refused (see {@link arenaRoomWithTokens}). */
@@ -511,6 +528,7 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
       role: this.spectators.has(client.sessionId) ? "spectator" : "player",
       mode: this.mode,
       code: this.mode === "private" ? this.roomId : null,
+      processId: matchMaker.processId,
     };
     client.send(ServerMessage.Welcome, msg);
   }
@@ -589,6 +607,7 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
         const killer = this.world.ships.get(e.killerId)?.name ?? "someone";
         const victim = this.world.ships.get(e.victimId)?.name ?? "someone";
         this.chat.system(`${killer} destroyed ${victim}`);
+        this.liveEvents?.kill(this.world, e.killerId, e.victimId);
       }
     }
     if (this.world.phase !== phase) this.phaseChanged(phase);
@@ -598,6 +617,7 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
   /** A match ended or began: the lobby hears of it; a ranked match is scored, then the room ends. */
   private phaseChanged(previous: number): void {
     this.listingChanged();
+    this.liveEvents?.phaseChanged(this.world, previous);
     if (this.mode !== "ranked") return;
     if (previous === Phase.Playing && !this.rankedRecorded) {
       this.rankedRecorded = true;

@@ -50,7 +50,12 @@ export interface HttpGuardOptions {
   readonly faults: FaultLog;
   /** Rooms on this process now. */
   readonly roomCount: () => number;
+  /** True while the process drains (SIGTERM): it hands out no seats. */
+  readonly draining?: () => boolean;
 }
+
+/** What a matchmaking request hears from a draining process (nginx then tries a sibling). */
+export const DRAINING_MESSAGE = "this server is shutting down; try again";
 
 /** What a client hears when the process holds `maxRooms` rooms. */
 export const ROOM_LIMIT_MESSAGE = "this server holds all the rooms it can; try again later";
@@ -148,6 +153,10 @@ export class HttpGuard {
       return jsonError(status, error, headers);
     };
 
+    // Before anything else: a draining process seats nobody (503 lets nginx try a sibling).
+    if (this.options.draining?.() === true) {
+      return jsonError(503, DRAINING_MESSAGE, { "Retry-After": "1" });
+    }
     const limited = this.matchmake.take(address);
     if (limited !== null) {
       const retry = String(this.matchmake.retryAfterSeconds(address));

@@ -5,6 +5,7 @@
 import { Client, type Room } from "@colyseus/sdk";
 import { fetchGuestToken, type GuestTokenAnswer } from "../../bench/light/guest-tokens.ts";
 import { startGameServer, type RunningServer } from "../../server/app.ts";
+import { LIVE_MESSAGE, type LiveEvent } from "../../shared/live.ts";
 import { configFromEnv, LOOPBACK_LOAD_ENV, type ServerConfig } from "../../server/config.ts";
 import { DEFAULT_TICK_RATE, RESULTS_SECONDS, SHIP_RADIUS } from "../../shared/constants.ts";
 import { ARENA_MAP } from "../../shared/map.ts";
@@ -48,6 +49,8 @@ export interface TestPlayer {
   readonly welcome: Promise<WelcomeMessage>;
   /** Chat lines received so far (the history sent on join, then live lines), in order. */
   readonly chat: ChatLine[];
+  /** Server-wide live events received so far (the `live` message). */
+  readonly live: LiveEvent[];
 }
 
 /** A guest token from `POST /auth/guest` (a new player id, named `name` when given). */
@@ -75,13 +78,15 @@ export function guestIdentity(url: string, name?: string): Promise<GuestTokenAns
  * does not warn "onMessage() not registered" for a room a test joined by hand. Returns what
  * arrived: the welcome (once) and every chat line.
  */
-export function arenaMessages(room: Room): { welcome: Promise<WelcomeMessage>; chat: ChatLine[] } {
+export function arenaMessages(room: Room): { welcome: Promise<WelcomeMessage>; chat: ChatLine[]; live: LiveEvent[] } {
   const chat: ChatLine[] = [];
+  const live: LiveEvent[] = [];
+  room.onMessage(LIVE_MESSAGE, (event: LiveEvent) => live.push(event));
   const welcome = new Promise<WelcomeMessage>((resolve) => {
     room.onMessage(ServerMessage.Welcome, (msg: WelcomeMessage) => resolve(msg));
   });
   room.onMessage(ServerMessage.Chat, (line: ChatLine) => chat.push(line));
-  return { welcome, chat };
+  return { welcome, chat, live };
 }
 
 /** Quick-plays into the arena like the browser client does. */
@@ -91,7 +96,7 @@ export async function joinPlayer(url: string, name: string): Promise<TestPlayer>
   // Never auto-reconnect in tests: a close must be seen as a close.
   room.reconnection.maxRetries = 0;
   const closed = new Promise<number>((resolve) => room.onLeave((code) => resolve(code)));
-  const { welcome, chat } = arenaMessages(room);
+  const { welcome, chat, live } = arenaMessages(room);
   const input = room.input();
   let seq = 0;
   return {
@@ -100,6 +105,7 @@ export async function joinPlayer(url: string, name: string): Promise<TestPlayer>
     closed,
     welcome,
     chat,
+    live,
     send(frame) {
       seq += 1;
       input.data.seq = seq;

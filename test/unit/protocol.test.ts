@@ -134,6 +134,7 @@ describe("protocol constants", () => {
       readonly role: "player" | "spectator";
       readonly mode: "quick" | "private" | "ranked";
       readonly code: string | null;
+      readonly processId: string;
     }>();
     expectTypeOf(CloseCodes.ProtocolError).toEqualTypeOf<4002>();
     expectTypeOf(CloseCodes.MatchOver).toEqualTypeOf<4100>();

@@ -19,12 +19,15 @@ import {
 import { mapById, type ArenaMap } from "../../../shared/map.ts";
 import { ClientMessage, ServerMessage, type KillMessage, type WelcomeMessage } from "../../../shared/protocol.ts";
 import type { ChatLine } from "../../../shared/chat.ts";
+import { LIVE_HISTORY, LIVE_MESSAGE, type LiveEvent } from "../../../shared/live.ts";
 import { PlayerInput, type AnyArenaState, type ProjectileState } from "../../../shared/schema.ts";
 import type { InputFrame } from "../../../shared/sim/step.ts";
 import { createConfig, Phase } from "../../../shared/sim/world.ts";
 import { signIn } from "./identity.ts";
+import { toLiveEvent } from "./live-feed.ts";
 import { joinTarget, type JoinTarget } from "./join-target.ts";
-import { describeClose, describeJoinError } from "./messages.ts";
+import { Close, describeClose, describeJoinError } from "./messages.ts";
+import { ProcessWatch } from "./process-watch.ts";
 import { OwnShipPrediction, type PredictionStats } from "./own-ship.ts";
 import { setMaxStepsPerFrame } from "./sdk-seam.ts";
 import { hasNetworkEffects, simulateNetwork, type NetworkConditions } from "./network-sim.ts";
@@ -119,7 +122,7 @@ export class GameSession implements Session {
     } catch (error) {
       throw new Error(describeJoinError(error, serverUrl), { cause: error });
     }
-    return GameSession.start(room, options).catch((error: unknown) => {
+    return GameSession.start(room, options, serverUrl).catch((error: unknown) => {
       // A seat we took but cannot use must not stay behind as a ghost ship.
       room.leave(true).catch(() => undefined);
       throw new Error(describeJoinError(error, serverUrl), { cause: error });
@@ -141,7 +144,7 @@ export class GameSession implements Session {
     for (;;) {
       try {
         const room: ArenaRoom = await new Client(serverUrl).reconnect<AnyArenaState>(token);
-        return await GameSession.start(room, options);
+        return await GameSession.start(room, options, serverUrl);
       } catch (error) {
         const stillConnected = (error as { code?: unknown }).code === 409;
         if (!stillConnected || performance.now() > deadline) {
@@ -156,7 +159,7 @@ export class GameSession implements Session {
    * Wraps a joined room. Resolves once the first full state arrived (it names the map to draw
    * and predict on); the traffic counter and the network simulator are in place before it.
    */
-  private static async start(room: ArenaRoom, options: SessionOptions): Promise<GameSession> {
+  private static async start(room: ArenaRoom, options: SessionOptions, serverUrl: string): Promise<GameSession> {
     const { reconnection, network } = options;
     if (reconnection?.minUptimeMs !== undefined) room.reconnection.minUptime = reconnection.minUptimeMs;
     if (reconnection?.maxRetries !== undefined) room.reconnection.maxRetries = reconnection.maxRetries;
@@ -166,7 +169,8 @@ export class GameSession implements Session {
     // Outermost, so the simulator and the counter see the batches that go on the wire.
     const batcher = options.batchInputs === false ? null : batchInputs(room.connection);
     await firstState(room);
-    return new GameSession(room, traffic, options.tokenStore ?? null, batcher);
+    const watch = new ProcessWatch({ healthzUrl: `${serverUrl.replace(/\/+$/, "")}/healthz` });
+    return new GameSession(room, traffic, options.tokenStore ?? null, batcher, watch);
   }
 
   readonly selfId: string;
@@ -188,6 +192,9 @@ export class GameSession implements Session {
   private readonly chatListeners = new Set<(line: ChatLine) => void>();
   /** Chat lines that arrived before a scene listened (the history sent on join). */
   private readonly chatBacklog: ChatLine[] = [];
+  private readonly liveListeners = new Set<(event: LiveEvent) => void>();
+  /** Live events that arrived before a scene listened. */
+  private readonly liveBacklog: LiveEvent[] = [];
   private welcomeInfo: WelcomeMessage | null = null;
   private readonly closeListeners = new Set<(info: CloseInfo) => void>();
   private readonly pingTimer: ReturnType<typeof setInterval>;
@@ -204,6 +211,7 @@ export class GameSession implements Session {
     private readonly traffic: TrafficCounter,
     private readonly tokens: TokenStore | null,
     private readonly batcher: InputBatcher | null = null,
+    private readonly processWatch: ProcessWatch | null = null,
   ) {
     // The token rotates on every (re)join: keep the newest, forget it once the seat is gone.
     tokens?.save(room.reconnectionToken);
@@ -230,12 +238,26 @@ export class GameSession implements Session {
       }
       for (const listener of this.chatListeners) listener(line);
     });
+    // The server-wide live feed (shared/live.ts); anything that fails the schema is dropped.
+    room.onMessage(LIVE_MESSAGE, (payload: unknown) => {
+      const event = toLiveEvent(payload);
+      if (event === null) return;
+      if (this.liveListeners.size === 0) {
+        this.liveBacklog.push(event);
+        if (this.liveBacklog.length > LIVE_HISTORY) this.liveBacklog.shift();
+      }
+      for (const listener of this.liveListeners) listener(event);
+    });
     room.onDrop(() => {
       // Inputs of the lost socket are not replayed on the next one (the SDK starts afresh).
       this.batcher?.reset();
       this.status = "reconnecting";
+      // If the room's process is gone, no retry can bring the seat back: end now (rejoin.ts).
+      const processId = this.welcomeInfo?.processId;
+      if (processId !== undefined) this.processWatch?.start(processId, () => this.roomGone());
     });
     room.onReconnect(() => {
+      this.processWatch?.stop();
       this.tokens?.save(room.reconnectionToken);
       this.status = "connected";
       this.dueSteps = 0;
@@ -332,6 +354,12 @@ export class GameSession implements Session {
     return () => this.chatListeners.delete(listener);
   }
 
+  onLive(listener: (event: LiveEvent) => void): () => void {
+    this.liveListeners.add(listener);
+    for (const event of this.liveBacklog.splice(0)) listener(event);
+    return () => this.liveListeners.delete(listener);
+  }
+
   sendChat(text: string): void {
     if (this.status !== "connected") return;
     this.room.send(ClientMessage.Chat, { text });
@@ -359,8 +387,10 @@ export class GameSession implements Session {
 
   dispose(): void {
     clearInterval(this.pingTimer);
+    this.processWatch?.stop();
     this.killListeners.clear();
     this.chatListeners.clear();
+    this.liveListeners.clear();
     this.closeListeners.clear();
     if (this.status !== "closed") {
       this.status = "closed";
@@ -532,7 +562,14 @@ export class GameSession implements Session {
     for (const listener of this.killListeners) listener(event);
   }
 
+  /** The process holding the room is gone: stop the SDK's retries and close the session. */
+  private roomGone(): void {
+    this.room.reconnection.maxRetries = 0;
+    this.handleClose(Close.FailedToReconnect, "the server holding your room went away");
+  }
+
   private handleClose(code: number, reason?: string): void {
+    this.processWatch?.stop();
     if (this.closed !== null) return;
     this.tokens?.clear();
     clearInterval(this.pingTimer);

@@ -3,6 +3,7 @@
  * renderers depend on these shapes only, so they run against a fake session in tests.
  */
 import type { ChatLine } from "../../../shared/chat.ts";
+import type { LiveEvent } from "../../../shared/live.ts";
 import type { ArenaMap } from "../../../shared/map.ts";
 import type { WelcomeMessage } from "../../../shared/protocol.ts";
 import type { InputFrame } from "../../../shared/sim/step.ts";
@@ -127,6 +128,12 @@ export interface Session {
   onClosed(listener: (info: CloseInfo) => void): () => void;
   /** Subscribes to chat lines (recent history first); returns the unsubscribe function. */
   onChat(listener: (line: ChatLine) => void): () => void;
+  /**
+   * Subscribes to the server-wide live feed (the `live` room message, checked; events that
+   * arrived before anyone listened come first); returns the unsubscribe function. Optional:
+   * stand-in sessions may have no feed.
+   */
+  onLive?(listener: (event: LiveEvent) => void): () => void;
   /** Sends a chat line (the server checks and rate-limits it). */
   sendChat(text: string): void;
   /** Your seat: player or spectator, the room's mode and code; null until the server said. */

@@ -10,6 +10,7 @@ import { toInputFrame } from "../input/controls.ts";
 import { KeyboardMouse } from "../input/keyboard-mouse.ts";
 import { shouldRejoin } from "../net/rejoin.ts";
 import type { GameSnapshot, Session } from "../net/types.ts";
+import { LIVE_HISTORY, type LiveEvent } from "../../../shared/live.ts";
 import { drawArena } from "../render/arena.ts";
 import { DebugOverlay } from "../render/debug-overlay.ts";
 import { EdgeArrows } from "../render/edge-arrows.ts";
@@ -45,6 +46,8 @@ export class GameScene extends Phaser.Scene {
   private cleanups: Array<() => void> = [];
   private chat: ChatPanel | null = null;
   private badge: RoomBadge | null = null;
+  /** Live events received in this match (oldest first), for the test hook. */
+  private liveEvents: LiveEvent[] = [];
   /** Spectators: the pilot the camera follows, and when the choice was last made. */
   private watched: string | null = null;
   private watchedChosenAt = 0;
@@ -60,6 +63,7 @@ export class GameScene extends Phaser.Scene {
     this.selfAlive = false;
     this.scoreboardHeld = false;
     this.cleanups = [];
+    this.liveEvents = [];
     this.watched = null;
     this.watchedChosenAt = 0;
   }
@@ -80,6 +84,12 @@ export class GameScene extends Phaser.Scene {
     this.badge = new RoomBadge(document.body);
     this.cleanups.push(
       this.session.onChat((line) => this.chat?.add(line)),
+      // Server-wide news (shared/live.ts) shows as a marked system line in the chat.
+      this.session.onLive?.((event) => {
+        this.liveEvents.push(event);
+        if (this.liveEvents.length > LIVE_HISTORY) this.liveEvents.shift();
+        this.chat?.addLive(event);
+      }) ?? (() => undefined),
       this.session.onKill((e) => this.hud.addKill(e, selfId, this.time.now)),
       this.session.onClosed((info) =>
         // Leaving on purpose and the end of a ranked match are news, not problems.
@@ -114,6 +124,7 @@ export class GameScene extends Phaser.Scene {
       roomId: this.session.roomId,
       role: () => this.session.info()?.role ?? null,
       ships: () => this.ships.probe(),
+      liveEvents: () => [...this.liveEvents],
       view: () => {
         const cam = this.cameras.main;
         return { x: cam.worldView.x, y: cam.worldView.y, zoom: cam.zoom };

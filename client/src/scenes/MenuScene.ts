@@ -17,6 +17,8 @@ import { fetchLeaderboard, joinRankedQueue, type RankedWait } from "../net/ranke
 import { signIn } from "../net/identity.ts";
 import { formatClock } from "../render/format.ts";
 import { serverUrl } from "../net/server-url.ts";
+import { LiveFeed } from "../net/live-feed.ts";
+import { LivePanel } from "../ui/live-panel.ts";
 import { drawArena } from "../render/arena.ts";
 import { UI } from "../render/palette.ts";
 import { setTestHook } from "../test-hook.ts";
@@ -54,6 +56,10 @@ const FORM_HTML = `
   <label id="panel-title">Open rooms</label>
   <ul id="room-list" class="panel" data-testid="room-list"></ul>
   <ol id="leaderboard" class="panel" data-testid="leaderboard" hidden></ol>
+  <section id="live-now" class="live-now" data-testid="live-now" aria-labelledby="live-now-title">
+    <h2 id="live-now-title">Live now</h2>
+    <ol class="panel live-list"></ol>
+  </section>
 </form>`;
 
 /** Above the drifting arena. */
@@ -78,6 +84,8 @@ export class MenuScene extends Phaser.Scene {
   private lobby: LobbyFeed | null = null;
   private rooms: readonly OpenRoom[] = [];
   private ranked: RankedWait | null = null;
+  private live: LiveFeed | null = null;
+  private livePanel: LivePanel | null = null;
 
   constructor() {
     super(SceneKeys.Menu);
@@ -91,7 +99,7 @@ export class MenuScene extends Phaser.Scene {
   }
 
   create(): void {
-    setTestHook({ scene: "menu" });
+    setTestHook({ scene: "menu", liveEvents: () => this.live?.events() ?? [] });
     drawArena(this, ARENA_MAP);
     this.veil = this.add
       .rectangle(0, 0, 10, 10, UI.background, 0.62)
@@ -163,6 +171,7 @@ export class MenuScene extends Phaser.Scene {
     }
     this.drawRooms();
     this.openLobby();
+    this.openLiveFeed();
     this.input.keyboard?.on("keydown-ENTER", () => {
       if (document.activeElement !== this.nameField) void this.play();
     });
@@ -174,6 +183,9 @@ export class MenuScene extends Phaser.Scene {
       this.scale.off(Phaser.Scale.Events.RESIZE, this.onResize, this);
       this.lobby?.close();
       this.lobby = null;
+      this.live?.close();
+      this.live = null;
+      this.livePanel = null;
       this.ranked?.cancel();
       this.ranked = null;
     });
@@ -287,6 +299,20 @@ export class MenuScene extends Phaser.Scene {
           this.time.delayedCall(2000 * (attempt + 1), () => this.openLobby(attempt + 1));
       },
     );
+  }
+
+  /**
+   * The "live now" panel: server-wide news over Server-Sent Events (`GET /events`), newest
+   * first, its relative times refreshed every second. Closed when the menu shuts down.
+   */
+  private openLiveFeed(): void {
+    const panel = new LivePanel(this.form.getChildByID("live-now") as HTMLElement);
+    this.livePanel = panel;
+    this.live = new LiveFeed(`${serverUrl()}/events`, {
+      onChange: (events, status) => panel.show(events, status, Date.now()),
+    });
+    // Scene timers stop with the scene.
+    this.time.addEvent({ delay: 1000, loop: true, callback: () => this.livePanel?.tick(Date.now()) });
   }
 
   /** The open rooms: players, phase and time left, with Join and Watch (text only, never HTML). */

@@ -12,6 +12,7 @@
  * the field is closed the panel lets the pointer through to the game, apart from its hint.
  */
 import { CHAT_MAX_CODE_UNITS, checkChatText, type ChatLine } from "../../../shared/chat.ts";
+import type { LiveEvent } from "../../../shared/live.ts";
 import { cssColor, shipColor, UI, UI_FONT } from "../render/palette.ts";
 
 /** Lines kept on screen. */
@@ -35,6 +36,8 @@ export class ChatPanel {
   private readonly error: HTMLDivElement;
   private readonly hint: HTMLButtonElement;
   private readonly shown = new Set<number>();
+  /** Ids of the live-feed lines shown (their own id space). */
+  private readonly liveShown = new Set<string>();
   /** Key codes pressed inside the panel: their releases are the panel's too. */
   private readonly keysInside = new Set<string>();
   /** Mouse buttons / touches pressed inside the panel. */
@@ -180,12 +183,45 @@ export class ChatPanel {
     text.textContent = line.text;
     row.append(text);
 
-    this.log.append(row);
     this.shown.add(line.id);
+    this.append(row, stick);
+  }
+
+  /**
+   * Shows a server-wide live event (a match won elsewhere, an announcement) as a system line
+   * marked "Live" (an event already shown is ignored).
+   */
+  addLive(event: LiveEvent): void {
+    if (this.liveShown.has(event.id)) return;
+    const doc = this.root.ownerDocument;
+    const stick = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight <= NEAR_BOTTOM_PX;
+    const row = doc.createElement("div");
+    row.className = `chat-line chat-system chat-live`;
+    row.dataset["testid"] = "chat-line";
+    row.dataset["kind"] = "live";
+    row.dataset["liveKind"] = event.kind;
+    row.dataset["liveId"] = event.id;
+    row.title = new Date(event.at).toLocaleTimeString();
+    const tag = doc.createElement("span");
+    tag.className = "chat-live-tag";
+    tag.textContent = "Live";
+    const text = doc.createElement("bdi");
+    text.className = "chat-text";
+    text.textContent = event.text;
+    row.append(tag, doc.createTextNode(" "), text);
+    this.liveShown.add(event.id);
+    this.append(row, stick);
+  }
+
+  /** Appends a line, drops the oldest beyond the limit, and keeps the newest in view. */
+  private append(row: HTMLElement, stick: boolean): void {
+    this.log.append(row);
     while (this.log.childElementCount > CHAT_PANEL_MAX_LINES) {
       const first = this.log.firstElementChild as HTMLElement | null;
       if (first === null) break;
-      this.shown.delete(Number(first.dataset["id"]));
+      const liveId = first.dataset["liveId"];
+      if (liveId !== undefined) this.liveShown.delete(liveId);
+      else this.shown.delete(Number(first.dataset["id"]));
       first.remove();
     }
     if (stick || !this.typing) this.log.scrollTop = this.log.scrollHeight;
@@ -195,6 +231,7 @@ export class ChatPanel {
   clear(): void {
     this.log.replaceChildren();
     this.shown.clear();
+    this.liveShown.clear();
   }
 
   /** Opens the field and puts the caret in it. */
@@ -328,6 +365,18 @@ function injectStyle(doc: Document): void {
 .chat-panel .chat-system {
   font-style: italic;
   color: ${UI.textDim};
+}
+.chat-panel .chat-live {
+  font-style: normal;
+  color: ${UI.text};
+  border-left: 2px solid ${UI.accent};
+}
+.chat-panel .chat-live-tag {
+  font-size: 10px;
+  font-weight: 800;
+  letter-spacing: 0.1em;
+  text-transform: uppercase;
+  color: ${UI.accent};
 }
 .chat-panel .chat-notice {
   color: ${UI.warning};

@@ -36,7 +36,7 @@ import { ArenaState } from "../../../shared/schema.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
-/** The server's own figures, from GET /metrics. */
+/** The server's own figures, from GET /metrics.json. */
 export interface ServerFigures {
   readonly ccu: number;
   readonly rooms: number;
@@ -117,7 +117,7 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     output,
     exitCode: () => child.exitCode,
     figures: async () => {
-      const response = await fetch(`${url}/metrics?window=1`, { signal: AbortSignal.timeout(5000) });
+      const response = await fetch(`${url}/metrics.json?window=1`, { signal: AbortSignal.timeout(5000) });
       return (await response.json()) as ServerFigures;
     },
     stop: async () => {

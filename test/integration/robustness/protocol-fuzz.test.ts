@@ -822,7 +822,7 @@ describe("protocol fuzzing of a room socket, while two honest players play", () 
       expect(slowest, "ms from the frame to its close").toBeLessThan(1000);
       expect(honest.longestGapMs(), "patches to an honest player stopped").toBeLessThanOrEqual(MAX_PATCH_GAP_MS);
       expect(watch.peak - before.rssBytes, "server RSS growth at its peak").toBeLessThanOrEqual(32 * MB);
-      expect(after, "the server answered /metrics after the attack").toBeDefined();
+      expect(after, "the server answered /metrics.json after the attack").toBeDefined();
       expect(after!.rssBytes - before.rssBytes, "server RSS growth").toBeLessThanOrEqual(32 * MB);
       await expectArenaUnharmed("huge series", 32 * MB);
     } finally {
@@ -1158,7 +1158,7 @@ describe("protocol fuzzing of a room socket, while two honest players play", () 
       ).toBe(true);
     }
     expect(codes).toEqual(raws.map(() => CloseCodes.ProtocolError));
-    expect(counted, "faults counted in /metrics").toBeGreaterThanOrEqual(offenders);
+    expect(counted, "faults counted in /metrics.json").toBeGreaterThanOrEqual(offenders);
     await expectArenaUnharmed("log");
   }, 30_000);
 });

@@ -105,7 +105,7 @@ export class FakeSession implements Session {
   }
 
   info(): WelcomeMessage | null {
-    return { playerId: "fake-player", role: "player", mode: "quick", code: null };
+    return { playerId: "fake-player", role: "player", mode: "quick", code: null, processId: "fake-process" };
   }
 
   /** Leaving is confirmed by the room a moment later, with 4000. */
