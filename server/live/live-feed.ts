@@ -9,13 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Presence } from "@colyseus/core";
-import {
-  LIVE_HISTORY,
-  LIVE_SSE_EVENT,
-  LIVE_TEXT_MAX,
-  liveEventSchema,
-  type LiveEvent,
-} from "../../shared/live.ts";
+import { LIVE_HISTORY, LIVE_SSE_EVENT, LIVE_TEXT_MAX, liveEventSchema, type LiveEvent } from "../../shared/live.ts";
 
 /** The pub/sub topic (its own prefix: the presence's keys are shared with Colyseus's). */
 export const LIVE_TOPIC = "tick-arena:live";
@@ -178,4 +172,3 @@ export function oneLine(text: string): string {
   }
   return out.replace(/ {2,}/g, " ").trim();
 }
-
