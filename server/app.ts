@@ -27,6 +27,7 @@ import { HttpGuard, type OptionsValidator } from "./security/http-guard.ts";
 import { DEFAULT_LIMITS } from "./security/limits.ts";
 import { openPlayerStore, type PlayerStore } from "./store/player-store.ts";
 import { LiveFeed, oneLine } from "./live/live-feed.ts";
+import { monitorRoutes } from "./ops/monitor.ts";
 import { createScaleOut, type ScaleOut } from "./scale/scale-out.ts";
 import { LiveKind, LIVE_TEXT_MAX } from "../shared/live.ts";
 
@@ -170,7 +171,10 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
       : {}),
     greet: config.greet ?? false,
     logger: colyseusLogger(faults),
-    routes: createRouter({}, { onRequest: guard.onRequest, onResponse: guard.onResponse }),
+    routes: createRouter(config.monitor !== undefined ? await monitorRoutes(config.monitor) : {}, {
+      onRequest: guard.onRequest,
+      onResponse: guard.onResponse,
+    }),
     // Tests and embedders stop the server themselves; `main.ts` wires the signals.
     gracefullyShutdown: false,
     express: (app) => {

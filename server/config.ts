@@ -52,6 +52,9 @@ const envSchema = z.object({
     .regex(/^[^\s/:]+(:\d+)?(\/[\w.~-]+)*$/, "must be host[:port][/path], no scheme")
     .optional(),
   ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  MONITOR_USER: z.string().min(1).max(64).default("admin"),
+  MONITOR_PASSWORD: z.string().min(1).optional(),
+  NODE_ENV: z.string().optional(),
 });
 
 /**
@@ -111,6 +114,11 @@ export interface ServerConfig {
   publicAddress?: string;
   /** Bearer token of the operator's routes (`ADMIN_TOKEN`); absent: those routes are off. */
   adminToken?: string;
+  /**
+   * `@colyseus/monitor` at /monitor/ behind basic auth (`MONITOR_USER`, `MONITOR_PASSWORD`);
+   * absent: no monitor. `production`: a weak password refuses to start.
+   */
+  monitor?: { user: string; password: string; production: boolean };
 }
 
 /** Reads the configuration from environment variables; throws a readable error on bad values. */
@@ -143,6 +151,9 @@ export function configFromEnv(
     ...(e.REDIS_URL !== undefined ? { redisUrl: e.REDIS_URL } : {}),
     ...(e.PUBLIC_ADDRESS !== undefined ? { publicAddress: e.PUBLIC_ADDRESS } : {}),
     ...(e.ADMIN_TOKEN !== undefined ? { adminToken: e.ADMIN_TOKEN } : {}),
+    ...(e.MONITOR_PASSWORD !== undefined
+      ? { monitor: { user: e.MONITOR_USER, password: e.MONITOR_PASSWORD, production: e.NODE_ENV === "production" } }
+      : {}),
     limits: {
       ...DEFAULT_LIMITS,
       trustProxy: e.TRUST_PROXY === "1" || e.TRUST_PROXY === "true",
