@@ -10,7 +10,7 @@ import { Client, type Room } from "@colyseus/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BotSwarm } from "../../bots/swarm.ts";
 import type { LiveEvent } from "../../shared/live.ts";
-import { MAX_PLAYERS } from "../../shared/constants.ts";
+import { MAX_PLAYERS, RANKED_MATCH_PLAYERS } from "../../shared/constants.ts";
 import { RoomName } from "../../shared/protocol.ts";
 import { ADMIN_TOKEN, startCluster, until, type Cluster } from "./cluster.ts";
 import { parsePrometheusText } from "../prometheus-text.ts";
@@ -181,5 +181,40 @@ describe("a cluster of two processes behind nginx with TLS", () => {
     expect(resumed.sessionId, "the same seat (same ship)").toBe(sessionId);
     await resumed.leave();
     await host.leave();
+  });
+
+  it("groups ranked players who queue through different processes into one match", async () => {
+    const queued: Room[] = [];
+    const seated: Room[] = [];
+    try {
+      const seats = await Promise.all(
+        Array.from({ length: RANKED_MATCH_PLAYERS }, async (_, i) => {
+          const via = cluster.processes[i % cluster.processes.length]!;
+          const client = new Client(via.routed);
+          client.auth.token = await guestToken(via.direct, `Ranked ${i + 1}`);
+          const queue = await client.joinOrCreate(RoomName.Ranked);
+          queued.push(queue);
+          queue.onMessage("clients", () => undefined);
+          return new Promise<Room>((resolve, reject) => {
+            queue.onMessage("seat", (reservation: Parameters<Client["consumeSeatReservation"]>[0]) => {
+              client.consumeSeatReservation(reservation).then((room) => {
+                room.onMessage("*", () => undefined);
+                seated.push(room);
+                queue.send("confirm");
+                resolve(room);
+              }, reject);
+            });
+          });
+        }),
+      );
+      const queues = new Set(queued.map((q) => q.roomId));
+      expect(queues.size, "one ranked queue for the cluster").toBe(1);
+      const matches = new Set(seats.map((r) => r.roomId));
+      expect(matches.size, "one ranked match").toBe(1);
+    } finally {
+      // The server closes each queue socket after "confirm": leave only what is still open.
+      const open = [...seated, ...queued].filter((r) => r.connection.isOpen);
+      await Promise.all(open.map((r) => r.leave().catch(() => undefined)));
+    }
   });
 });
