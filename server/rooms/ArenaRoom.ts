@@ -296,6 +296,15 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
     this.liveEvents?.dispose();
   }
 
+  /**
+   * The process is draining (SIGTERM): players are told why before the room closes with 4001,
+   * after which their client quick-plays again (into another process, in a cluster).
+   */
+  override onBeforeShutdown(): void {
+    this.chat.system("This server is restarting: you will be seated in another room in a moment");
+    super.onBeforeShutdown();
+  }
+
   /** Without a token verifier: every join is refused (see {@link arenaRoomWithTokens}). */
   static override async onAuth(_token: string, _options: unknown): Promise<ArenaAuth> {
     throw new ServerError(401, "this server verifies no tokens");
