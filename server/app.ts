@@ -251,7 +251,25 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     },
   });
 
-  await server.listen(config.port, config.host);
+  // Colyseus's listen() never settles when the port cannot be bound (it listens for errors
+  // only once listening): race it against the server's first error (EADDRINUSE, EACCES).
+  let onListenError: ((error: Error) => void) | undefined;
+  const listenFailed = new Promise<never>((_, reject) => {
+    onListenError = reject;
+    httpServer.once("error", reject);
+  });
+  try {
+    await Promise.race([server.listen(config.port, config.host), listenFailed]);
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    metrics.stop();
+    prometheus.stop();
+    faults.stop();
+    if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  } finally {
+    if (onListenError !== undefined) httpServer.off("error", onListenError);
+  }
   // After listen: Colyseus bound its own request listener there; ours must run before it.
   guard.install(httpServer);
   // Listen registered the room handlers; no room exists yet.

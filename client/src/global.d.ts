@@ -10,6 +10,8 @@ declare global {
   interface ImportMetaEnv {
     /** Game server URL (http or https); defaults to the page origin, or port 2567 under `vite dev`. */
     readonly VITE_SERVER_URL?: string;
+    /** Under `npm run dev`: the game server's port (the `PORT` the dev command was given). */
+    readonly VITE_GAME_PORT?: string;
   }
 }
 

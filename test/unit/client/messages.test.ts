@@ -49,6 +49,13 @@ describe("resolveServerUrl", () => {
     expect(resolveServerUrl({ DEV: true }, { ...location, hostname: "[::1]" })).toBe("http://[::1]:2567");
   });
 
+  it("follows the PORT npm run dev was given (VITE_GAME_PORT)", () => {
+    expect(resolveServerUrl({ DEV: true, VITE_GAME_PORT: "3113" }, location)).toBe("http://127.0.0.1:3113");
+    expect(resolveServerUrl({ DEV: true, VITE_GAME_PORT: "nonsense" }, location)).toBe("http://127.0.0.1:2567");
+    // Production serves the client from the game server itself.
+    expect(resolveServerUrl({ DEV: false, VITE_GAME_PORT: "3113" }, location)).toBe("http://127.0.0.1:5173");
+  });
+
   it("uses the page origin in production", () => {
     expect(resolveServerUrl({ DEV: false, VITE_SERVER_URL: " " }, location)).toBe("http://127.0.0.1:5173");
   });
