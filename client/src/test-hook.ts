@@ -3,6 +3,8 @@
  * (`window.__tickArena`). Scenes set it; nothing in the game reads it.
  */
 import type { LiveEvent } from "../../shared/live.ts";
+import type { FiredSound } from "./audio/sound-bus.ts";
+import type { AudioSettings } from "./audio/settings.ts";
 
 /** A ship as drawn: the position of its game object, and whether the ship (not a wreck) shows. */
 export interface ShipProbe {
@@ -13,15 +15,29 @@ export interface ShipProbe {
   readonly visible: boolean;
 }
 
+/** Sound, on every scene (see client/src/audio/). */
+export interface AudioHook {
+  /** Sounds played (sent to the speakers), oldest first, `at` in performance.now() ms. */
+  sounds(): FiredSound[];
+  /** Sounds that fired while muted (or at volume 0): decided, not played. */
+  suppressedSounds(): FiredSound[];
+  /** Whether a user gesture has unlocked audio (the AudioContext runs). */
+  audioUnlocked(): boolean;
+  /** The AudioContext's state, or "none" while there is none (before the first gesture). */
+  audioState(): string;
+  /** The remembered sound settings. */
+  soundSettings(): AudioSettings;
+}
+
 /** `window.__tickArena` while the menu shows. */
-export interface MenuHook {
+export interface MenuHook extends AudioHook {
   readonly scene: "menu";
   /** The events the "live now" panel shows, newest first. */
   liveEvents(): LiveEvent[];
 }
 
 /** `window.__tickArena` while a match runs. */
-export interface GameHook {
+export interface GameHook extends AudioHook {
   readonly scene: "game";
   /** Your session id in the room. */
   readonly selfId: string;

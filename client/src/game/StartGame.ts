@@ -17,6 +17,9 @@ export function StartGame(parent: string): Phaser.Game {
     disableContextMenu: true,
     scale: { mode: Phaser.Scale.RESIZE, width: "100%", height: "100%" },
     dom: { createContainer: true },
+    // Sound is synthesised with Web Audio after the first gesture (client/src/audio/); Phaser's
+    // manager would open an AudioContext at boot, before any gesture.
+    audio: { noAudio: true },
     render: { antialias: true },
     scene: [BootScene, MenuScene, GameScene, ResultsScene],
   });

@@ -5,6 +5,8 @@
  */
 import Phaser from "phaser";
 import { CloseCodes } from "../../../shared/protocol.ts";
+import { gameAudio } from "../audio/game-audio.ts";
+import { GameSounds } from "../audio/game-sounds.ts";
 import { SceneKeys } from "../game/keys.ts";
 import { toInputFrame } from "../input/controls.ts";
 import { KeyboardMouse } from "../input/keyboard-mouse.ts";
@@ -20,6 +22,7 @@ import { ShipLayer } from "../render/ship-sprites.ts";
 import { setTestHook } from "../test-hook.ts";
 import { ChatPanel } from "../ui/chat-panel.ts";
 import { RoomBadge } from "../ui/room-badge.ts";
+import { SoundBadge } from "../ui/sound-badge.ts";
 import type { MenuData } from "./MenuScene.ts";
 import type { ResultsData } from "./ResultsScene.ts";
 
@@ -46,6 +49,9 @@ export class GameScene extends Phaser.Scene {
   private cleanups: Array<() => void> = [];
   private chat: ChatPanel | null = null;
   private badge: RoomBadge | null = null;
+  /** Which sounds the match makes (fed the kill events and every drawn snapshot). */
+  private sounds: GameSounds | null = null;
+  private soundBadge: SoundBadge | null = null;
   /** Live events received in this match (oldest first), for the test hook. */
   private liveEvents: LiveEvent[] = [];
   /** Spectators: the pilot the camera follows, and when the choice was last made. */
@@ -82,6 +88,10 @@ export class GameScene extends Phaser.Scene {
     const selfId = this.session.selfId;
     this.chat = new ChatPanel(document.body, { onSend: (text) => this.session.sendChat(text), selfId });
     this.badge = new RoomBadge(document.body);
+    const audio = gameAudio();
+    const sounds = new GameSounds(audio.bus, selfId, this.session.map.walls);
+    this.sounds = sounds;
+    this.soundBadge = new SoundBadge(document.body, audio);
     this.cleanups.push(
       this.session.onChat((line) => this.chat?.add(line)),
       // Server-wide news (shared/live.ts) shows as a marked system line in the chat.
@@ -91,6 +101,7 @@ export class GameScene extends Phaser.Scene {
         this.chat?.addLive(event);
       }) ?? (() => undefined),
       this.session.onKill((e) => this.hud.addKill(e, selfId, this.time.now)),
+      this.session.onKill((e) => sounds.kill(e, performance.now())),
       this.session.onClosed((info) =>
         // Leaving on purpose and the end of a ranked match are news, not problems.
         this.exit(
@@ -102,6 +113,10 @@ export class GameScene extends Phaser.Scene {
     );
     this.input.keyboard?.on("keydown-ESC", () => {
       if (!this.chat?.isTyping()) this.session.leave();
+    });
+    // M: sound on/off (remembered; the menu has the same switch and the volume).
+    this.input.keyboard?.on("keydown-M", () => {
+      if (!this.chat?.isTyping()) audio.toggleMuted();
     });
     // Spectators: Space moves the camera to the next pilot.
     this.input.keyboard?.on("keydown-SPACE", () => {
@@ -125,6 +140,7 @@ export class GameScene extends Phaser.Scene {
       role: () => this.session.info()?.role ?? null,
       ships: () => this.ships.probe(),
       liveEvents: () => [...this.liveEvents],
+      ...audio.probe(),
       view: () => {
         const cam = this.cameras.main;
         return { x: cam.worldView.x, y: cam.worldView.y, zoom: cam.zoom };
@@ -145,6 +161,7 @@ export class GameScene extends Phaser.Scene {
     this.session.update(now, frame);
     const snap = this.session.snapshot(now);
     this.latest = snap;
+    this.sounds?.frame(snap, now);
     const self = snap.players.find((p) => p.isSelf);
 
     // Your turret follows the mouse at once; the server's facing arrives ~100 ms later.
@@ -233,6 +250,9 @@ export class GameScene extends Phaser.Scene {
     this.chat = null;
     this.badge?.destroy();
     this.badge = null;
+    this.soundBadge?.destroy();
+    this.soundBadge = null;
+    this.sounds = null;
     this.scale.off(Phaser.Scale.Events.RESIZE, this.onResize, this);
     this.scene.stop(SceneKeys.Results);
     this.input.setDefaultCursor("default");

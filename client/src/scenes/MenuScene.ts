@@ -21,6 +21,8 @@ import { LiveFeed } from "../net/live-feed.ts";
 import { LivePanel } from "../ui/live-panel.ts";
 import { drawArena } from "../render/arena.ts";
 import { UI } from "../render/palette.ts";
+import { gameAudio } from "../audio/game-audio.ts";
+import { bindSoundSettings, SOUND_SETTINGS_HTML } from "../ui/sound-settings.ts";
 import { setTestHook } from "../test-hook.ts";
 import { clampNickname, generatedNickname, NICKNAME_MAX_CODE_UNITS } from "../../../shared/names.ts";
 import { checkNickname, loadNickname, saveNickname } from "../ui/nickname.ts";
@@ -51,7 +53,7 @@ const FORM_HTML = `
     <button id="ranked" type="button">Ranked match</button>
     <button id="large" type="button" title="Up to 64 pilots on the large map">Big arena</button>
     <button id="show-leaderboard" type="button">Leaderboard</button>
-  </div>
+  </div>${SOUND_SETTINGS_HTML}
   <p id="menu-status" class="menu-status" role="status" aria-live="polite"></p>
   <label id="panel-title">Open rooms</label>
   <ul id="room-list" class="panel" data-testid="room-list"></ul>
@@ -99,7 +101,8 @@ export class MenuScene extends Phaser.Scene {
   }
 
   create(): void {
-    setTestHook({ scene: "menu", liveEvents: () => this.live?.events() ?? [] });
+    const audio = gameAudio();
+    setTestHook({ scene: "menu", liveEvents: () => this.live?.events() ?? [], ...audio.probe() });
     drawArena(this, ARENA_MAP);
     this.veil = this.add
       .rectangle(0, 0, 10, 10, UI.background, 0.62)
@@ -145,6 +148,7 @@ export class MenuScene extends Phaser.Scene {
     this.roomList = this.form.getChildByID("room-list") as HTMLUListElement;
     this.leaderboard = this.form.getChildByID("leaderboard") as HTMLOListElement;
     this.panelTitle = this.form.getChildByID("panel-title") as HTMLElement;
+    const unbindSound = bindSoundSettings(this.form, audio);
     this.form.addListener("submit");
     this.form.on("submit", (event: Event) => {
       event.preventDefault();
@@ -181,6 +185,7 @@ export class MenuScene extends Phaser.Scene {
     this.scale.on(Phaser.Scale.Events.RESIZE, this.onResize, this);
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
       this.scale.off(Phaser.Scale.Events.RESIZE, this.onResize, this);
+      unbindSound();
       this.lobby?.close();
       this.lobby = null;
       this.live?.close();
