@@ -24,6 +24,11 @@ export const PlayerState = schema(
     respawnTick: t.uint32().default(0),
     kills: t.uint16().default(0),
     deaths: t.uint16().default(0),
+    /**
+     * The ship's colour: an index into `SHIP_PALETTE` (shared/palette.ts), fixed for the ship's
+     * life in the room. No other ship of the room holds it while the room has at most 16.
+     */
+    color: t.uint8().default(0),
   },
   "PlayerState",
 );
@@ -63,6 +68,8 @@ export const PilotState = schema(
     /** Coarse position: x = cx / 255 · map width, y = cy / 255 · map height. */
     cx: t.uint8().default(0),
     cy: t.uint8().default(0),
+    /** The ship's colour, as `PlayerState.color`. */
+    color: t.uint8().default(0),
   },
   "PilotState",
 );

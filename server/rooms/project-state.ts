@@ -29,6 +29,7 @@ interface ShipEntry {
   respawnTick: number;
   kills: number;
   deaths: number;
+  color: number;
 }
 
 /**
@@ -71,6 +72,7 @@ export class StateProjector {
           respawnTick: -1,
           kills: -1,
           deaths: -1,
+          color: -1,
         };
         this.ships.set(ship.id, e);
       }
@@ -90,6 +92,7 @@ export class StateProjector {
       if (ship.respawnTick !== e.respawnTick) p.respawnTick = e.respawnTick = ship.respawnTick;
       if (ship.kills !== e.kills) p.kills = e.kills = ship.kills;
       if (ship.deaths !== e.deaths) p.deaths = e.deaths = ship.deaths;
+      if (ship.color !== e.color) p.color = e.color = ship.color;
     }
     if (this.ships.size > world.ships.size || state.players.size > world.ships.size) {
       for (const id of this.ships.keys()) if (!world.ships.has(id)) this.ships.delete(id);
@@ -150,6 +153,8 @@ export function projectPilots(world: World, state: LargeArenaState): void {
     p.kills = ship.kills;
     p.deaths = ship.deaths;
     p.alive = ship.alive;
+    // A ship's colour never changes: written once, with the new entry.
+    if (fresh) p.color = ship.color;
     if (refresh || fresh) {
       p.cx = Math.max(0, Math.min(255, Math.round((ship.x / world.map.width) * 255)));
       p.cy = Math.max(0, Math.min(255, Math.round((ship.y / world.map.height) * 255)));

@@ -4,6 +4,7 @@
  */
 import { POSITION_STEPS_PER_PX, SHIP_MAX_HP, SHIP_RADIUS } from "../constants.ts";
 import type { Point } from "../map.ts";
+import { PALETTE_SIZE } from "../palette.ts";
 import { circleHitsWalls, snap } from "./geometry.ts";
 import { nextInt } from "./rng.ts";
 import type { Ship, ShipTrail, World } from "./world.ts";
@@ -20,6 +21,7 @@ export function addShip(world: World, id: string, name: string, nearId?: string)
   const ship: Ship = {
     id,
     name,
+    color: leastUsedColor(world),
     x: 0,
     y: 0,
     aimX: 1,
@@ -41,6 +43,20 @@ export function addShip(world: World, id: string, name: string, nearId?: string)
     spawnShip(world, ship);
   }
   return ship;
+}
+
+/**
+ * The palette index for a ship joining `world`: the one fewest ships hold, the lowest of those
+ * on a tie. With up to {@link PALETTE_SIZE} ships that is the lowest free index, so no two ships
+ * share a colour; beyond, indices repeat as evenly as they can. Depends only on the ships
+ * present (deterministic).
+ */
+export function leastUsedColor(world: World): number {
+  const counts = new Array<number>(PALETTE_SIZE).fill(0);
+  for (const s of world.ships.values()) counts[s.color] = (counts[s.color] ?? 0) + 1;
+  let best = 0;
+  for (let i = 1; i < PALETTE_SIZE; i++) if (counts[i]! < counts[best]!) best = i;
+  return best;
 }
 
 /** Spawning closer than this to a living ship would overlap it. */

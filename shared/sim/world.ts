@@ -32,6 +32,11 @@ export type Phase = (typeof Phase)[keyof typeof Phase];
 export interface Ship {
   readonly id: string;
   name: string;
+  /**
+   * Index into the ship palette (`SHIP_PALETTE`, shared/palette.ts), fixed when the ship is
+   * added: the least used index among the room's ships (so unique while 16 or fewer).
+   */
+  readonly color: number;
   x: number;
   y: number;
   /** Unit aim vector; the direction the ship faces and fires. */

@@ -10,7 +10,7 @@ import { addShip, createWorld, removeShip, step, type World } from "../../shared
 import { projectWorld } from "../../server/rooms/project-state.ts";
 import { createScript, exact, inputs, NO_INPUTS, run } from "./helpers.ts";
 
-const PLAYER_FIELDS = ["name", "x", "y", "aim", "hp", "alive", "shielded", "respawnTick", "kills", "deaths"];
+const PLAYER_FIELDS = ["name", "x", "y", "aim", "hp", "alive", "shielded", "respawnTick", "kills", "deaths", "color"];
 const PROJECTILE_FIELDS = ["ownerId", "x", "y", "vx", "vy", "spawnTick"];
 const ROOT_FIELDS = ["tick", "tickRate", "phase", "phaseEndsTick", "matchNumber", "players", "projectiles", "map"];
 /** Half a step of the 16-bit wrapped angle. */
@@ -70,7 +70,7 @@ function expectMatchesWorld(state: ArenaState, world: World): void {
     const p = state.players.get(ship.id);
     expect(p).toBeDefined();
     if (p === undefined) continue;
-    expect([p.name, p.x, p.y, p.hp, p.alive, p.respawnTick, p.kills, p.deaths]).toStrictEqual([
+    expect([p.name, p.x, p.y, p.hp, p.alive, p.respawnTick, p.kills, p.deaths, p.color]).toStrictEqual([
       ship.name,
       ship.x,
       ship.y,
@@ -79,6 +79,7 @@ function expectMatchesWorld(state: ArenaState, world: World): void {
       ship.respawnTick,
       ship.kills,
       ship.deaths,
+      ship.color,
     ]);
     expect(p.shielded).toBe(ship.alive && world.tick < ship.protectedUntilTick);
     const aim = Math.atan2(ship.aimY, ship.aimX);

@@ -293,6 +293,7 @@ export class GameSession implements Session {
         respawnTick: p.respawnTick,
         kills: p.kills,
         deaths: p.deaths,
+        color: p.color,
         isSelf,
       });
     });
@@ -502,6 +503,7 @@ export class GameSession implements Session {
       x: p.x,
       y: p.y,
       near: true,
+      color: p.color,
       isSelf: p.isSelf,
     }));
     if (!("pilots" in state) || state.pilots === undefined) return pilots;
@@ -517,6 +519,7 @@ export class GameSession implements Session {
         x: (p.cx / 255) * width,
         y: (p.cy / 255) * height,
         near: false,
+        color: p.color,
         isSelf: id === this.selfId,
       });
     });

@@ -27,6 +27,8 @@ export interface PlayerView {
   readonly respawnTick: number;
   readonly kills: number;
   readonly deaths: number;
+  /** Palette index of the ship's colour (`SHIP_PALETTE`, shared/palette.ts). */
+  readonly color: number;
   readonly isSelf: boolean;
 }
 
@@ -44,6 +46,8 @@ export interface PilotView {
   readonly y: number;
   /** True when the ship is in `players` (exact position); false: coarse, from the roster. */
   readonly near: boolean;
+  /** Palette index of the ship's colour. */
+  readonly color: number;
   readonly isSelf: boolean;
 }
 

@@ -48,7 +48,7 @@ export class EdgeArrows {
       // A triangle with its tip at (sx, sy), pointing outwards.
       const bx = sx - cos * size * 1.6;
       const by = sy - sin * size * 1.6;
-      g.fillStyle(shipColor(p.id, false), 0.9);
+      g.fillStyle(shipColor(p.color), 0.9);
       g.lineStyle(2, 0x05070d, 0.8);
       g.beginPath();
       g.moveTo(sx, sy);

@@ -6,7 +6,7 @@ import { Phase } from "../../../shared/sim/world.ts";
 import type Phaser from "phaser";
 import type { GameSnapshot, KillEvent } from "../net/types.ts";
 import { formatClock, formatPing, secondsUntil } from "./format.ts";
-import { cssColor, SELF_COLOR, shipColor, UI, UI_FONT } from "./palette.ts";
+import { colorOfPlayer, cssColor, UI, UI_FONT } from "./palette.ts";
 
 const FONT = UI_FONT;
 const HUD_DEPTH = 1000;
@@ -120,18 +120,22 @@ export class Hud {
     this.fadeFeed(nowMs);
   }
 
-  /** Adds a kill to the feed (newest on top, at most four). */
-  addKill(e: KillEvent, selfId: string, nowMs: number): void {
+  /**
+   * Adds a kill to the feed (newest on top, at most four), in the killer's ship colour
+   * (`colors`: palette index by player id). A line you are in says "You"/"you" and is marked
+   * with a "▶", so it stands out without relying on colour.
+   */
+  addKill(e: KillEvent, selfId: string, nowMs: number, colors: ReadonlyMap<string, number>): void {
     const killer = e.killerId === selfId ? "You" : e.killerName;
     const victim = e.victimId === selfId ? "you" : e.victimName;
     const suicide = e.killerId === e.victimId;
-    const line = suicide ? `${killer} self-destructed` : `${killer}  ✦  ${victim}`;
     const involved = e.killerId === selfId || e.victimId === selfId;
-    const color = involved ? cssColor(SELF_COLOR) : cssColor(shipColor(e.killerId, false));
+    const line = (involved ? "▶ " : "") + (suicide ? `${killer} self-destructed` : `${killer}  ✦  ${victim}`);
+    const color = cssColor(colorOfPlayer(colors, e.killerId));
     const text = this.scene.add
       .text(0, 0, line, {
         ...style(15, color, { fontStyle: "bold", strokeThickness: 0 }),
-        backgroundColor: involved ? "rgba(62, 240, 180, 0.16)" : "rgba(8, 12, 22, 0.72)",
+        backgroundColor: involved ? "rgba(20, 27, 44, 0.92)" : "rgba(8, 12, 22, 0.72)",
         padding: { x: 10, y: 5 },
       })
       .setOrigin(1, 0)

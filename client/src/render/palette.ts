@@ -1,20 +1,23 @@
 /**
- * Colours of the game. Your ship always has {@link SELF_COLOR}; every other ship gets a colour
- * from {@link SHIP_PALETTE} picked from its id, so it keeps it for the whole session.
+ * Colours of the game. Every ship is drawn in its palette colour (`SHIP_PALETTE[player.color]`,
+ * shared/palette.ts): the server gives each pilot of a room an index no other pilot holds (up
+ * to 16), your own ship included. Your ship is told apart by shape and label too (a white
+ * bracket frame and "YOU", see ship-sprites.ts), never by colour alone.
  */
+import { ARENA_BACKGROUND, ARENA_FLOOR, paletteColor, SHIP_PALETTE } from "../../../shared/palette.ts";
 
-/** Your ship. */
-export const SELF_COLOR = 0x3ef0b4;
+export { SHIP_PALETTE };
 
-/** Other ships, chosen to stay apart from each other and from {@link SELF_COLOR}. */
-export const SHIP_PALETTE: readonly number[] = [
-  0xff6b5e, 0xffb347, 0xf7e463, 0xc77dff, 0xff7eb6, 0x5ea8ff, 0xff9f1c, 0xa0e426, 0x9d8cff, 0xff5fa2,
-];
+/** The marks of your own ship (frame, "YOU" label, highlighted rows): white, in no ship's colour. */
+export const SELF_MARK = 0xffffff;
+
+/** A player of unknown colour (left the room before their line arrived). */
+export const UNKNOWN_PLAYER_COLOR = 0xe8eefc;
 
 /** Interface colours. */
 export const UI = {
-  background: 0x070a12,
-  floor: 0x111726,
+  background: ARENA_BACKGROUND,
+  floor: ARENA_FLOOR,
   panel: 0x0d1322,
   panelEdge: 0x2c3a58,
   text: "#e8eefc",
@@ -27,19 +30,18 @@ export const UI = {
   hpLow: 0xff5a4e,
 } as const;
 
-/** A stable palette colour for a player id (FNV-1a hash of the id). */
-export function colorForId(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return SHIP_PALETTE[h % SHIP_PALETTE.length] ?? 0xffffff;
+/** The colour a ship is drawn in, from its palette index (`color` in the state). */
+export function shipColor(colorIndex: number): number {
+  return paletteColor(colorIndex);
 }
 
-/** The colour a ship is drawn in. */
-export function shipColor(id: string, isSelf: boolean): number {
-  return isSelf ? SELF_COLOR : colorForId(id);
+/**
+ * The colour of player `id` from a lookup of palette indices by id (the latest snapshot's
+ * pilots); {@link UNKNOWN_PLAYER_COLOR} for a player not in it.
+ */
+export function colorOfPlayer(colors: ReadonlyMap<string, number>, id: string): number {
+  const index = colors.get(id);
+  return index === undefined ? UNKNOWN_PLAYER_COLOR : paletteColor(index);
 }
 
 /** `0xrrggbb` as a CSS colour string. */

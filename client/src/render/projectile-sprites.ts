@@ -1,11 +1,11 @@
 /**
  * Projectiles on screen: a pooled glowing dot per projectile plus a short trail, tinted in
- * the shooter's colour.
+ * the shooter's palette colour.
  */
 import Phaser from "phaser";
 import { TextureKeys } from "../game/keys.ts";
 import type { ProjectileView } from "../net/types.ts";
-import { shipColor } from "./palette.ts";
+import { colorOfPlayer } from "./palette.ts";
 import { Depth } from "./ship-sprites.ts";
 
 const TRAIL_PX = 26;
@@ -21,8 +21,8 @@ export class ProjectileLayer {
       .setBlendMode(Phaser.BlendModes.ADD);
   }
 
-  /** Draws `projectiles`; `selfId` picks your colour for your own shots. */
-  sync(projectiles: readonly ProjectileView[], selfId: string): void {
+  /** Draws `projectiles`, each in its shooter's colour (`colors`: palette index by player id). */
+  sync(projectiles: readonly ProjectileView[], colors: ReadonlyMap<string, number>): void {
     this.trails.clear();
     while (this.pool.length < projectiles.length) {
       this.pool.push(
@@ -33,7 +33,7 @@ export class ProjectileLayer {
       );
     }
     projectiles.forEach((p, i) => {
-      const color = shipColor(p.ownerId, p.ownerId === selfId);
+      const color = colorOfPlayer(colors, p.ownerId);
       this.pool[i]?.setPosition(p.x, p.y).setTint(color).setVisible(true);
       this.trails.lineStyle(4, color, 0.35);
       this.trails.lineBetween(p.x - p.dirX * TRAIL_PX, p.y - p.dirY * TRAIL_PX, p.x, p.y);

@@ -1,17 +1,23 @@
 /**
  * Ships on screen: one container per player with shadow, hull, turret, shield, name label and
- * HP bar. `ShipLayer.sync` brings the set of containers in line with a snapshot each frame.
+ * HP bar. Every hull is tinted in its pilot's palette colour; your own ship also wears a white
+ * bracket frame and a "YOU" label, so telling it apart never relies on colour. `ShipLayer.sync`
+ * brings the set of containers in line with a snapshot each frame.
  */
 import Phaser from "phaser";
 import { SHIP_MAX_HP } from "../../../shared/constants.ts";
 import { TextureKeys } from "../game/keys.ts";
 import type { PlayerView } from "../net/types.ts";
-import { cssColor, shipColor, UI, UI_FONT } from "./palette.ts";
+import { cssColor, SELF_MARK, shipColor, UI, UI_FONT } from "./palette.ts";
 
 const HP_BAR_WIDTH = 40;
 const HP_BAR_HEIGHT = 5;
 const LABEL_Y = -44;
 const HP_BAR_Y = -31;
+/** Your ship's marks: the bracket frame's half size and arm length, and the "YOU" label. */
+const SELF_FRAME_HALF = 29;
+const SELF_FRAME_ARM = 10;
+const SELF_LABEL_Y = 40;
 
 /** Depths of world layers. */
 export const Depth = {
@@ -30,6 +36,9 @@ export interface DrawnShip {
   readonly x: number;
   readonly y: number;
   readonly visible: boolean;
+  /** The hull's colour (`0xrrggbb`) and whether it wears your marks. */
+  readonly color: number;
+  readonly marked: boolean;
 }
 
 /** One ship's game objects. */
@@ -43,7 +52,9 @@ export class ShipSprite {
   private readonly hpFill: Phaser.GameObjects.Rectangle;
   private readonly label: Phaser.GameObjects.Text;
   private readonly wreck: Phaser.GameObjects.Image;
-  private readonly color: number;
+  /** Your own ship only: the bracket frame and the "YOU" label. */
+  private readonly selfMarks: (Phaser.GameObjects.Graphics | Phaser.GameObjects.Text)[] = [];
+  private color: number;
   private name = "";
   private lastHp = SHIP_MAX_HP;
   private wasAlive: boolean | null = null;
@@ -53,8 +64,9 @@ export class ShipSprite {
     private readonly scene: Phaser.Scene,
     readonly id: string,
     readonly isSelf: boolean,
+    colorIndex: number,
   ) {
-    this.color = shipColor(id, isSelf);
+    this.color = shipColor(colorIndex);
     this.shadow = scene.add.image(4, 6, TextureKeys.ShipShadow);
     this.shield = scene.add.image(0, 0, TextureKeys.ShipShield).setTint(0x9fe8ff).setVisible(false);
     this.hull = scene.add.image(0, 0, TextureKeys.ShipBody).setTint(this.color);
@@ -75,13 +87,23 @@ export class ShipSprite {
         fontFamily: UI_FONT,
         fontSize: "13px",
         fontStyle: "bold",
-        color: isSelf ? cssColor(this.color) : UI.text,
+        color: UI.text,
         stroke: "#05070d",
         strokeThickness: 4,
       })
       .setOrigin(0.5, 0.5);
+    if (isSelf) this.selfMarks.push(selfFrame(scene), selfLabel(scene));
     this.container = scene.add
-      .container(0, 0, [this.shadow, this.shield, this.hull, this.turret, this.hpBack, this.hpFill, this.label])
+      .container(0, 0, [
+        this.shadow,
+        this.shield,
+        this.hull,
+        this.turret,
+        this.hpBack,
+        this.hpFill,
+        this.label,
+        ...this.selfMarks,
+      ])
       .setDepth(isSelf ? Depth.Ship + 1 : Depth.Ship);
     this.wreck = scene.add.image(0, 0, TextureKeys.Wreck).setDepth(Depth.Wreck).setVisible(false);
   }
@@ -98,6 +120,7 @@ export class ShipSprite {
       this.label.setText(p.name);
     }
     this.container.setPosition(p.x, p.y);
+    this.color = shipColor(p.color);
 
     if (this.wasAlive === true && !p.alive) this.onDestroyed(p);
     if (p.alive && p.hp < this.lastHp && this.wasAlive === true) this.flashUntil = timeMs + 90;
@@ -107,6 +130,7 @@ export class ShipSprite {
     for (const part of [this.shadow, this.hull, this.turret, this.hpBack, this.hpFill, this.label]) {
       part.setVisible(p.alive);
     }
+    for (const mark of this.selfMarks) mark.setVisible(p.alive);
     this.wreck.setVisible(!p.alive);
     if (!p.alive) {
       this.shield.setVisible(false);
@@ -133,7 +157,15 @@ export class ShipSprite {
 
   /** The drawn position and visibility, read back from the game objects. */
   probe(): DrawnShip {
-    return { id: this.id, name: this.name, x: this.container.x, y: this.container.y, visible: this.drawn };
+    return {
+      id: this.id,
+      name: this.name,
+      x: this.container.x,
+      y: this.container.y,
+      visible: this.drawn,
+      color: this.color,
+      marked: this.selfMarks.length > 0,
+    };
   }
 
   destroy(): void {
@@ -151,6 +183,47 @@ export class ShipSprite {
     this.wreck.setPosition(p.x, p.y).setRotation(p.aim).setAlpha(0.9);
     explode(this.scene, p.x, p.y, this.color);
   }
+}
+
+/** Your ship's frame: four white corner brackets around the hull, outlined dark for any floor. */
+function selfFrame(scene: Phaser.Scene): Phaser.GameObjects.Graphics {
+  const g = scene.add.graphics();
+  const h = SELF_FRAME_HALF;
+  const a = SELF_FRAME_ARM;
+  const corners: readonly (readonly [number, number])[] = [
+    [-1, -1],
+    [1, -1],
+    [1, 1],
+    [-1, 1],
+  ];
+  for (const [width, color, alpha] of [
+    [5, 0x05070d, 0.7],
+    [2.5, SELF_MARK, 0.95],
+  ] as const) {
+    g.lineStyle(width, color, alpha);
+    for (const [sx, sy] of corners) {
+      g.beginPath();
+      g.moveTo(sx * h, sy * (h - a));
+      g.lineTo(sx * h, sy * h);
+      g.lineTo(sx * (h - a), sy * h);
+      g.strokePath();
+    }
+  }
+  return g;
+}
+
+/** Your ship's "YOU" label, under the hull. */
+function selfLabel(scene: Phaser.Scene): Phaser.GameObjects.Text {
+  return scene.add
+    .text(0, SELF_LABEL_Y, "YOU", {
+      fontFamily: UI_FONT,
+      fontSize: "11px",
+      fontStyle: "bold",
+      color: cssColor(SELF_MARK),
+      stroke: "#05070d",
+      strokeThickness: 4,
+    })
+    .setOrigin(0.5, 0.5);
 }
 
 /** A short burst: an expanding ring and a few sparks. */
@@ -203,7 +276,7 @@ export class ShipLayer {
       seen.add(p.id);
       let ship = this.ships.get(p.id);
       if (ship === undefined) {
-        ship = new ShipSprite(this.scene, p.id, p.isSelf);
+        ship = new ShipSprite(this.scene, p.id, p.isSelf, p.color);
         this.ships.set(p.id, ship);
       }
       ship.update(p, timeMs, p.isSelf && selfAim !== null ? selfAim : p.aim);

@@ -43,6 +43,8 @@ export class GameScene extends Phaser.Scene {
   private arrows!: EdgeArrows;
   private controls!: KeyboardMouse;
   private latest: GameSnapshot | null = null;
+  /** Palette index of every pilot of the latest snapshot, by id (kill feed, chat, shots). */
+  private readonly colors = new Map<string, number>();
   private following = false;
   private selfAlive = false;
   private scoreboardHeld = false;
@@ -65,6 +67,7 @@ export class GameScene extends Phaser.Scene {
   init(data: GameData): void {
     this.session = data.session;
     this.latest = null;
+    this.colors.clear();
     this.following = false;
     this.selfAlive = false;
     this.scoreboardHeld = false;
@@ -86,7 +89,11 @@ export class GameScene extends Phaser.Scene {
     this.input.setDefaultCursor("crosshair");
 
     const selfId = this.session.selfId;
-    this.chat = new ChatPanel(document.body, { onSend: (text) => this.session.sendChat(text), selfId });
+    this.chat = new ChatPanel(document.body, {
+      onSend: (text) => this.session.sendChat(text),
+      selfId,
+      colors: this.colors,
+    });
     this.badge = new RoomBadge(document.body);
     const audio = gameAudio();
     const sounds = new GameSounds(audio.bus, selfId, this.session.map.walls);
@@ -100,7 +107,7 @@ export class GameScene extends Phaser.Scene {
         if (this.liveEvents.length > LIVE_HISTORY) this.liveEvents.shift();
         this.chat?.addLive(event);
       }) ?? (() => undefined),
-      this.session.onKill((e) => this.hud.addKill(e, selfId, this.time.now)),
+      this.session.onKill((e) => this.hud.addKill(e, selfId, this.time.now, this.colors)),
       this.session.onKill((e) => sounds.kill(e, performance.now())),
       this.session.onClosed((info) =>
         // Leaving on purpose and the end of a ranked match are news, not problems.
@@ -161,6 +168,8 @@ export class GameScene extends Phaser.Scene {
     this.session.update(now, frame);
     const snap = this.session.snapshot(now);
     this.latest = snap;
+    this.colors.clear();
+    for (const p of snap.pilots) this.colors.set(p.id, p.color);
     this.sounds?.frame(snap, now);
     const self = snap.players.find((p) => p.isSelf);
 
@@ -170,7 +179,7 @@ export class GameScene extends Phaser.Scene {
         ? Math.atan2(frame.aimY, frame.aimX)
         : null;
     this.ships.sync(snap.players, this.time.now, liveAim);
-    this.shots.sync(snap.projectiles, snap.selfId);
+    this.shots.sync(snap.projectiles, this.colors);
     this.hud.update(snap, this.time.now);
     this.arrows.update(snap.pilots);
     this.debug.update(() => this.session.debugInfo(now), this.game.loop.actualFps, 64);

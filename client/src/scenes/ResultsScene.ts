@@ -7,7 +7,7 @@ import Phaser from "phaser";
 import { SceneKeys } from "../game/keys.ts";
 import type { GameSnapshot, PilotView } from "../net/types.ts";
 import { formatClock, rankPlayers, secondsUntil } from "../render/format.ts";
-import { cssColor, SELF_COLOR, UI, UI_FONT } from "../render/palette.ts";
+import { SELF_MARK, shipColor, UI, UI_FONT } from "../render/palette.ts";
 
 /** What the match scene passes: a reader for its latest snapshot. */
 export interface ResultsData {
@@ -19,8 +19,8 @@ const PANEL_WIDTH = 520;
 const ROW_HEIGHT = 32;
 const HEADER_HEIGHT = 118;
 const FOOTER_HEIGHT = 64;
-/** Columns: rank, name, kills, deaths (x offsets inside the panel). */
-const COLUMNS = { rank: 32, name: 76, kills: 400, deaths: 478 } as const;
+/** Columns: rank, colour swatch, name, kills, deaths (x offsets inside the panel). */
+const COLUMNS = { rank: 32, swatch: 60, name: 76, kills: 400, deaths: 478 } as const;
 
 export class ResultsScene extends Phaser.Scene {
   private read: () => GameSnapshot | null = () => null;
@@ -64,7 +64,8 @@ export class ResultsScene extends Phaser.Scene {
     if (snap === null) return;
     const ranked = rankPlayers(snap.pilots);
     const key =
-      ranked.map((p) => `${p.id}:${p.name}:${p.kills}:${p.deaths}`).join("|") + `#${snap.matchNumber}:${snap.phase}`;
+      ranked.map((p) => `${p.id}:${p.name}:${p.kills}:${p.deaths}:${p.color}`).join("|") +
+      `#${snap.matchNumber}:${snap.phase}`;
     if (key !== this.shownKey) {
       this.shownKey = key;
       this.title.setText(
@@ -103,12 +104,18 @@ export class ResultsScene extends Phaser.Scene {
       const y = (i + 1) * ROW_HEIGHT;
       const self = p.id === selfId;
       if (self) {
-        this.rows.add(this.add.rectangle(12, y, PANEL_WIDTH - 24, ROW_HEIGHT - 4, SELF_COLOR, 0.16).setOrigin(0, 0.5));
+        this.rows.add(
+          this.add
+            .rectangle(12, y, PANEL_WIDTH - 24, ROW_HEIGHT - 4, SELF_MARK, 0.1)
+            .setStrokeStyle(1, SELF_MARK, 0.6)
+            .setOrigin(0, 0.5),
+        );
       }
-      const color = self ? cssColor(SELF_COLOR) : UI.text;
+      // Each pilot's ship colour as a swatch; your row is told by its frame, bold text and "(you)".
+      this.rows.add(this.add.circle(COLUMNS.swatch, y, 7, shipColor(p.color)).setStrokeStyle(2, 0x05070d, 0.8));
       const cell = (x: number, text: string, originX: number): Phaser.GameObjects.Text =>
         this.add
-          .text(x, y, text, { fontFamily: FONT, fontSize: "17px", fontStyle: self ? "bold" : "normal", color })
+          .text(x, y, text, { fontFamily: FONT, fontSize: "17px", fontStyle: self ? "bold" : "normal", color: UI.text })
           .setOrigin(originX, 0.5);
       this.rows.add([
         cell(COLUMNS.rank, String(i + 1), 0.5),

@@ -13,7 +13,7 @@
  */
 import { CHAT_MAX_CODE_UNITS, checkChatText, type ChatLine } from "../../../shared/chat.ts";
 import type { LiveEvent } from "../../../shared/live.ts";
-import { cssColor, shipColor, UI, UI_FONT } from "../render/palette.ts";
+import { colorOfPlayer, cssColor, UI, UI_FONT } from "../render/palette.ts";
 
 /** Lines kept on screen. */
 export const CHAT_PANEL_MAX_LINES = 50;
@@ -24,8 +24,13 @@ const NEAR_BOTTOM_PX = 24;
 export interface ChatPanelOptions {
   /** Called with the normalised text of a message that passed the chat rule. */
   onSend(text: string): void;
-  /** Your session id: your name is drawn in your ship's colour. */
+  /** Your session id. */
   selfId?: string;
+  /**
+   * Palette index of each pilot by session id (kept up to date by the game): a name is drawn
+   * in its ship's colour. Without it, names are drawn in the text colour.
+   */
+  colors?: ReadonlyMap<string, number>;
 }
 
 export class ChatPanel {
@@ -173,8 +178,8 @@ export class ChatPanel {
       const name = doc.createElement("bdi");
       name.className = "chat-name";
       name.textContent = line.name;
-      if (line.fromId !== undefined) {
-        name.style.color = cssColor(shipColor(line.fromId, line.fromId === this.options.selfId));
+      if (line.fromId !== undefined && this.options.colors !== undefined) {
+        name.style.color = cssColor(colorOfPlayer(this.options.colors, line.fromId));
       }
       row.append(name, doc.createTextNode(": "));
     }

@@ -57,6 +57,7 @@ export class FakeSession implements Session {
           respawnTick: 0,
           kills: 0,
           deaths: 0,
+          color: 0,
           isSelf: true,
         },
         {
@@ -71,6 +72,7 @@ export class FakeSession implements Session {
           respawnTick: 0,
           kills: 0,
           deaths: 0,
+          color: 1,
           isSelf: false,
         },
       ],

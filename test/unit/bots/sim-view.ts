@@ -21,6 +21,7 @@ export function viewOf(world: World, selfId: string): GameSnapshot {
     respawnTick: s.respawnTick,
     kills: s.kills,
     deaths: s.deaths,
+    color: s.color,
     isSelf: s.id === selfId,
   }));
   return {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { formatClock, formatPing, rankPlayers, secondsUntil } from "../../../client/src/render/format.ts";
-import { colorForId, cssColor, SELF_COLOR, shipColor, SHIP_PALETTE } from "../../../client/src/render/palette.ts";
+import {
+  colorOfPlayer,
+  cssColor,
+  SELF_MARK,
+  shipColor,
+  SHIP_PALETTE,
+  UI,
+  UNKNOWN_PLAYER_COLOR,
+} from "../../../client/src/render/palette.ts";
+import { ARENA_BACKGROUND, ARENA_FLOOR } from "../../../shared/palette.ts";
 
 describe("formatClock", () => {
   it("shows m:ss, rounding partial seconds up and clamping at zero", () => {
@@ -34,14 +43,23 @@ describe("rankPlayers", () => {
 });
 
 describe("palette", () => {
-  it("gives each id a stable palette colour and yourself a colour of your own", () => {
-    expect(colorForId("abc")).toBe(colorForId("abc"));
-    expect(SHIP_PALETTE).toContain(colorForId("xyz"));
-    expect(SHIP_PALETTE).not.toContain(SELF_COLOR);
-    expect(shipColor("abc", true)).toBe(SELF_COLOR);
-    const distinct = new Set(["a", "b", "c", "d", "e", "f", "g", "h"].map(colorForId));
-    expect(distinct.size).toBeGreaterThan(3);
+  it("draws a ship in the palette colour of its index; your marks are in no ship's colour", () => {
+    SHIP_PALETTE.forEach((rgb, i) => expect(shipColor(i)).toBe(rgb));
+    // Indices past the palette (large rooms never send them, but a bad one must not crash) wrap.
+    expect(shipColor(SHIP_PALETTE.length + 2)).toBe(SHIP_PALETTE[2]);
+    expect(SHIP_PALETTE).not.toContain(SELF_MARK);
+    const colors = new Map([
+      ["a", 0],
+      ["b", 5],
+    ]);
+    expect(colorOfPlayer(colors, "b")).toBe(SHIP_PALETTE[5]);
+    expect(colorOfPlayer(colors, "gone")).toBe(UNKNOWN_PLAYER_COLOR);
     expect(cssColor(0x00ff08)).toBe("#00ff08");
+  });
+
+  it("searches the palette against the arena the client draws", () => {
+    expect(UI.floor).toBe(ARENA_FLOOR);
+    expect(UI.background).toBe(ARENA_BACKGROUND);
   });
 
   it("formats ping", () => {
