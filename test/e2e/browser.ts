@@ -46,12 +46,16 @@ export interface StartedServer {
  * Runs `npm start` on `port` (a free one by default) and waits until /healthz answers (the
  * first run builds).
  */
-export async function npmStart(timeoutMs: number, port?: number): Promise<StartedServer> {
+export async function npmStart(
+  timeoutMs: number,
+  port?: number,
+  env: Record<string, string> = {},
+): Promise<StartedServer> {
   port ??= await freePort();
   const log: string[] = [];
   const child: ChildProcess = spawn("npm", ["start", "--silent"], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1" },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
