@@ -44,7 +44,13 @@ describe("names", () => {
     expect(names).toEqual(expect.arrayContaining(["O'Neil 🚀", "Twin", "Twin 2", "李小龙"]));
     expect(viewer.state.players.get(anonymous.sessionId)!.name).toBe(guest.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(await welcome).toEqual({ playerId: guest.playerId, role: "player", mode: "quick", code: null });
+    expect(await welcome).toEqual({
+      playerId: guest.playerId,
+      role: "player",
+      mode: "quick",
+      code: null,
+      processId: expect.any(String),
+    });
     await anonymous.leave();
   });
 });
