@@ -1,18 +1,25 @@
 /**
- * A minimal WebSocket client on a bare TCP socket, for light load clients that must be cheap: one
- * load process has to drive thousands of connections on one core, and the `ws` client's per-message
- * machinery (streams, Receiver, Sender, events) costs about as much per message as the server it
- * measures. This one speaks just enough of RFC 6455 for the benchmark: the upgrade handshake (with
- * the accept key checked), unfragmented or fragmented text and binary frames from the server,
- * answering pings with pongs (so the server's heartbeat is served like a browser's), the closing
- * handshake, and masked client frames written with a single `socket.write`. The mask key is
- * random per connection (browsers draw one per frame; the server's unmasking work is the same).
+ * A minimal WebSocket client on a bare TCP or TLS socket, for light load clients that must be
+ * cheap: one load process has to drive thousands of connections on one core, and the `ws`
+ * client's per-message machinery (streams, Receiver, Sender, events) costs about as much per
+ * message as the server it measures. This one speaks just enough of RFC 6455 for the benchmark:
+ * the upgrade handshake (with the accept key checked), unfragmented or fragmented text and binary
+ * frames from the server, answering pings with pongs (so the server's heartbeat is served like a
+ * browser's), the closing handshake, and masked client frames written with a single
+ * `socket.write`. The mask key is random per connection (browsers draw one per frame; the
+ * server's unmasking work is the same).
+ *
+ * `wss://` (the cluster benchmark, through nginx) runs on `node:tls` with the certificate checked
+ * (trusted through `NODE_EXTRA_CA_CERTS` or a given `ca`): a fresh full handshake per connection,
+ * as every new player's browser makes, and one TLS context per trust store for the whole process
+ * (building one per connection costs ~0.4 ms of CPU, 40 % of a core at 1,000 connections a second).
  *
  * It exposes the small part of the `ws` client's surface the light clients use ({@link LightSocket}).
  */
 import { createHash, randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import net from "node:net";
+import tls from "node:tls";
 
 /** What a light client needs from its socket; the `ws` client has the same shape. */
 export interface LightSocket {
@@ -35,9 +42,30 @@ const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 const ABNORMAL = 1006;
 const NO_STATUS = 1005;
 
-/** A WebSocket client connection over `net.Socket`. */
+/** TLS contexts by trust store ("" = Node's default store plus NODE_EXTRA_CA_CERTS). */
+const contexts = new Map<string | Buffer, tls.SecureContext>();
+
+function secureContext(ca: string | Buffer | undefined): tls.SecureContext {
+  const key = ca ?? "";
+  let context = contexts.get(key);
+  if (context === undefined) {
+    context = tls.createSecureContext(ca === undefined ? {} : { ca });
+    contexts.set(key, context);
+  }
+  return context;
+}
+
+/** Connection options beyond the URL. */
+export interface RawWebSocketOptions {
+  /** Certificates to trust instead of Node's store (plus NODE_EXTRA_CA_CERTS). */
+  readonly ca?: string | Buffer;
+}
+
+/** A WebSocket client connection over TCP (`ws:`) or TLS (`wss:`). */
 export class RawWebSocket extends EventEmitter implements LightSocket {
   readyState = CONNECTING;
+  /** `performance.now()` when the TLS handshake finished (TCP: when connected), or null. */
+  secureAt: number | null = null;
   private readonly socket: net.Socket;
   private readonly mask = randomBytes(4);
   private readonly key = randomBytes(16).toString("base64");
@@ -46,18 +74,33 @@ export class RawWebSocket extends EventEmitter implements LightSocket {
   private closeCode = ABNORMAL;
   private closeEmitted = false;
 
-  constructor(url: string) {
+  constructor(url: string, options: RawWebSocketOptions = {}) {
     super();
     const u = new URL(url);
-    if (u.protocol !== "ws:") throw new Error(`RawWebSocket speaks ws:// only, not ${u.protocol}`);
-    const port = Number(u.port || 80);
-    this.socket = net.connect({ host: u.hostname, port, noDelay: true });
-    this.socket.once("connect", () => {
+    if (u.protocol !== "ws:" && u.protocol !== "wss:") throw new Error(`not a WebSocket URL: ${url}`);
+    const secure = u.protocol === "wss:";
+    const port = Number(u.port || (secure ? 443 : 80));
+    const upgrade = (): void => {
+      this.secureAt = performance.now();
       this.socket.write(
         `GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
           `Sec-WebSocket-Key: ${this.key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
       );
-    });
+    };
+    if (secure) {
+      this.socket = tls.connect({
+        host: u.hostname,
+        port,
+        // SNI takes host names only.
+        ...(net.isIP(u.hostname) === 0 ? { servername: u.hostname } : {}),
+        secureContext: secureContext(options.ca),
+      });
+      this.socket.once("secureConnect", upgrade);
+    } else {
+      this.socket = net.connect({ host: u.hostname, port });
+      this.socket.once("connect", upgrade);
+    }
+    this.socket.setNoDelay(true);
     this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
     this.socket.on("error", (error) => {
       if (this.listenerCount("error") > 0) this.emit("error", error);
