@@ -34,6 +34,8 @@ export interface MenuHook extends AudioHook {
   readonly scene: "menu";
   /** The events the "live now" panel shows, newest first. */
   liveEvents(): LiveEvent[];
+  /** The title's and tagline's boxes on screen, CSS px. */
+  headings(): { readonly title: HudBox; readonly tagline: HudBox };
 }
 
 /** `window.__tickArena` while a match runs. */
@@ -51,6 +53,33 @@ export interface GameHook extends AudioHook {
   view(): { readonly x: number; readonly y: number; readonly zoom: number };
   /** The live events received in this match as the `live` room message, oldest first. */
   liveEvents(): LiveEvent[];
+  /**
+   * Every HUD panel on screen now, by name, in CSS pixels from the page's top-left corner:
+   * `score`, `clock`, `net` (ping and players), `hint` (while it shows), `banner`, `respawn`,
+   * `feed0`… (kill feed lines), `moveStick`/`aimStick` (touch), and the DOM panels `chat`,
+   * `sound`, `room`.
+   */
+  hudBoxes(): Record<string, HudBox>;
+  /** The text of the controls hint. */
+  hudHint(): string;
+  /** The thumb sticks a finger holds now (base and knob, CSS px), null where none. */
+  touchSticks(): { readonly move: StickProbe | null; readonly aim: StickProbe | null };
+}
+
+/** A held thumb stick: its base and its knob, CSS px. */
+export interface StickProbe {
+  readonly baseX: number;
+  readonly baseY: number;
+  readonly knobX: number;
+  readonly knobY: number;
+}
+
+/** A screen rectangle in CSS pixels. */
+export interface HudBox {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
 }
 
 /** The shape of `window.__tickArena`. */

@@ -1,6 +1,7 @@
 /**
  * Reads the keyboard and mouse through Phaser into a {@link ControlState}: WASD or arrows
- * move, the mouse aims, the left button or Space fires. Keys are not captured, so the page
+ * move, the mouse aims, the left button or Space fires (touches are not the mouse: see
+ * touch-input.ts). Keys are not captured, so the page
  * never swallows typing in other scenes' text fields.
  */
 import Phaser from "phaser";
@@ -30,8 +31,9 @@ export class KeyboardMouse {
       right: add(K.RIGHT),
       space: add(K.SPACE),
     };
-    const seen = (): void => {
-      this.pointerSeen = true;
+    // Fingers are the thumb sticks' (touch-input.ts): only the mouse aims and fires here.
+    const seen = (pointer: Phaser.Input.Pointer): void => {
+      if (!pointer.wasTouch) this.pointerSeen = true;
     };
     scene.input.on(Phaser.Input.Events.POINTER_MOVE, seen);
     scene.input.on(Phaser.Input.Events.POINTER_DOWN, seen);
@@ -40,7 +42,7 @@ export class KeyboardMouse {
   /** The controls held now; `ship` is where your ship is drawn (world coordinates). */
   read(ship: Point | null): ControlState {
     const down = (k: Phaser.Input.Keyboard.Key | null): boolean => k?.isDown ?? false;
-    const pointer = this.scene.input.activePointer;
+    const pointer = this.scene.input.mousePointer ?? this.scene.input.activePointer;
     const world = this.pointerSeen ? this.scene.cameras.main.getWorldPoint(pointer.x, pointer.y) : null;
     return {
       left: down(this.keys.a) || down(this.keys.left),

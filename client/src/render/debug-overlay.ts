@@ -6,6 +6,7 @@
 import type Phaser from "phaser";
 import type { DebugInfo } from "../net/types.ts";
 import { debugLines } from "./debug-format.ts";
+import { NARROW_WIDTH } from "./hud-layout.ts";
 import { UI } from "./palette.ts";
 
 const MARGIN = 16;
@@ -27,6 +28,14 @@ export class DebugOverlay {
       .setScrollFactor(0)
       .setDepth(DEPTH)
       .setVisible(false);
+  }
+
+  /** Fits the overlay to a screen `width` px wide (smaller type and margin on a phone). */
+  layout(width: number): void {
+    const narrow = width < NARROW_WIDTH;
+    this.text.setX(narrow ? 8 : MARGIN);
+    this.text.setFontSize(narrow ? "11px" : "13px");
+    this.text.setWordWrapWidth(width - 2 * (narrow ? 8 : MARGIN) - 16, true);
   }
 
   /** Shows or hides the overlay. */

@@ -7,14 +7,28 @@ import type Phaser from "phaser";
 import type { GameSnapshot, KillEvent } from "../net/types.ts";
 import { formatClock, formatPing, secondsUntil } from "./format.ts";
 import { colorOfPlayer, cssColor, UI, UI_FONT } from "./palette.ts";
+import {
+  hintMaxWidth,
+  hudMargin,
+  hudScale,
+  layoutHud,
+  NARROW_WIDTH,
+  type Box,
+  type HudLayout,
+  type Size,
+} from "./hud-layout.ts";
 
 const FONT = UI_FONT;
 const HUD_DEPTH = 1000;
-const MARGIN = 16;
 const FEED_SIZE = 4;
 const FEED_SHOW_MS = 5000;
 const FEED_FADE_MS = 800;
 const HINT_MS = 10000;
+/** The hint on touch screens (the thumb sticks, client/src/input/touch-sticks.ts). */
+export const TOUCH_HINT = "Left thumb: drag to move   ·   Right thumb: drag to aim, hold to fire";
+/** The keyboard-and-mouse hint (GameScene passes the current bindings' text). */
+const DEFAULT_HINT =
+  "WASD / arrows: move   ·   mouse: aim   ·   click / Space: fire   ·   Tab: scores   ·   Esc: leave";
 
 type TextStyle = Phaser.Types.GameObjects.Text.TextStyle;
 
@@ -40,8 +54,19 @@ export class Hud {
   /** When the first frame was drawn (the controls hint fades out after a while). */
   private startedMs: number | null = null;
   private width = 0;
+  private height = 0;
+  private scale = 1;
+  private margin = 16;
+  private touch: boolean;
+  private placed: HudLayout | null = null;
+  /** The measured sizes the current layout was made for (re-laid out when a text grows or shrinks). */
+  private laidOutFor = "";
 
-  constructor(private readonly scene: Phaser.Scene) {
+  constructor(
+    private readonly scene: Phaser.Scene,
+    options: { readonly touch?: boolean; readonly hint?: string } = {},
+  ) {
+    this.touch = options.touch ?? false;
     const fixed = <T extends Phaser.GameObjects.Components.ScrollFactor & Phaser.GameObjects.Components.Depth>(
       o: T,
     ): T => {
@@ -50,10 +75,10 @@ export class Hud {
       return o;
     };
     this.panel = fixed(scene.add.graphics());
-    this.score = fixed(scene.add.text(0, 0, "", style(18, UI.text, { fontStyle: "bold" })));
+    this.score = fixed(scene.add.text(0, 0, "", style(18, UI.text, { fontStyle: "bold" })).setOrigin(0, 0.5));
     this.matchLabel = fixed(scene.add.text(0, 0, "", style(12, UI.textDim, { fontStyle: "bold" })).setOrigin(0.5, 0));
     this.clock = fixed(scene.add.text(0, 0, "", style(30, UI.text, { fontStyle: "bold" })).setOrigin(0.5, 0));
-    this.net = fixed(scene.add.text(0, 0, "", style(14, UI.textDim, { align: "right" })).setOrigin(1, 0));
+    this.net = fixed(scene.add.text(0, 0, "", style(14, UI.textDim, { align: "right" })).setOrigin(1, 0.5));
     this.respawn = fixed(
       scene.add.text(0, 0, "", style(30, UI.danger, { fontStyle: "bold", align: "center", strokeThickness: 5 })),
     ).setOrigin(0.5, 0.5);
@@ -66,32 +91,119 @@ export class Hud {
     ).setOrigin(0.5, 0);
     this.banner.setVisible(false);
     this.hint = fixed(
-      scene.add.text(
-        0,
-        0,
-        "WASD / arrows: move   ·   mouse: aim   ·   click / Space: fire   ·   Tab: scores   ·   Esc: leave",
-        {
-          ...style(14, UI.text, { strokeThickness: 0 }),
-          backgroundColor: "rgba(8, 12, 22, 0.78)",
-          padding: { x: 14, y: 7 },
-        },
-      ),
-    ).setOrigin(0.5, 1);
+      scene.add.text(0, 0, options.hint ?? DEFAULT_HINT, {
+        ...style(14, UI.text, { strokeThickness: 0, align: "center" }),
+        backgroundColor: "rgba(8, 12, 22, 0.78)",
+        padding: { x: 14, y: 7 },
+      }),
+    ).setOrigin(0, 0);
     this.layout(scene.scale.width, scene.scale.height);
   }
 
   /** Places everything for a screen of `width` × `height`. */
   layout(width: number, height: number): void {
     this.width = width;
-    this.score.setPosition(MARGIN + 14, MARGIN + 10);
-    this.matchLabel.setPosition(width / 2, MARGIN + 2);
-    this.clock.setPosition(width / 2, MARGIN + 14);
-    this.net.setPosition(width - MARGIN - 12, MARGIN + 10);
-    this.respawn.setPosition(width / 2, height * 0.38);
-    this.banner.setPosition(width / 2, MARGIN + 64);
-    this.hint.setPosition(width / 2, height - MARGIN);
+    this.height = height;
+    const s = hudScale(width, height);
+    this.scale = s;
+    this.margin = hudMargin(width);
+    const px = (n: number): string => `${Math.round(n * s)}px`;
+    this.score.setFontSize(px(18));
+    this.matchLabel.setFontSize(px(12));
+    this.clock.setFontSize(px(30));
+    this.net.setFontSize(px(14));
+    this.respawn.setFontSize(px(30));
+    this.banner.setFontSize(px(18));
+    this.banner.setWordWrapWidth(width - 2 * this.margin - 36, true);
+    this.hint.setFontSize(px(width < NARROW_WIDTH ? 15 : 14));
+    // Wraps on narrow screens, never wider than the screen.
+    this.hint.setWordWrapWidth(hintMaxWidth(width, height, this.touch) - 28, true);
+    for (const entry of this.feed) this.styleFeedLine(entry.text);
+    this.place();
+  }
+
+  /** Whether the controls hint and the reserved space are for touch screens. */
+  setTouch(touch: boolean, hint: string): void {
+    if (touch === this.touch && hint === this.hint.text) return;
+    this.touch = touch;
+    this.hint.setText(hint);
+    this.hint.setWordWrapWidth(hintMaxWidth(this.width, this.height, touch) - 28, true);
+    // Shown again for a while: the controls changed.
+    this.startedMs = null;
+    this.place();
+  }
+
+  /** The controls hint (e.g. after keys were rebound). */
+  setHint(hint: string): void {
+    if (hint === this.hint.text) return;
+    this.hint.setText(hint);
+    this.place();
+  }
+
+  /** How visible the controls hint is now (0 once it has faded). */
+  hintAlpha(): number {
+    return this.hint.alpha;
+  }
+
+  /** The text of the controls hint. */
+  hintText(): string {
+    return this.hint.text;
+  }
+
+  /** The current layout (the thumb sticks' resting places come from it). */
+  current(): HudLayout | null {
+    return this.placed;
+  }
+
+  /** Every panel on screen now, by name, in CSS pixels (for the test hook). */
+  boxes(): Record<string, Box> {
+    const placed = this.placed;
+    if (placed === null) return {};
+    const out: Record<string, Box> = { score: placed.score, clock: placed.clock, net: placed.net };
+    if (this.hint.alpha > 0.05) {
+      out["hint"] = placed.hint;
+      // The thumb sticks' resting places show (faintly) as long as the hint does.
+      if (placed.moveStick !== null) out["moveStick"] = placed.moveStick;
+      if (placed.aimStick !== null) out["aimStick"] = placed.aimStick;
+    }
+    if (this.banner.visible) out["banner"] = textBox(this.banner);
+    if (this.respawn.visible) out["respawn"] = textBox(this.respawn);
+    this.feed.forEach((entry, i) => (out[`feed${i}`] = textBox(entry.text)));
+    return out;
+  }
+
+  /** Measures the panels and places them (again). */
+  private place(): void {
+    const s = this.scale;
+    const score: Size = { width: Math.max(150 * s, this.score.width + 28 * s), height: 44 * s };
+    const clock: Size = {
+      width: Math.max(140 * s, Math.max(this.clock.width, this.matchLabel.width) + 24 * s),
+      height: 58 * s,
+    };
+    const net: Size = {
+      width: Math.max(110 * s, this.net.width + 24 * s),
+      height: Math.max(50 * s, this.net.height + 14 * s),
+    };
+    const hint: Size = { width: this.hint.width, height: this.hint.height };
+    const l = layoutHud({ width: this.width, height: this.height, touch: this.touch, score, clock, net, hint });
+    this.placed = l;
+    this.laidOutFor = this.sizeKey();
+    this.score.setPosition(l.score.x + 14 * s, l.score.y + l.score.height / 2);
+    const cx = l.clock.x + l.clock.width / 2;
+    this.matchLabel.setPosition(cx, l.clock.y + 6 * s);
+    this.clock.setPosition(cx, l.clock.y + 18 * s);
+    this.net.setPosition(l.net.x + l.net.width - 12 * s, l.net.y + l.net.height / 2);
+    this.hint.setPosition(l.hint.x, l.hint.y);
+    this.respawn.setPosition(this.width / 2, Math.max(this.height * 0.38, l.feedTop + FEED_SIZE * 34 * s + 40 * s));
+    this.banner.setPosition(this.width / 2, l.topBottom + this.margin);
     this.layoutFeed();
     this.drawPanels();
+  }
+
+  private sizeKey(): string {
+    return [this.score, this.clock, this.matchLabel, this.net, this.hint]
+      .map((t) => `${t.width}x${t.height}`)
+      .join(",");
   }
 
   /** Refreshes every readout from `s`. */
@@ -118,6 +230,7 @@ export class Hud {
     this.startedMs ??= nowMs;
     this.hint.setAlpha(Math.max(0, Math.min(1, (HINT_MS - (nowMs - this.startedMs)) / 1000)));
     this.fadeFeed(nowMs);
+    if (this.sizeKey() !== this.laidOutFor) this.place();
   }
 
   /**
@@ -141,6 +254,7 @@ export class Hud {
       .setOrigin(1, 0)
       .setScrollFactor(0)
       .setDepth(HUD_DEPTH);
+    this.styleFeedLine(text);
     this.feed.unshift({ text, bornMs: nowMs });
     while (this.feed.length > FEED_SIZE) this.feed.pop()?.text.destroy();
     this.layoutFeed();
@@ -160,18 +274,33 @@ export class Hud {
     }
   }
 
+  private styleFeedLine(text: Phaser.GameObjects.Text): void {
+    text.setFontSize(`${Math.round(15 * this.scale)}px`);
+    text.setWordWrapWidth(this.width - 2 * this.margin - 20, true);
+  }
+
   private layoutFeed(): void {
-    this.feed.forEach((entry, i) => entry.text.setPosition(this.width - MARGIN, MARGIN + 66 + i * 34));
+    const top = this.placed?.feedTop ?? this.margin + 66;
+    let y = top;
+    for (const entry of this.feed) {
+      entry.text.setPosition(this.width - this.margin, y);
+      y += entry.text.height + 4;
+    }
   }
 
   private drawPanels(): void {
     const g = this.panel.clear();
-    const box = (x: number, y: number, w: number, h: number): void => {
-      g.fillStyle(UI.panel, 0.78).fillRoundedRect(x, y, w, h, 8);
-      g.lineStyle(1, UI.panelEdge, 0.9).strokeRoundedRect(x, y, w, h, 8);
-    };
-    box(MARGIN, MARGIN, 230, 44);
-    box(this.width / 2 - 70, MARGIN - 4, 140, 58);
-    box(this.width - MARGIN - 140, MARGIN, 140, 50);
+    const l = this.placed;
+    if (l === null) return;
+    const r = 8 * this.scale;
+    for (const b of [l.score, l.clock, l.net]) {
+      g.fillStyle(UI.panel, 0.78).fillRoundedRect(b.x, b.y, b.width, b.height, r);
+      g.lineStyle(1, UI.panelEdge, 0.9).strokeRoundedRect(b.x, b.y, b.width, b.height, r);
+    }
   }
+}
+
+/** The screen box a fixed text covers (its origin taken into account). */
+function textBox(t: Phaser.GameObjects.Text): Box {
+  return { x: t.x - t.originX * t.width, y: t.y - t.originY * t.height, width: t.width, height: t.height };
 }

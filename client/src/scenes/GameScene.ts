@@ -10,13 +10,17 @@ import { GameSounds } from "../audio/game-sounds.ts";
 import { SceneKeys } from "../game/keys.ts";
 import { toInputFrame } from "../input/controls.ts";
 import { KeyboardMouse } from "../input/keyboard-mouse.ts";
+import { TouchInput } from "../input/touch-input.ts";
+import { mergeControls } from "../input/touch-sticks.ts";
 import { shouldRejoin } from "../net/rejoin.ts";
 import type { GameSnapshot, Session } from "../net/types.ts";
 import { LIVE_HISTORY, type LiveEvent } from "../../../shared/live.ts";
 import { drawArena } from "../render/arena.ts";
 import { DebugOverlay } from "../render/debug-overlay.ts";
 import { EdgeArrows } from "../render/edge-arrows.ts";
-import { Hud } from "../render/hud.ts";
+import { Hud, TOUCH_HINT } from "../render/hud.ts";
+import type { Box } from "../render/hud-layout.ts";
+import { isTouchScreen } from "../input/touch-device.ts";
 import { ProjectileLayer } from "../render/projectile-sprites.ts";
 import { ShipLayer } from "../render/ship-sprites.ts";
 import { setTestHook } from "../test-hook.ts";
@@ -42,6 +46,7 @@ export class GameScene extends Phaser.Scene {
   private debug!: DebugOverlay;
   private arrows!: EdgeArrows;
   private controls!: KeyboardMouse;
+  private touchInput!: TouchInput;
   private latest: GameSnapshot | null = null;
   /** Palette index of every pilot of the latest snapshot, by id (kill feed, chat, shots). */
   private readonly colors = new Map<string, number>();
@@ -59,6 +64,10 @@ export class GameScene extends Phaser.Scene {
   /** Spectators: the pilot the camera follows, and when the choice was last made. */
   private watched: string | null = null;
   private watchedChosenAt = 0;
+  /** Touch screen: the HUD hint describes the thumb sticks and keeps room for them. */
+  private touch = false;
+  /** Where the room badge was last put (px from the top). */
+  private badgeTop = -1;
 
   constructor() {
     super(SceneKeys.Game);
@@ -75,16 +84,24 @@ export class GameScene extends Phaser.Scene {
     this.liveEvents = [];
     this.watched = null;
     this.watchedChosenAt = 0;
+    this.badgeTop = -1;
   }
 
   create(): void {
     drawArena(this, this.session.map);
     this.shots = new ProjectileLayer(this);
     this.ships = new ShipLayer(this);
-    this.hud = new Hud(this);
+    this.touch = isTouchScreen();
+    this.hud = new Hud(this, this.touch ? { touch: true, hint: TOUCH_HINT } : {});
     this.debug = new DebugOverlay(this);
+    this.debug.layout(this.scale.width);
     this.arrows = new EdgeArrows(this);
     this.controls = new KeyboardMouse(this);
+    // The thumb sticks: the first touch switches the hint to them (a laptop's touch screen too).
+    this.touchInput = new TouchInput(this, () => {
+      this.touch = true;
+      this.hud.setTouch(true, TOUCH_HINT);
+    });
     this.cameras.main.setBounds(0, 0, this.session.map.width, this.session.map.height);
     this.input.setDefaultCursor("crosshair");
 
@@ -152,6 +169,9 @@ export class GameScene extends Phaser.Scene {
         const cam = this.cameras.main;
         return { x: cam.worldView.x, y: cam.worldView.y, zoom: cam.zoom };
       },
+      hudBoxes: () => this.hudBoxes(),
+      hudHint: () => this.hud.hintText(),
+      touchSticks: () => this.touchInput.sticks.views(),
     });
   }
 
@@ -160,7 +180,10 @@ export class GameScene extends Phaser.Scene {
     // Inputs first, then the snapshot: your own ship is predicted, so what you press this
     // frame is drawn this frame. Aim is taken relative to where your ship was last drawn.
     const drawn = this.latest?.players.find((p) => p.isSelf);
-    const controls = this.controls.read(drawn ? { x: drawn.x, y: drawn.y } : null);
+    const ship = drawn ? { x: drawn.x, y: drawn.y } : null;
+    const keys = this.controls.read(ship);
+    const sticks = this.touchInput.read(ship);
+    const controls = sticks === null ? keys : mergeControls(keys, sticks);
     // While typing in the chat the ship holds still (keys go to the text field).
     const frame = this.chat?.isTyping()
       ? { ...toInputFrame(controls), moveX: 0, moveY: 0, fire: false }
@@ -181,8 +204,16 @@ export class GameScene extends Phaser.Scene {
     this.ships.sync(snap.players, this.time.now, liveAim);
     this.shots.sync(snap.projectiles, this.colors);
     this.hud.update(snap, this.time.now);
+    const placed = this.hud.current();
+    this.touchInput.draw({ move: placed?.moveStick ?? null, aim: placed?.aimStick ?? null }, this.hud.hintAlpha());
     this.arrows.update(snap.pilots);
-    this.debug.update(() => this.session.debugInfo(now), this.game.loop.actualFps, 64);
+    const topBottom = this.hud.current()?.topBottom ?? 48;
+    this.debug.update(() => this.session.debugInfo(now), this.game.loop.actualFps, topBottom + 8);
+    // The room badge (DOM) hangs below the HUD's top panels, wherever they are.
+    if (topBottom !== this.badgeTop) {
+      this.badgeTop = topBottom;
+      this.badge?.setTop(topBottom + 8);
+    }
     const info = this.session.info();
     if (info?.role === "spectator") this.followWatched(snap);
     else this.followSelf(snap.selfId);
@@ -244,6 +275,24 @@ export class GameScene extends Phaser.Scene {
 
   private onResize(size: Phaser.Structs.Size): void {
     this.hud.layout(size.width, size.height);
+    this.debug.layout(size.width);
+  }
+
+  /**
+   * Every HUD panel on screen now, by name, in CSS pixels: the canvas panels (score, clock,
+   * ping, hint, feed…) and the DOM ones (chat, sound badge, room badge).
+   */
+  private hudBoxes(): Record<string, Box> {
+    const boxes: Record<string, Box> = { ...this.hud.boxes() };
+    const dom = (name: string, el: HTMLElement | undefined): void => {
+      if (el === undefined || el.hidden) return;
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) boxes[name] = { x: r.x, y: r.y, width: r.width, height: r.height };
+    };
+    dom("chat", this.chat?.element);
+    dom("sound", this.soundBadge?.element);
+    dom("room", this.badge?.element);
+    return boxes;
   }
 
   private exit(notice: string, noticeIsError: boolean, rejoin = false): void {
@@ -266,6 +315,7 @@ export class GameScene extends Phaser.Scene {
     this.scene.stop(SceneKeys.Results);
     this.input.setDefaultCursor("default");
     this.ships.destroy();
+    this.touchInput.destroy();
     this.latest = null;
   }
 }

@@ -23,7 +23,8 @@ import { drawArena } from "../render/arena.ts";
 import { UI } from "../render/palette.ts";
 import { gameAudio } from "../audio/game-audio.ts";
 import { bindSoundSettings, SOUND_SETTINGS_HTML } from "../ui/sound-settings.ts";
-import { setTestHook } from "../test-hook.ts";
+import { setTestHook, type HudBox } from "../test-hook.ts";
+import { isTouchScreen } from "../input/touch-device.ts";
 import { clampNickname, generatedNickname, NICKNAME_MAX_CODE_UNITS } from "../../../shared/names.ts";
 import { checkNickname, loadNickname, saveNickname } from "../ui/nickname.ts";
 
@@ -64,6 +65,9 @@ const FORM_HTML = `
   </section>
 </form>`;
 
+/** The title's margin for its glow, px a side. */
+const TITLE_GLOW = 32;
+
 /** Above the drifting arena. */
 const OVERLAY_DEPTH = 100;
 
@@ -102,7 +106,12 @@ export class MenuScene extends Phaser.Scene {
 
   create(): void {
     const audio = gameAudio();
-    setTestHook({ scene: "menu", liveEvents: () => this.live?.events() ?? [], ...audio.probe() });
+    setTestHook({
+      scene: "menu",
+      liveEvents: () => this.live?.events() ?? [],
+      headings: () => this.headingBoxes(),
+      ...audio.probe(),
+    });
     drawArena(this, ARENA_MAP);
     this.veil = this.add
       .rectangle(0, 0, 10, 10, UI.background, 0.62)
@@ -118,7 +127,7 @@ export class MenuScene extends Phaser.Scene {
         stroke: "#05070d",
         strokeThickness: 8,
         // Room for the glow, which is clipped to the text's canvas.
-        padding: { x: 32, y: 32 },
+        padding: { x: TITLE_GLOW, y: TITLE_GLOW },
       })
       .setOrigin(0.5, 0.5)
       .setShadow(0, 0, UI.accent, 24, true, true)
@@ -129,6 +138,7 @@ export class MenuScene extends Phaser.Scene {
         fontFamily: "system-ui, 'Segoe UI', Roboto, sans-serif",
         fontSize: "16px",
         color: UI.textDim,
+        align: "center",
       })
       .setOrigin(0.5, 0)
       .setScrollFactor(0)
@@ -194,7 +204,8 @@ export class MenuScene extends Phaser.Scene {
       this.ranked?.cancel();
       this.ranked = null;
     });
-    this.nameField.focus();
+    // On a phone, focusing the field would open the on-screen keyboard over the menu.
+    if (!isTouchScreen()) this.nameField.focus();
     if (this.rejoinRequested) void this.rejoinAfterServerLoss();
     else void this.resumeAfterReload();
   }
@@ -283,10 +294,48 @@ export class MenuScene extends Phaser.Scene {
 
   private layout(width: number, height: number): void {
     this.veil.setSize(width, height);
-    this.title.setPosition(width / 2, height * 0.3 - 40);
-    this.tagline.setPosition(width / 2, height * 0.3 + 10);
-    // The form hangs below the tagline (its top edge), however tall the room list grows.
-    this.form.setOrigin(0.5, 0).setPosition(width / 2, height * 0.3 + 46);
+    const phone = width < 640 || height < 600;
+    // The title at 64 px, or as large as fits the width (a 360 px phone) or a short screen.
+    let size = height < 600 ? 40 : 64;
+    this.title.setFontSize(`${size}px`);
+    const room = width - 32;
+    if (this.title.width - 2 * TITLE_GLOW > room) {
+      size = Math.floor((size * room) / (this.title.width - 2 * TITLE_GLOW));
+      this.title.setFontSize(`${size}px`);
+    }
+    this.tagline.setFontSize(width < 640 ? "14px" : "16px");
+    this.tagline.setWordWrapWidth(Math.min(width - 32, 720), true);
+    const titleHeight = this.title.height - 2 * TITLE_GLOW;
+    // Wide screens: the title 30 % down; phones and short screens: from the top, so the form fits.
+    const titleTop = phone ? 12 : height * 0.3 - 40 - titleHeight / 2;
+    this.title.setPosition(width / 2, titleTop + titleHeight / 2);
+    this.tagline.setPosition(width / 2, titleTop + titleHeight + 4);
+    const formTop = titleTop + titleHeight + 4 + this.tagline.height + (phone ? 12 : 20);
+    // The form hangs below the tagline (its top edge), however tall the room list grows; where
+    // the screen is too short for it (a phone held sideways) it scrolls.
+    this.form.setOrigin(0.5, 0).setPosition(width / 2, formTop);
+    const node = this.form.node as HTMLElement;
+    node.style.maxHeight = "";
+    node.style.overflowY = "";
+    if (formTop + node.offsetHeight > height - 8) {
+      node.style.maxHeight = `${Math.max(160, height - formTop - 8)}px`;
+      node.style.overflowY = "auto";
+    }
+  }
+
+  /** The title's and tagline's boxes on screen (CSS px; the title without its glow margin). */
+  private headingBoxes(): { title: HudBox; tagline: HudBox } {
+    const t = this.title;
+    const g = this.tagline;
+    return {
+      title: {
+        x: t.x - t.width / 2 + TITLE_GLOW,
+        y: t.y - t.height / 2 + TITLE_GLOW,
+        width: t.width - 2 * TITLE_GLOW,
+        height: t.height - 2 * TITLE_GLOW,
+      },
+      tagline: { x: g.x - g.width / 2, y: g.y, width: g.width, height: g.height },
+    };
   }
 
   /** Subscribes to the server's live room list (retried quietly if the server is not up yet). */

@@ -129,10 +129,16 @@ export class ResultsScene extends Phaser.Scene {
 
   private layout(): void {
     const { width, height } = this.scale;
-    this.shade.setSize(width, height);
     const panelHeight = HEADER_HEIGHT + (this.rowCount + 1) * ROW_HEIGHT + FOOTER_HEIGHT;
+    // On a phone the whole panel is drawn smaller (the camera zooms out around the centre).
+    const zoom = Math.min(1, (width - 16) / PANEL_WIDTH, (height - 16) / panelHeight);
+    this.cameras.main.setZoom(zoom);
+    this.shade
+      .setPosition(width / 2, height / 2)
+      .setOrigin(0.5, 0.5)
+      .setSize(width / zoom + 2, height / zoom + 2);
     const x = Math.round(width / 2 - PANEL_WIDTH / 2);
-    const y = Math.round(Math.max(16, height / 2 - panelHeight / 2));
+    const y = Math.round(Math.max(16 - (height / zoom - height) / 2, height / 2 - panelHeight / 2));
     this.panel
       .clear()
       .fillStyle(UI.panel, 0.96)

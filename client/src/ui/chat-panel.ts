@@ -254,6 +254,11 @@ export class ChatPanel {
     return this.typing;
   }
 
+  /** The element on screen (the HUD test hook reports its box). */
+  get element(): HTMLElement {
+    return this.root;
+  }
+
   /** Removes the panel and every listener it added. */
   destroy(): void {
     for (const cleanup of this.cleanups.splice(0)) cleanup();

@@ -8,6 +8,7 @@ const STYLE = `
 .room-badge { position: fixed; top: 78px; left: 50%; transform: translateX(-50%); z-index: 20;
   display: flex; gap: 8px; align-items: center; padding: 4px 10px; border-radius: 8px;
   background: rgba(10, 14, 24, 0.78); color: #e6edf7; font: 14px system-ui, sans-serif; pointer-events: auto; }
+.room-badge[hidden] { display: none; }
 .room-badge code { font: 600 16px ui-monospace, monospace; letter-spacing: 2px; color: #ffd166; }
 .room-badge button { font: inherit; padding: 2px 8px; border-radius: 6px; border: 1px solid #44506a;
   background: #1b2333; color: inherit; cursor: pointer; }
@@ -60,6 +61,16 @@ export class RoomBadge {
       this.root.textContent = text;
     }
     this.root.hidden = false;
+  }
+
+  /** The element on screen (the HUD test hook reports its box). */
+  get element(): HTMLElement {
+    return this.root;
+  }
+
+  /** Moves the badge to `px` from the top (below the HUD's top panels). */
+  setTop(px: number): void {
+    this.root.style.top = `${Math.round(px)}px`;
   }
 
   destroy(): void {

@@ -96,6 +96,11 @@ export class SoundBadge {
     this.root.setAttribute("aria-label", settings.muted ? "Sound muted (M)" : "Sound on (M)");
   }
 
+  /** The element on screen (the HUD test hook reports its box). */
+  get element(): HTMLElement {
+    return this.root;
+  }
+
   destroy(): void {
     this.unsubscribe();
     this.root.remove();

@@ -1,0 +1,168 @@
+/**
+ * Where the HUD panels go on a screen of any size, from a 360 px phone in portrait to 4K:
+ * engine-free (the HUD measures its texts and passes their sizes in), so it is tested without a
+ * browser. Panels are anchored to the corners and edges and never overlap:
+ *
+ * - wide screens: score top-left, match clock top-centre, ping/players top-right, in one row;
+ * - narrow screens (the three do not fit side by side): score and ping/players in the first row,
+ *   the clock centred below them;
+ * - the kill feed hangs right-aligned below the top block;
+ * - the controls hint sits bottom-centre above the bottom row (chat, sound badge) and, on touch
+ *   screens, above the two thumb sticks, whose resting places are drawn in the bottom corners.
+ */
+import { STICK_RADIUS } from "../input/touch-sticks.ts";
+
+/** A screen rectangle in CSS pixels (the canvas fills the window, so canvas = page coordinates). */
+export interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Width and height of a panel, padding included. */
+export interface Size {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Screens narrower than this get the phone layout (smaller margins and fonts). */
+export const NARROW_WIDTH = 640;
+/** Height kept free at the bottom for the chat hint and the sound badge (DOM, 12 px from the edge). */
+const BOTTOM_ROW = 48;
+
+/**
+ * The bottom-left corner the chat panel may fill when its log is full (client/src/ui/chat-panel.ts:
+ * 360 px wide at 12 px from the edges, a log of at most min(190 px, 28 vh), the hint or field
+ * under it; on screens under 480 px, 230 px wide at 6 px, a log of min(120 px, 22 vh)).
+ */
+export function chatArea(width: number, height: number): Size {
+  if (width < 480) return { width: 6 + 230, height: 6 + Math.min(120, 0.22 * height) + 6 + 30 };
+  return { width: 12 + 360, height: 12 + Math.min(190, 0.28 * height) + 6 + 34 };
+}
+
+/** The font scale of the HUD: smaller on phones, larger on big screens (a 4K monitor doubles it). */
+export function hudScale(width: number, height: number): number {
+  if (width < NARROW_WIDTH) return 0.85;
+  return Math.min(2, Math.max(1, Math.min(width / 1600, height / 900)));
+}
+
+/** The gap between the screen edge and the panels, and between panels. */
+export function hudMargin(width: number): number {
+  return width < NARROW_WIDTH ? 8 : 16;
+}
+
+/** Touch screens shorter than this put the controls hint between the sticks, not above them. */
+const SHORT_TOUCH_HEIGHT = 500;
+
+/** How wide the controls hint may be (it wraps to this, padding included). */
+export function hintMaxWidth(width: number, height: number, touch: boolean): number {
+  const m = hudMargin(width);
+  if (touch && height < SHORT_TOUCH_HEIGHT) return width - 2 * (m + 12 + 2 * STICK_RADIUS + m);
+  return Math.min(width - 2 * m, 900 * hudScale(width, height));
+}
+
+/** What the layout needs: the screen, whether it is a touch screen, and the measured panels. */
+export interface HudLayoutInput {
+  readonly width: number;
+  readonly height: number;
+  readonly touch: boolean;
+  readonly score: Size;
+  readonly clock: Size;
+  readonly net: Size;
+  readonly hint: Size;
+}
+
+/** Where each panel goes. */
+export interface HudLayout {
+  readonly score: Box;
+  readonly clock: Box;
+  readonly net: Box;
+  readonly hint: Box;
+  /** The thumb sticks' resting places (touch screens only). */
+  readonly moveStick: Box | null;
+  readonly aimStick: Box | null;
+  /** Where the kill feed starts (its lines are right-aligned to `width - margin`). */
+  readonly feedTop: number;
+  /** The bottom edge of the top block (score, clock, ping): DOM badges go below it. */
+  readonly topBottom: number;
+  /** True when the clock sits below the score and ping instead of between them. */
+  readonly stacked: boolean;
+}
+
+/** Lays the panels out for one screen. */
+export function layoutHud(input: HudLayoutInput): HudLayout {
+  const { width, height, score, clock, net, hint } = input;
+  const m = hudMargin(width);
+  const clockLeft = (width - clock.width) / 2;
+  const oneRow = m + score.width + m <= clockLeft && clockLeft + clock.width + m <= width - m - net.width;
+
+  const scoreBox: Box = { x: m, y: m, ...score };
+  let netBox: Box;
+  let clockBox: Box;
+  if (oneRow) {
+    netBox = { x: width - m - net.width, y: m, ...net };
+    clockBox = { x: clockLeft, y: Math.max(0, m - 4), ...clock };
+  } else {
+    // Score and ping side by side if they fit, else the ping under the score.
+    netBox =
+      m + score.width + m + net.width + m <= width
+        ? { x: width - m - net.width, y: m, ...net }
+        : { x: m, y: m + score.height + m, ...net };
+    const below = Math.max(bottom(scoreBox), bottom(netBox)) + m;
+    clockBox = { x: clockLeft, y: below, ...clock };
+  }
+  const topBottom = Math.max(bottom(scoreBox), bottom(netBox), bottom(clockBox));
+
+  // The chat's corner: the hint goes beside it if it fits there, else above it.
+  const chat = chatArea(width, height);
+  const chatTop = height - chat.height;
+  let moveStick: Box | null = null;
+  let aimStick: Box | null = null;
+  let floor = height - BOTTOM_ROW - m;
+  if (input.touch) {
+    const d = 2 * STICK_RADIUS;
+    const y = Math.max(topBottom + m, Math.min(height - BOTTOM_ROW - m, chatTop - m) - d);
+    moveStick = { x: m + 12, y, width: d, height: d };
+    aimStick = { x: width - m - 12 - d, y, width: d, height: d };
+    floor = y - m;
+  }
+  let hintX = (width - hint.width) / 2;
+  let hintY = floor - hint.height;
+  if (moveStick !== null && height < SHORT_TOUCH_HEIGHT) {
+    // A short touch screen (a phone held sideways): between the two sticks.
+    hintY = moveStick.y + Math.max(0, (moveStick.height - hint.height) / 2);
+  } else if (hintY + hint.height > chatTop - m) {
+    const beside = width - m - (chat.width + m);
+    if (hint.width <= beside) hintX = chat.width + m + (beside - hint.width) / 2;
+    else hintY = chatTop - m - hint.height;
+  }
+  // Never up into the top block.
+  const hintBox: Box = { x: hintX, y: Math.max(topBottom + m, hintY), ...hint };
+
+  return {
+    score: scoreBox,
+    clock: clockBox,
+    net: netBox,
+    hint: hintBox,
+    moveStick,
+    aimStick,
+    feedTop: topBottom + m,
+    topBottom,
+    stacked: !oneRow,
+  };
+}
+
+function bottom(b: Box): number {
+  return b.y + b.height;
+}
+
+/** Whether two boxes share any area (touching edges do not count). */
+export function boxesOverlap(a: Box, b: Box): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+/** Whether `b` lies wholly inside a `width` × `height` screen. */
+export function insideScreen(b: Box, width: number, height: number): boolean {
+  return b.x >= 0 && b.y >= 0 && b.x + b.width <= width && b.y + b.height <= height;
+}
