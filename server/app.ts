@@ -12,7 +12,7 @@ import path from "node:path";
 import { createRouter, defineRoom, defineServer, matchMaker, type Server } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import express from "express";
-import { LAG_COMPENSATION_MS, MAX_PAYLOAD_BYTES } from "../shared/constants.ts";
+import { LAG_COMPENSATION_MS, MAX_PAYLOAD_BYTES, MAX_PLAYERS } from "../shared/constants.ts";
 import { checkJoinOptions, RoomName } from "../shared/protocol.ts";
 import type { ServerConfig } from "./config.ts";
 import { colyseusLogger, FaultLog } from "./log/fault-log.ts";
@@ -20,7 +20,8 @@ import { PrometheusMetrics } from "./metrics/prometheus.ts";
 import { ServerMetrics } from "./metrics/server-metrics.ts";
 import { countingWebSocket } from "./metrics/wire-counters.ts";
 import { GuestTokens, loadTokenSecret } from "./identity/guest-tokens.ts";
-import { arenaRoomWithTokens, type ArenaCreateOptions } from "./rooms/ArenaRoom.ts";
+import { arenaRoomWithTokens, LARGE_ROOM_PLAYERS, type ArenaCreateOptions } from "./rooms/ArenaRoom.ts";
+import { installQuickPlay, QuickPlayAllocator } from "./matchmaking/quick-play.ts";
 import { guardedLobbyRoom, RANKED_QUEUE_OPTIONS, rankedQueueRoom } from "./rooms/social-rooms.ts";
 import { mountPlayerApi } from "./routes/player-api.ts";
 import { HttpGuard, type OptionsValidator } from "./security/http-guard.ts";
@@ -88,7 +89,15 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     ccu: matchMaker.stats.local.ccu,
     rooms: roomCount(),
   }));
-  const prometheus = new PrometheusMetrics({ metrics, faults });
+  // Quick play's joinOrCreate spreads concurrent arrivals over open rooms (matchmaking/quick-play.ts).
+  const largeCap = config.largeRoomPlayers ?? LARGE_ROOM_PLAYERS;
+  const quickPlay = new QuickPlayAllocator(
+    new Map([
+      [RoomName.Arena, config.quickPlayMap === "large" ? largeCap : MAX_PLAYERS],
+      [RoomName.ArenaLarge, largeCap],
+    ]),
+  );
+  const prometheus = new PrometheusMetrics({ metrics, faults, quickPlay: quickPlay.stats });
   const scale = createScaleOut({
     redisUrl: config.redisUrl,
     publicAddress: config.publicAddress,
@@ -133,6 +142,7 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     },
   };
   const quickPlayOptions = config.quickPlayMap === "large" ? largeOptions : arenaOptions;
+
   // Node checks request timeouts every 30 s by default: a 10 s header timeout would be 10–40 s.
   const httpServer = createServer({ maxHeaderSize: limits.maxHeaderBytes, connectionsCheckingInterval: 1000 });
   const transport = new WebSocketTransport({
@@ -272,6 +282,8 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
   }
   // After listen: Colyseus bound its own request listener there; ours must run before it.
   guard.install(httpServer);
+  const uninstallQuickPlay =
+    config.quickPlayMatchmaker === "colyseus" ? (): void => undefined : installQuickPlay(quickPlay);
   // Listen registered the room handlers; no room exists yet.
   prometheus.countRooms(matchMaker.getAllHandlers());
   await live.attach(matchMaker.presence);
@@ -298,6 +310,7 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
       await live.close();
       await scale.stop();
       await server.gracefullyShutdown(false);
+      uninstallQuickPlay();
       await store.close();
       if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
     },

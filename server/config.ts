@@ -52,6 +52,7 @@ const envSchema = z.object({
     .regex(/^[^\s/:]+(:\d+)?(\/[\w.~-]+)*$/, "must be host[:port][/path], no scheme")
     .optional(),
   ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  QUICK_PLAY_MATCHMAKER: z.enum(["spread", "colyseus"]).default("spread"),
   MONITOR_USER: z.string().min(1).max(64).default("admin"),
   MONITOR_PASSWORD: z.string().min(1).optional(),
   NODE_ENV: z.string().optional(),
@@ -115,6 +116,12 @@ export interface ServerConfig {
   /** Bearer token of the operator's routes (`ADMIN_TOKEN`); absent: those routes are off. */
   adminToken?: string;
   /**
+   * How quick play seats a burst (`QUICK_PLAY_MATCHMAKER`): "spread" (default,
+   * server/matchmaking/quick-play.ts) or "colyseus" (Colyseus's own joinOrCreate, kept for
+   * `npm run bench:cluster`'s comparison).
+   */
+  quickPlayMatchmaker?: "spread" | "colyseus";
+  /**
    * `@colyseus/monitor` at /monitor/ behind basic auth (`MONITOR_USER`, `MONITOR_PASSWORD`);
    * absent: no monitor. `production`: a weak password refuses to start.
    */
@@ -151,6 +158,7 @@ export function configFromEnv(
     ...(e.REDIS_URL !== undefined ? { redisUrl: e.REDIS_URL } : {}),
     ...(e.PUBLIC_ADDRESS !== undefined ? { publicAddress: e.PUBLIC_ADDRESS } : {}),
     ...(e.ADMIN_TOKEN !== undefined ? { adminToken: e.ADMIN_TOKEN } : {}),
+    quickPlayMatchmaker: e.QUICK_PLAY_MATCHMAKER,
     ...(e.MONITOR_PASSWORD !== undefined
       ? { monitor: { user: e.MONITOR_USER, password: e.MONITOR_PASSWORD, production: e.NODE_ENV === "production" } }
       : {}),

@@ -16,16 +16,21 @@ export interface BenchContext {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Starts a fresh cluster of `processes` game servers, runs `fn`, and always stops it. */
+/**
+ * Starts a fresh cluster of `processes` game servers (with extra server environment `env`),
+ * runs `fn`, and always stops it.
+ */
 export async function withCluster<T>(
   ctx: BenchContext,
   processes: number,
   fn: (cluster: Cluster) => Promise<T>,
+  env?: Record<string, string>,
 ): Promise<T> {
   const started = performance.now();
   const cluster = await startCluster({
     processes,
     tls: ctx.tls,
+    ...(env !== undefined ? { env } : {}),
     ...(ctx.verbose ? { onOutput: (line: string) => ctx.log(`  | ${line}`) } : {}),
   });
   ctx.running.addCluster(cluster);

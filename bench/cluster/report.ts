@@ -3,6 +3,7 @@ import type { LatencySummary } from "../load/exact-histogram.ts";
 import { spread, type Spread } from "../verdict.ts";
 import type { CcuResult } from "./ccu.ts";
 import type { SeatResult } from "./seat.ts";
+import type { MatchmakingResult } from "./matchmaking.ts";
 import type { SigkillResult } from "./sigkill.ts";
 
 export interface ClusterBenchResult {
@@ -13,6 +14,7 @@ export interface ClusterBenchResult {
   readonly seat: SeatResult | null;
   readonly ccu: CcuResult | null;
   readonly sigkill: SigkillResult | null;
+  readonly matchmaking: MatchmakingResult | null;
 }
 
 export const CAVEAT =
@@ -182,6 +184,32 @@ function sigkillSection(k: SigkillResult): string {
   ].join("\n");
 }
 
+function matchmakingSection(m: MatchmakingResult): string {
+  const s = m.settings;
+  const rows = m.cells.map((c) => [
+    `${r0(c.rate)}/s`,
+    c.matchmaker === "spread" ? "ours (spread)" : "Colyseus joinOrCreate",
+    sp(c.p50, 1),
+    sp(c.p95, 1),
+    sp(c.p99, 1),
+    sp(c.rooms),
+    String(c.failures),
+    String(c.roomsOverCap),
+    `${c.validRuns}/${s.runs}`,
+  ]);
+  return [
+    `## 4. Matchmaking alone: ${r0(s.count)} quick plays (open loop) over 2 processes on Redis, plain HTTP`,
+    "",
+    `${s.runs} run(s) per cell, fresh cluster each, variants alternating; ms, median [min–max] of the runs' exact ` +
+      `percentiles (valid runs; all runs if none). The fewest rooms possible: ${Math.ceil(s.count / 16)}.`,
+    "",
+    table(["rate", "matchmaker", "p50", "p95", "p99", "rooms", "failures", "over cap", "valid"], rows),
+    "",
+    `- Latency: scheduled arrival → seat reservation answered; an unanswered request counts as ${s.timeoutMs / 1000} s.`,
+    `- A run is invalid when the generator started its p99 arrival more than ${s.maxLateP99Ms} ms late.`,
+  ].join("\n");
+}
+
 /** The readable report. */
 export function renderTable(r: ClusterBenchResult): string {
   return [
@@ -190,6 +218,7 @@ export function renderTable(r: ClusterBenchResult): string {
     ...(r.seat !== null ? ["", seatSection(r.seat)] : []),
     ...(r.ccu !== null ? ["", ccuSection(r.ccu)] : []),
     ...(r.sigkill !== null ? ["", sigkillSection(r.sigkill)] : []),
+    ...(r.matchmaking !== null ? ["", matchmakingSection(r.matchmaking)] : []),
   ].join("\n");
 }
 
@@ -208,6 +237,10 @@ export function jsonSummary(r: ClusterBenchResult, resultFile: string | null): R
     ccuTwoProcesses: ladder(2),
     sigkillListingsGoneMs: r.sigkill?.listingsGoneMs?.median ?? null,
     sigkillReplayMs: r.sigkill?.replayMs?.median ?? null,
+    matchmakingRoomsOverCap: r.matchmaking?.cells.reduce((n, c) => n + c.roomsOverCap, 0) ?? null,
+    matchmakingFailures: r.matchmaking?.cells.reduce((n, c) => n + c.failures, 0) ?? null,
+    matchmakingP95Ms:
+      r.matchmaking?.cells.map((c) => ({ rate: c.rate, matchmaker: c.matchmaker, p95: c.p95.median })) ?? null,
     spreads: {
       seatP50Ms: r.seat?.p50 ?? null,
       seatP95Ms: r.seat?.p95 ?? null,
@@ -216,6 +249,7 @@ export function jsonSummary(r: ClusterBenchResult, resultFile: string | null): R
       ccu: r.ccu?.ladders.map((l) => ({ processes: l.processes, capacity: l.capacity })) ?? null,
       sigkillListingsGoneMs: r.sigkill?.listingsGoneMs ?? null,
       sigkillReplayMs: r.sigkill?.replayMs ?? null,
+      matchmaking: r.matchmaking?.cells ?? null,
     },
     caveat: CAVEAT,
     machine: r.machine,

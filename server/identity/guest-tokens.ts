@@ -60,15 +60,24 @@ export class GuestTokens {
   readonly ttlSeconds: number;
   private readonly renewSeconds: number;
   private readonly now: () => number;
+  /**
+   * The secret imported once as a WebCrypto key: handed raw bytes, jose imports them again on
+   * every sign and verify (measured: 165–210 µs of CPU per verify with bytes, 130–155 with the
+   * key; every quick play verifies one token).
+   */
+  private readonly key: Promise<CryptoKey>;
 
-  constructor(
-    private readonly secret: Uint8Array,
-    options: GuestTokenOptions = {},
-  ) {
+  constructor(secret: Uint8Array, options: GuestTokenOptions = {}) {
     if (secret.byteLength < 32) throw new Error("the token secret must be at least 32 bytes");
     this.ttlSeconds = options.ttlSeconds ?? 30 * 86_400;
     this.renewSeconds = options.renewSeconds ?? 180 * 86_400;
     this.now = options.now ?? Date.now;
+    this.key = crypto.subtle.importKey("raw", new Uint8Array(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+      "verify",
+    ]);
+    // Awaited by every use; a secret WebCrypto refuses must not be an unhandled rejection here.
+    this.key.catch(() => undefined);
   }
 
   /** A new token for `name`, under `playerId` (a new player id when absent). */
@@ -85,7 +94,7 @@ export class GuestTokens {
       .setAudience(AUDIENCE)
       .setIssuedAt(issuedAt)
       .setExpirationTime(expiresAt)
-      .sign(this.secret);
+      .sign(await this.key);
     return { token, expiresAt: expiresAt * 1000, playerId };
   }
 
@@ -106,7 +115,7 @@ export class GuestTokens {
     if (token === undefined || token === null || token === "") throw new TokenError("missing");
     if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) throw new TokenError("invalid");
     try {
-      const { payload } = await jwtVerify(token, this.secret, {
+      const { payload } = await jwtVerify(token, await this.key, {
         algorithms: ["HS256"],
         issuer: ISSUER,
         audience: AUDIENCE,

@@ -20,6 +20,7 @@ import { constants, PerformanceObserver, type PerformanceEntry } from "node:perf
 import type { RegisteredHandler } from "@colyseus/core";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric } from "prom-client";
 import type { FaultLog } from "../log/fault-log.ts";
+import type { QuickPlayStats } from "../matchmaking/quick-play.ts";
 import type { CumulativeHistogram } from "./histogram.ts";
 import type { ServerMetrics } from "./server-metrics.ts";
 import type { WireCounters } from "./wire-counters.ts";
@@ -42,6 +43,8 @@ export interface PrometheusSources {
   readonly metrics: ServerMetrics;
   /** Client faults by kind. */
   readonly faults?: FaultLog;
+  /** Quick play's seat allocator (server/matchmaking/quick-play.ts). */
+  readonly quickPlay?: QuickPlayStats;
 }
 
 /** The Prometheus side of one server's figures. */
@@ -134,6 +137,33 @@ export class PrometheusMetrics {
       "state_bytes_total",
       "Payload bytes of the full states sent to clients (ROOM_STATE frames: on join and reconnection).",
     );
+
+    const quickPlay = sources.quickPlay;
+    if (quickPlay !== undefined) {
+      const qp = (name: keyof QuickPlayStats, metric: string, help: string): void => {
+        new Counter({
+          name: `${METRIC_PREFIX}quick_play_${metric}`,
+          help,
+          registers,
+          collect() {
+            this.reset();
+            this.inc(quickPlay[name]);
+          },
+        });
+      };
+      qp("seats", "seats_total", "Quick-play seats reserved by this process's allocator.");
+      qp("roomsCreated", "rooms_created_total", "Arenas created for quick-play requests that found every room full.");
+      qp(
+        "missedPicks",
+        "missed_picks_total",
+        "Quick-play picks that found the room full after all (a sibling process's seats, a stale listing); each costs one more pick.",
+      );
+      qp(
+        "fallbacks",
+        "fallbacks_total",
+        "Quick-play requests handed to Colyseus's own joinOrCreate after 8 missed picks.",
+      );
+    }
 
     const lag = (which: "p50" | "p99" | "max", help: string): void => {
       new Gauge({

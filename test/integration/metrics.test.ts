@@ -70,6 +70,10 @@ const OWN_METRICS: Readonly<Record<string, string>> = {
   tick_arena_event_loop_lag_p99_seconds: "gauge",
   tick_arena_event_loop_lag_max_seconds: "gauge",
   tick_arena_client_faults_total: "counter",
+  tick_arena_quick_play_seats_total: "counter",
+  tick_arena_quick_play_rooms_created_total: "counter",
+  tick_arena_quick_play_missed_picks_total: "counter",
+  tick_arena_quick_play_fallbacks_total: "counter",
 };
 
 /** GET /metrics, checked as Prometheus would read it. */

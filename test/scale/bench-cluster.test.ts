@@ -22,6 +22,8 @@ const NUMERIC_KEYS = [
   "ccuTwoProcesses",
   "sigkillListingsGoneMs",
   "sigkillReplayMs",
+  "matchmakingRoomsOverCap",
+  "matchmakingFailures",
 ] as const;
 
 /**
@@ -62,26 +64,36 @@ function runBench(
 }
 
 describe("npm run bench:cluster -- --ci --json", () => {
-  it("measures seats, CCU and a SIGKILL on real clusters and prints sane figures", { timeout: 200_000 }, async () => {
-    const { code, stdout, stderr } = await runBench(["--ci", "--json"], 140_000);
-    const tail = stderr.split("\n").slice(-60).join("\n");
-    expect(code, `exit code; stderr:\n${tail}`).toBe(0);
-    const lines = stdout.trim().split("\n");
-    expect(lines, "stdout is one JSON line").toHaveLength(1);
-    const result = JSON.parse(lines[0]!) as Record<string, unknown>;
-    for (const key of NUMERIC_KEYS) {
-      expect(typeof result[key], `${key} is a number (stderr:\n${tail})`).toBe("number");
-      expect(Number.isFinite(result[key]), `${key} is finite`).toBe(true);
-    }
-    const n = (key: (typeof NUMERIC_KEYS)[number]): number => result[key] as number;
-    expect(n("roomsOverCap"), "rooms over their cap").toBe(0);
-    expect(n("seatFailures"), "failed quick plays").toBe(0);
-    expect(n("seatP50Ms")).toBeGreaterThan(0);
-    expect(n("seatP50Ms")).toBeLessThanOrEqual(n("seatP95Ms"));
-    expect(n("seatP95Ms")).toBeLessThanOrEqual(n("seatP99Ms"));
-    expect(n("sigkillListingsGoneMs")).toBeGreaterThan(0);
-    expect(n("sigkillReplayMs"), "every displaced bot playing again within 10 s").toBeLessThanOrEqual(10_000);
-    expect(n("ccuOneProcess")).toBeGreaterThanOrEqual(0);
-    expect(n("ccuTwoProcesses")).toBeGreaterThanOrEqual(0);
-  });
+  it(
+    "measures seats, CCU, a SIGKILL and matchmaking on real clusters and prints sane figures",
+    { timeout: 240_000 },
+    async () => {
+      const { code, stdout, stderr } = await runBench(["--ci", "--json"], 180_000);
+      const tail = stderr.split("\n").slice(-60).join("\n");
+      expect(code, `exit code; stderr:\n${tail}`).toBe(0);
+      const lines = stdout.trim().split("\n");
+      expect(lines, "stdout is one JSON line").toHaveLength(1);
+      const result = JSON.parse(lines[0]!) as Record<string, unknown>;
+      for (const key of NUMERIC_KEYS) {
+        expect(typeof result[key], `${key} is a number (stderr:\n${tail})`).toBe("number");
+        expect(Number.isFinite(result[key]), `${key} is finite`).toBe(true);
+      }
+      const n = (key: (typeof NUMERIC_KEYS)[number]): number => result[key] as number;
+      expect(n("roomsOverCap"), "rooms over their cap").toBe(0);
+      expect(n("matchmakingRoomsOverCap"), "rooms over their cap (matchmaking part)").toBe(0);
+      expect(n("matchmakingFailures"), "failed quick plays (matchmaking part)").toBe(0);
+      // Both matchmakers measured at the CI rate, each a positive p95.
+      const cells = result["matchmakingP95Ms"] as { rate: number; matchmaker: string; p95: number }[];
+      expect(cells.map((c) => c.matchmaker).sort()).toEqual(["colyseus", "spread"]);
+      for (const c of cells) expect(c.p95, `${c.matchmaker} p95`).toBeGreaterThan(0);
+      expect(n("seatFailures"), "failed quick plays").toBe(0);
+      expect(n("seatP50Ms")).toBeGreaterThan(0);
+      expect(n("seatP50Ms")).toBeLessThanOrEqual(n("seatP95Ms"));
+      expect(n("seatP95Ms")).toBeLessThanOrEqual(n("seatP99Ms"));
+      expect(n("sigkillListingsGoneMs")).toBeGreaterThan(0);
+      expect(n("sigkillReplayMs"), "every displaced bot playing again within 10 s").toBeLessThanOrEqual(10_000);
+      expect(n("ccuOneProcess")).toBeGreaterThanOrEqual(0);
+      expect(n("ccuTwoProcesses")).toBeGreaterThanOrEqual(0);
+    },
+  );
 });
