@@ -89,6 +89,11 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     ccu: matchMaker.stats.local.ccu,
     rooms: roomCount(),
   }));
+  const scale = createScaleOut({
+    redisUrl: config.redisUrl,
+    publicAddress: config.publicAddress,
+    localRoomNames: [RoomName.Lobby],
+  });
   // Quick play's joinOrCreate spreads concurrent arrivals over open rooms (matchmaking/quick-play.ts).
   const largeCap = config.largeRoomPlayers ?? LARGE_ROOM_PLAYERS;
   const quickPlay = new QuickPlayAllocator(
@@ -96,13 +101,9 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
       [RoomName.Arena, config.quickPlayMap === "large" ? largeCap : MAX_PLAYERS],
       [RoomName.ArenaLarge, largeCap],
     ]),
+    () => scale.seatable(),
   );
   const prometheus = new PrometheusMetrics({ metrics, faults, quickPlay: quickPlay.stats });
-  const scale = createScaleOut({
-    redisUrl: config.redisUrl,
-    publicAddress: config.publicAddress,
-    localRoomNames: [RoomName.Lobby],
-  });
   const live = new LiveFeed(() => matchMaker.processId);
   const guard = new HttpGuard({
     limits,

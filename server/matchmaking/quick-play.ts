@@ -77,8 +77,14 @@ export class QuickPlayAllocator {
   /**
    * @param caps the quick-play room types (their `joinOrCreate` goes through here) and how many
    *   pilots a room of each seats
+   * @param seatable which processes may hand out a seat now (scale/scale-out.ts): rooms of a
+   *   process that is draining, or was killed and is not swept from the listings yet, are not
+   *   picked (a seat there would be closed at once, or wait out a 2 s IPC timeout)
    */
-  constructor(private readonly caps: ReadonlyMap<string, number>) {}
+  constructor(
+    private readonly caps: ReadonlyMap<string, number>,
+    private readonly seatable: () => Promise<(processId: string) => boolean> = async () => () => true,
+  ) {}
 
   /** Whether a matchmaking call is one this allocator answers. */
   handles(method: string, roomName: string, options: Record<string, unknown>): boolean {
@@ -145,9 +151,12 @@ export class QuickPlayAllocator {
     sortOptions: Parameters<typeof matchMaker.query>[1],
     refused: ReadonlySet<string>,
   ): Promise<RoomCache | undefined> {
-    const rooms = await matchMaker.query({ locked: false, name: roomName, private: false, ...filter }, sortOptions);
+    const [rooms, canSeat] = await Promise.all([
+      matchMaker.query({ locked: false, name: roomName, private: false, ...filter }, sortOptions),
+      this.seatable(),
+    ]);
     for (const room of rooms) {
-      if (refused.has(room.roomId)) continue;
+      if (refused.has(room.roomId) || !canSeat(room.processId)) continue;
       const { taken, cap } = seatsOf(room);
       if (taken + (this.reserving.get(room.roomId) ?? 0) < cap) return room;
     }

@@ -24,6 +24,8 @@ export const PROCESS_REGISTRY_KEY = "tick-arena:processes";
 /** How often a process refreshes its registry entry, and when a silent entry counts as gone. */
 const REGISTRY_REFRESH_MS = 2000;
 export const REGISTRY_STALE_MS = 7000;
+/** How long one answer of `seatable()` is reused (quick play asks on every request). */
+export const SEATABLE_CACHE_MS = 250;
 /**
  * How often dead processes' listings are swept: a quick-play that picks a dead process's room
  * costs its player ~4 s (Colyseus's IPC timeout, then its health check), so sweep often (one
@@ -62,6 +64,12 @@ export interface ScaleOut {
   readonly draining: boolean;
   /** The live processes (this one included). */
   processes(): Promise<ProcessEntry[]>;
+  /**
+   * Which processes may hand out a seat now: live (holding its IPC subscription) and not
+   * draining. Read at most every {@link SEATABLE_CACHE_MS} (every quick play asks); with Redis
+   * away, every process (the seat reservation itself then decides).
+   */
+  seatable(): Promise<(processId: string) => boolean>;
   /**
    * Stops the loops and removes this process from the registry. Call before the server's own
    * shutdown, which closes the presence and driver connections.
@@ -144,6 +152,29 @@ export function createScaleOut(options: ScaleOutOptions): ScaleOut {
   const report = (what: string) => (error: unknown) =>
     log(JSON.stringify({ event: "cluster-error", what, error: String(error) }));
 
+  let seatableCache: { at: number; check: Promise<(processId: string) => boolean> } | null = null;
+  const seatable = (): Promise<(processId: string) => boolean> => {
+    const now = Date.now();
+    if (seatableCache !== null && now - seatableCache.at < SEATABLE_CACHE_MS) return seatableCache.check;
+    const check = Promise.all([presence.hgetall(PROCESS_REGISTRY_KEY), liveProcessIds(presence)]).then(
+      ([all, subscribed]) => {
+        const draining = new Set<string>();
+        for (const [id, raw] of Object.entries(all ?? {})) {
+          try {
+            if ((JSON.parse(raw) as ProcessEntry).draining) draining.add(id);
+          } catch {
+            // A torn entry says nothing about draining.
+          }
+        }
+        if (!subscribed.has(matchMaker.processId)) return () => true; // our own view is wrong: decide nothing
+        return (id: string) => subscribed.has(id) && !draining.has(id);
+      },
+      () => () => true,
+    );
+    seatableCache = { at: now, check };
+    return check;
+  };
+
   const processes = async (): Promise<ProcessEntry[]> => {
     const [all, subscribed] = await Promise.all([presence.hgetall(PROCESS_REGISTRY_KEY), liveProcessIds(presence)]);
     const now = Date.now();
@@ -218,6 +249,7 @@ export function createScaleOut(options: ScaleOutOptions): ScaleOut {
       await matchMaker.stats.excludeProcess(matchMaker.processId).catch(report("exclude"));
     },
     processes,
+    seatable,
     async stop() {
       for (const t of timers) clearInterval(t);
       timers = [];
@@ -256,6 +288,9 @@ function singleProcess(publicAddress: string | undefined): ScaleOut {
           ccu: matchMaker.stats.local.ccu,
         },
       ];
+    },
+    async seatable() {
+      return () => true;
     },
     async stop() {},
   };
