@@ -1,12 +1,13 @@
 /**
- * `npm run screenshots [-- --out docs] [--bots 5]`: the README's phone pictures, re-made the
- * way the desktop ones were (the production build from `npm start`, headless Chromium through
- * playwright-core, a few bots in the room so the match has something in it).
+ * `npm run screenshots [-- --out docs] [--bots 5] [--desktop]`: the README's phone pictures,
+ * made the way the desktop ones were (the production build from `npm start`, headless
+ * Chromium through playwright-core), with a few bots in the room so the match has something in
+ * it. `npm run screenshots -- --out docs` re-makes the README's.
  *
  * Writes, into `--out` (default test-results/screenshots):
  * - `phone-menu.png`: the menu at 390 × 844 (touch emulation);
  * - `phone-match.png`: a match at 390 × 844, the left thumb holding the move stick;
- * - `desktop-match.png`: the same match at 1280 × 800, keyboard and mouse.
+ * - with `--desktop`, `desktop-match.png`: the same match at 1280 × 800, keyboard and mouse.
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -19,6 +20,7 @@ const { values } = parseArgs({
   options: {
     out: { type: "string", default: path.join("test-results", "screenshots") },
     bots: { type: "string", default: "5" },
+    desktop: { type: "boolean", default: false },
   },
 });
 const out = path.resolve(ROOT, values.out);
@@ -49,10 +51,19 @@ try {
   await page.locator("#play").tap();
   await page.waitForFunction(() => window.__tickArena?.scene === "game", undefined, { timeout: 20_000 });
   await page.waitForTimeout(2500);
-  // The left thumb down on the move stick and dragged up-right, held for the picture.
-  await holdMoveStick(page);
+  // Both thumbs down and dragged, held for the picture.
+  await holdSticks(page);
   await page.screenshot({ path: path.join(out, "phone-match.png") });
 
+  if (values.desktop) await desktop();
+  console.log(`Screenshots in ${path.relative(ROOT, out) || "."}: phone-menu.png, phone-match.png`);
+} finally {
+  await swarm.stop(3000).catch(() => undefined);
+  await browser.close();
+  await server.stop();
+}
+
+async function desktop(): Promise<void> {
   const desk = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
   const deskPage = await desk.newPage();
   await deskPage.goto(`${server.url}/`);
@@ -62,20 +73,31 @@ try {
   await deskPage.mouse.move(900, 300);
   await deskPage.waitForTimeout(2500);
   await deskPage.screenshot({ path: path.join(out, "desktop-match.png") });
-  console.log(`Screenshots in ${path.relative(ROOT, out) || "."}: phone-menu.png, phone-match.png, desktop-match.png`);
-} finally {
-  await swarm.stop(3000).catch(() => undefined);
-  await browser.close();
-  await server.stop();
 }
 
-/** Presses a finger on the lower left of the screen and drags it up and right, without lifting it. */
-async function holdMoveStick(page: Page): Promise<void> {
+/**
+ * Puts the left thumb on the move stick's resting place and drags it up and right, and the
+ * right thumb on the aim stick dragged up and left (firing), without lifting either.
+ */
+async function holdSticks(page: Page): Promise<void> {
+  const boxes = await page.evaluate(() =>
+    window.__tickArena?.scene === "game" ? window.__tickArena.hudBoxes() : null,
+  );
+  const centre = (name: string, fallbackX: number): { x: number; y: number } => {
+    const b = boxes?.[name];
+    return b === undefined ? { x: fallbackX, y: 600 } : { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+  };
+  const move = centre("moveStick", 80);
+  const aim = centre("aimStick", 310);
   const cdp = await page.context().newCDPSession(page);
-  const at = (x: number, y: number) => [{ x, y, id: 1, radiusX: 8, radiusY: 8, force: 1 }];
-  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: at(90, 700) });
+  const points = (i: number) => [
+    { id: 1, x: move.x + i * 5, y: move.y - i * 5, radiusX: 8, radiusY: 8, force: 1 },
+    { id: 2, x: aim.x - i * 4, y: aim.y - i * 6, radiusX: 8, radiusY: 8, force: 1 },
+  ];
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: points(0).slice(0, 1) });
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: points(0) });
   for (let i = 1; i <= 6; i++) {
-    await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: at(90 + i * 6, 700 - i * 6) });
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: points(i) });
     await page.waitForTimeout(30);
   }
   await page.waitForTimeout(600);

@@ -29,8 +29,14 @@ export interface AudioHook {
   soundSettings(): AudioSettings;
 }
 
+/** Key bindings, on the menu and in a match. */
+export interface KeysHook {
+  /** The remembered key bindings: the keys of each action, primary first (input/bindings.ts). */
+  keyBindings(): Readonly<Record<string, readonly string[]>>;
+}
+
 /** `window.__tickArena` while the menu shows. */
-export interface MenuHook extends AudioHook {
+export interface MenuHook extends AudioHook, KeysHook {
   readonly scene: "menu";
   /** The events the "live now" panel shows, newest first. */
   liveEvents(): LiveEvent[];
@@ -39,7 +45,7 @@ export interface MenuHook extends AudioHook {
 }
 
 /** `window.__tickArena` while a match runs. */
-export interface GameHook extends AudioHook {
+export interface GameHook extends AudioHook, KeysHook {
   readonly scene: "game";
   /** Your session id in the room. */
   readonly selfId: string;

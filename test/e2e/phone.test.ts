@@ -134,7 +134,18 @@ describe("a phone (390 × 844, touch) and a desktop (1280 × 800)", () => {
     await play(page, "Thumbs", true);
     const boxes = await hudBoxes(page);
     expect(Object.keys(boxes)).toEqual(
-      expect.arrayContaining(["score", "clock", "net", "hint", "moveStick", "aimStick", "chat", "sound"]),
+      expect.arrayContaining([
+        "score",
+        "clock",
+        "net",
+        "hint",
+        "moveStick",
+        "aimStick",
+        "chat",
+        "sound",
+        "scoresButton",
+        "leaveButton",
+      ]),
     );
     expectLaidOut(boxes, PHONE);
     expect(

@@ -19,6 +19,7 @@ export class TouchInput {
   private readonly graphics: Phaser.GameObjects.Graphics;
   private readonly cleanups: Array<() => void> = [];
   private touched = false;
+  private drewNothing = false;
 
   /** `onFirstTouch` runs once, when the first finger lands (the HUD switches its hint). */
   constructor(
@@ -76,8 +77,12 @@ export class TouchInput {
    * where no finger is.
    */
   draw(ghosts: { readonly move: Box | null; readonly aim: Box | null }, ghostAlpha: number): void {
-    const g = this.graphics.clear();
     const views = this.sticks.views();
+    const idle = views.move === null && views.aim === null && (ghostAlpha <= 0.01 || ghosts.move === null);
+    // Nothing to draw, as last frame (a mouse player's every frame): leave the graphics alone.
+    if (idle && this.drewNothing) return;
+    this.drewNothing = idle;
+    const g = this.graphics.clear();
     const pairs: Array<[StickView | null, Box | null]> = [
       [views.move, ghosts.move],
       [views.aim, ghosts.aim],

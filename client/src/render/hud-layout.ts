@@ -28,17 +28,22 @@ export interface Size {
 
 /** Screens narrower than this get the phone layout (smaller margins and fonts). */
 export const NARROW_WIDTH = 640;
+/** Screens narrower than this get the narrow chat panel (client/src/ui/chat-panel.ts). */
+const CHAT_NARROW_WIDTH = 600;
 /** Height kept free at the bottom for the chat hint and the sound badge (DOM, 12 px from the edge). */
 const BOTTOM_ROW = 48;
 
 /**
  * The bottom-left corner the chat panel may fill when its log is full (client/src/ui/chat-panel.ts:
  * 360 px wide at 12 px from the edges, a log of at most min(190 px, 28 vh), the hint or field
- * under it; on screens under 480 px, 230 px wide at 6 px, a log of min(120 px, 22 vh)).
+ * under it; on screens under 600 px wide, 230 px wide at 6 px, a log of min(120 px, 22 vh); on
+ * screens under 500 px tall, a log of min(70 px, 18 vh)).
  */
 export function chatArea(width: number, height: number): Size {
-  if (width < 480) return { width: 6 + 230, height: 6 + Math.min(120, 0.22 * height) + 6 + 30 };
-  return { width: 12 + 360, height: 12 + Math.min(190, 0.28 * height) + 6 + 34 };
+  const narrow = width < CHAT_NARROW_WIDTH;
+  const log =
+    height < 500 ? Math.min(70, 0.18 * height) : narrow ? Math.min(120, 0.22 * height) : Math.min(190, 0.28 * height);
+  return narrow ? { width: 6 + 230, height: 6 + log + 6 + 30 } : { width: 12 + 360, height: 12 + log + 6 + 34 };
 }
 
 /** The font scale of the HUD: smaller on phones, larger on big screens (a 4K monitor doubles it). */
@@ -73,15 +78,22 @@ export interface HudLayoutInput {
   readonly hint: Size;
 }
 
+/** The touch buttons (scores, leave: there is no Tab or Esc on a phone), CSS px. */
+export const TOUCH_BUTTON: Size = { width: 76, height: 34 };
+
 /** Where each panel goes. */
 export interface HudLayout {
   readonly score: Box;
   readonly clock: Box;
   readonly net: Box;
-  readonly hint: Box;
+  /** Null where no place is free for it (a tiny screen): the hint is not shown then. */
+  readonly hint: Box | null;
   /** The thumb sticks' resting places (touch screens only). */
   readonly moveStick: Box | null;
   readonly aimStick: Box | null;
+  /** The touch buttons: scoreboard (left) and leave (right), touch screens only. */
+  readonly scoresButton: Box | null;
+  readonly leaveButton: Box | null;
   /** Where the kill feed starts (its lines are right-aligned to `width - margin`). */
   readonly feedTop: number;
   /** The bottom edge of the top block (score, clock, ping): DOM badges go below it. */
@@ -112,7 +124,35 @@ export function layoutHud(input: HudLayoutInput): HudLayout {
     const below = Math.max(bottom(scoreBox), bottom(netBox)) + m;
     clockBox = { x: clockLeft, y: below, ...clock };
   }
-  const topBottom = Math.max(bottom(scoreBox), bottom(netBox), bottom(clockBox));
+  let topBottom = Math.max(bottom(scoreBox), bottom(netBox), bottom(clockBox));
+
+  // Touch buttons: beside the clock when it has a row of its own and there is room, else in a
+  // row under the score and the ping.
+  let scoresButton: Box | null = null;
+  let leaveButton: Box | null = null;
+  if (input.touch) {
+    const b = TOUCH_BUTTON;
+    if (!oneRow && m + b.width + m <= clockBox.x) {
+      // Beside the clock, in its own row.
+      const y = clockBox.y + (clockBox.height - b.height) / 2;
+      scoresButton = { x: m, y, ...b };
+      leaveButton = { x: width - m - b.width, y, ...b };
+    } else if (
+      oneRow &&
+      right(scoreBox) + m + b.width + m <= clockBox.x &&
+      right(clockBox) + m + b.width + m <= netBox.x
+    ) {
+      // In the top row, between the clock and the score or the ping.
+      const y = m + (score.height - b.height) / 2;
+      scoresButton = { x: right(scoreBox) + m, y, ...b };
+      leaveButton = { x: netBox.x - m - b.width, y, ...b };
+    } else {
+      const y = topBottom + m;
+      scoresButton = { x: m, y, ...b };
+      leaveButton = { x: width - m - b.width, y, ...b };
+    }
+    topBottom = Math.max(topBottom, bottom(scoresButton));
+  }
 
   // The chat's corner: the hint goes beside it if it fits there, else above it.
   const chat = chatArea(width, height);
@@ -138,7 +178,13 @@ export function layoutHud(input: HudLayoutInput): HudLayout {
     else hintY = chatTop - m - hint.height;
   }
   // Never up into the top block.
-  const hintBox: Box = { x: hintX, y: Math.max(topBottom + m, hintY), ...hint };
+  let hintBox: Box | null = { x: hintX, y: Math.max(topBottom + m, hintY), ...hint };
+  const taken = [
+    { x: 0, y: chatTop, ...chat },
+    { x: 0, y: 0, width, height: topBottom },
+    ...(moveStick !== null && aimStick !== null ? [moveStick, aimStick] : []),
+  ];
+  if (!insideScreen(hintBox, width, height) || taken.some((b) => boxesOverlap(b, hintBox!))) hintBox = null;
 
   return {
     score: scoreBox,
@@ -147,6 +193,8 @@ export function layoutHud(input: HudLayoutInput): HudLayout {
     hint: hintBox,
     moveStick,
     aimStick,
+    scoresButton,
+    leaveButton,
     feedTop: topBottom + m,
     topBottom,
     stacked: !oneRow,
@@ -155,6 +203,10 @@ export function layoutHud(input: HudLayoutInput): HudLayout {
 
 function bottom(b: Box): number {
   return b.y + b.height;
+}
+
+function right(b: Box): number {
+  return b.x + b.width;
 }
 
 /** Whether two boxes share any area (touching edges do not count). */

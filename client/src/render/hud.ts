@@ -5,6 +5,7 @@
 import { Phase } from "../../../shared/sim/world.ts";
 import type Phaser from "phaser";
 import type { GameSnapshot, KillEvent } from "../net/types.ts";
+import { controlsHint, DEFAULT_BINDINGS } from "../input/bindings.ts";
 import { formatClock, formatPing, secondsUntil } from "./format.ts";
 import { colorOfPlayer, cssColor, UI, UI_FONT } from "./palette.ts";
 import {
@@ -27,8 +28,7 @@ const HINT_MS = 10000;
 /** The hint on touch screens (the thumb sticks, client/src/input/touch-sticks.ts). */
 export const TOUCH_HINT = "Left thumb: drag to move   ·   Right thumb: drag to aim, hold to fire";
 /** The keyboard-and-mouse hint (GameScene passes the current bindings' text). */
-const DEFAULT_HINT =
-  "WASD / arrows: move   ·   mouse: aim   ·   click / Space: fire   ·   Tab: scores   ·   Esc: leave";
+const DEFAULT_HINT = controlsHint(DEFAULT_BINDINGS);
 
 type TextStyle = Phaser.Types.GameObjects.Text.TextStyle;
 
@@ -161,7 +161,7 @@ export class Hud {
     if (placed === null) return {};
     const out: Record<string, Box> = { score: placed.score, clock: placed.clock, net: placed.net };
     if (this.hint.alpha > 0.05) {
-      out["hint"] = placed.hint;
+      if (placed.hint !== null) out["hint"] = placed.hint;
       // The thumb sticks' resting places show (faintly) as long as the hint does.
       if (placed.moveStick !== null) out["moveStick"] = placed.moveStick;
       if (placed.aimStick !== null) out["aimStick"] = placed.aimStick;
@@ -193,7 +193,9 @@ export class Hud {
     this.matchLabel.setPosition(cx, l.clock.y + 6 * s);
     this.clock.setPosition(cx, l.clock.y + 18 * s);
     this.net.setPosition(l.net.x + l.net.width - 12 * s, l.net.y + l.net.height / 2);
-    this.hint.setPosition(l.hint.x, l.hint.y);
+    // No room for the hint on a tiny screen: not shown.
+    this.hint.setVisible(l.hint !== null);
+    if (l.hint !== null) this.hint.setPosition(l.hint.x, l.hint.y);
     this.respawn.setPosition(this.width / 2, Math.max(this.height * 0.38, l.feedTop + FEED_SIZE * 34 * s + 40 * s));
     this.banner.setPosition(this.width / 2, l.topBottom + this.margin);
     this.layoutFeed();

@@ -10,6 +10,8 @@ import { GameSounds } from "../audio/game-sounds.ts";
 import { SceneKeys } from "../game/keys.ts";
 import { toInputFrame } from "../input/controls.ts";
 import { KeyboardMouse } from "../input/keyboard-mouse.ts";
+import { controlsHint, currentBindings } from "../input/bindings.ts";
+import { HeldKeys } from "../input/held-keys.ts";
 import { TouchInput } from "../input/touch-input.ts";
 import { mergeControls } from "../input/touch-sticks.ts";
 import { shouldRejoin } from "../net/rejoin.ts";
@@ -27,6 +29,7 @@ import { setTestHook } from "../test-hook.ts";
 import { ChatPanel } from "../ui/chat-panel.ts";
 import { RoomBadge } from "../ui/room-badge.ts";
 import { SoundBadge } from "../ui/sound-badge.ts";
+import { TouchBar } from "../ui/touch-bar.ts";
 import type { MenuData } from "./MenuScene.ts";
 import type { ResultsData } from "./ResultsScene.ts";
 
@@ -46,6 +49,7 @@ export class GameScene extends Phaser.Scene {
   private debug!: DebugOverlay;
   private arrows!: EdgeArrows;
   private controls!: KeyboardMouse;
+  private keys!: HeldKeys;
   private touchInput!: TouchInput;
   private latest: GameSnapshot | null = null;
   /** Palette index of every pilot of the latest snapshot, by id (kill feed, chat, shots). */
@@ -68,6 +72,10 @@ export class GameScene extends Phaser.Scene {
   private touch = false;
   /** Where the room badge was last put (px from the top). */
   private badgeTop = -1;
+  /** Scores and Leave buttons (touch screens: no Tab or Esc there). */
+  private touchBar: TouchBar | null = null;
+  /** The scoreboard is shown by the Scores touch button. */
+  private scoreboardPinned = false;
 
   constructor() {
     super(SceneKeys.Game);
@@ -85,6 +93,8 @@ export class GameScene extends Phaser.Scene {
     this.watched = null;
     this.watchedChosenAt = 0;
     this.badgeTop = -1;
+    this.touchBar = null;
+    this.scoreboardPinned = false;
   }
 
   create(): void {
@@ -92,16 +102,32 @@ export class GameScene extends Phaser.Scene {
     this.shots = new ProjectileLayer(this);
     this.ships = new ShipLayer(this);
     this.touch = isTouchScreen();
-    this.hud = new Hud(this, this.touch ? { touch: true, hint: TOUCH_HINT } : {});
+    this.hud = new Hud(
+      this,
+      this.touch ? { touch: true, hint: TOUCH_HINT } : { hint: controlsHint(currentBindings()) },
+    );
     this.debug = new DebugOverlay(this);
     this.debug.layout(this.scale.width);
     this.arrows = new EdgeArrows(this);
-    this.controls = new KeyboardMouse(this);
-    // The thumb sticks: the first touch switches the hint to them (a laptop's touch screen too).
-    this.touchInput = new TouchInput(this, () => {
-      this.touch = true;
-      this.hud.setTouch(true, TOUCH_HINT);
+    // The bound keys (rebound in the menu, remembered): movement and fire are read each frame;
+    // the scoreboard is held, sound toggled and (spectators) the next pilot picked on a press.
+    const bindings = currentBindings();
+    this.keys = new HeldKeys(window, bindings, {
+      onPress: (action) => {
+        if (this.chat?.isTyping()) return;
+        if (action === "scores") this.scoreboardHeld = true;
+        // Sound on/off (remembered; the menu has the same switch and the volume).
+        else if (action === "mute") gameAudio().toggleMuted();
+        // Spectators: the fire key moves the camera to the next pilot.
+        else if (action === "fire" && this.session.info()?.role === "spectator") this.watchNext(true);
+      },
+      onRelease: (action) => {
+        if (action === "scores") this.scoreboardHeld = false;
+      },
     });
+    this.controls = new KeyboardMouse(this, this.keys);
+    // The thumb sticks: the first touch switches the hint to them (a laptop's touch screen too).
+    this.touchInput = new TouchInput(this, () => this.useTouch());
     this.cameras.main.setBounds(0, 0, this.session.map.width, this.session.map.height);
     this.input.setDefaultCursor("crosshair");
 
@@ -138,24 +164,13 @@ export class GameScene extends Phaser.Scene {
     this.input.keyboard?.on("keydown-ESC", () => {
       if (!this.chat?.isTyping()) this.session.leave();
     });
-    // M: sound on/off (remembered; the menu has the same switch and the volume).
-    this.input.keyboard?.on("keydown-M", () => {
-      if (!this.chat?.isTyping()) audio.toggleMuted();
-    });
-    // Spectators: Space moves the camera to the next pilot.
-    this.input.keyboard?.on("keydown-SPACE", () => {
-      if (this.session.info()?.role === "spectator" && !this.chat?.isTyping()) this.watchNext(true);
-    });
-    // Hold Tab for the scoreboard (the browser must not move focus meanwhile).
-    this.input.keyboard?.addCapture("TAB");
-    this.input.keyboard?.on("keydown-TAB", () => (this.scoreboardHeld = true));
-    this.input.keyboard?.on("keyup-TAB", () => (this.scoreboardHeld = false));
     this.input.keyboard?.on("keydown-F3", (event: KeyboardEvent) => {
       event.preventDefault();
       this.debug.toggle();
     });
     this.scale.on(Phaser.Scale.Events.RESIZE, this.onResize, this);
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.teardown());
+    if (this.touch) this.useTouch();
 
     setTestHook({
       scene: "game",
@@ -172,6 +187,7 @@ export class GameScene extends Phaser.Scene {
       hudBoxes: () => this.hudBoxes(),
       hudHint: () => this.hud.hintText(),
       touchSticks: () => this.touchInput.sticks.views(),
+      keyBindings: () => currentBindings(),
     });
   }
 
@@ -209,10 +225,13 @@ export class GameScene extends Phaser.Scene {
     this.arrows.update(snap.pilots);
     const topBottom = this.hud.current()?.topBottom ?? 48;
     this.debug.update(() => this.session.debugInfo(now), this.game.loop.actualFps, topBottom + 8);
-    // The room badge (DOM) hangs below the HUD's top panels, wherever they are.
+    // The room badge (DOM) hangs below the HUD's top panels, wherever they are; the touch
+    // buttons go where the layout put them.
     if (topBottom !== this.badgeTop) {
       this.badgeTop = topBottom;
       this.badge?.setTop(topBottom + 8);
+      this.touchBar?.place(placed?.scoresButton ?? null, placed?.leaveButton ?? null);
+      this.fitCamera();
     }
     const info = this.session.info();
     if (info?.role === "spectator") this.followWatched(snap);
@@ -221,7 +240,7 @@ export class GameScene extends Phaser.Scene {
     // A respawn is a teleport: cut to the new spot instead of panning across the map.
     if (self?.alive && !this.selfAlive) this.cameras.main.centerOn(self.x, self.y);
     this.selfAlive = self?.alive ?? false;
-    this.toggleResults(snap.phase === 1 || this.scoreboardHeld);
+    this.toggleResults(snap.phase === 1 || this.scoreboardHeld || this.scoreboardPinned);
   }
 
   private followSelf(selfId: string): void {
@@ -276,6 +295,40 @@ export class GameScene extends Phaser.Scene {
   private onResize(size: Phaser.Structs.Size): void {
     this.hud.layout(size.width, size.height);
     this.debug.layout(size.width);
+    const placed = this.hud.current();
+    this.touchBar?.place(placed?.scoresButton ?? null, placed?.leaveButton ?? null);
+    this.fitCamera();
+  }
+
+  /**
+   * The camera may look past the map's top edge by the HUD's top block (and past the bottom by
+   * the bottom row, or the thumb sticks), so a ship by the wall is never hidden under a panel
+   * (on screens shorter than the map; a taller one shows the whole map, fixed).
+   */
+  private fitCamera(): void {
+    const placed = this.hud.current();
+    if (placed === null) return;
+    const { width, height } = this.session.map;
+    // A screen as tall as the map shows all of it, as before.
+    const pad = this.scale.height < height;
+    const top = pad ? placed.topBottom + 8 : 0;
+    const bottom = !pad ? 0 : placed.moveStick !== null ? this.scale.height - placed.moveStick.y : 56;
+    this.cameras.main.setBounds(0, -top, width, height + top + bottom);
+  }
+
+  /** A touch screen (or the first touch): the hint describes the sticks; Scores and Leave buttons. */
+  private useTouch(): void {
+    this.touch = true;
+    this.hud.setTouch(true, TOUCH_HINT);
+    this.chat?.setHintText("Tap to chat");
+    if (this.touchBar === null) {
+      this.touchBar = new TouchBar(document.body, {
+        onScores: (shown) => (this.scoreboardPinned = shown),
+        onLeave: () => this.session.leave(),
+      });
+    }
+    const placed = this.hud.current();
+    this.touchBar.place(placed?.scoresButton ?? null, placed?.leaveButton ?? null);
   }
 
   /**
@@ -292,6 +345,8 @@ export class GameScene extends Phaser.Scene {
     dom("chat", this.chat?.element);
     dom("sound", this.soundBadge?.element);
     dom("room", this.badge?.element);
+    dom("scoresButton", this.touchBar?.scores);
+    dom("leaveButton", this.touchBar?.leave);
     return boxes;
   }
 
@@ -310,12 +365,15 @@ export class GameScene extends Phaser.Scene {
     this.badge = null;
     this.soundBadge?.destroy();
     this.soundBadge = null;
+    this.touchBar?.destroy();
+    this.touchBar = null;
     this.sounds = null;
     this.scale.off(Phaser.Scale.Events.RESIZE, this.onResize, this);
     this.scene.stop(SceneKeys.Results);
     this.input.setDefaultCursor("default");
     this.ships.destroy();
     this.touchInput.destroy();
+    this.keys.destroy();
     this.latest = null;
   }
 }

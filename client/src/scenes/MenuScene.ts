@@ -23,6 +23,8 @@ import { drawArena } from "../render/arena.ts";
 import { UI } from "../render/palette.ts";
 import { gameAudio } from "../audio/game-audio.ts";
 import { bindSoundSettings, SOUND_SETTINGS_HTML } from "../ui/sound-settings.ts";
+import { bindKeySettings, KEY_SETTINGS_HTML } from "../ui/key-settings.ts";
+import { currentBindings } from "../input/bindings.ts";
 import { setTestHook, type HudBox } from "../test-hook.ts";
 import { isTouchScreen } from "../input/touch-device.ts";
 import { clampNickname, generatedNickname, NICKNAME_MAX_CODE_UNITS } from "../../../shared/names.ts";
@@ -54,7 +56,7 @@ const FORM_HTML = `
     <button id="ranked" type="button">Ranked match</button>
     <button id="large" type="button" title="Up to 64 pilots on the large map">Big arena</button>
     <button id="show-leaderboard" type="button">Leaderboard</button>
-  </div>${SOUND_SETTINGS_HTML}
+  </div>${SOUND_SETTINGS_HTML}${KEY_SETTINGS_HTML}
   <p id="menu-status" class="menu-status" role="status" aria-live="polite"></p>
   <label id="panel-title">Open rooms</label>
   <ul id="room-list" class="panel" data-testid="room-list"></ul>
@@ -110,6 +112,7 @@ export class MenuScene extends Phaser.Scene {
       scene: "menu",
       liveEvents: () => this.live?.events() ?? [],
       headings: () => this.headingBoxes(),
+      keyBindings: () => currentBindings(),
       ...audio.probe(),
     });
     drawArena(this, ARENA_MAP);
@@ -159,6 +162,9 @@ export class MenuScene extends Phaser.Scene {
     this.leaderboard = this.form.getChildByID("leaderboard") as HTMLOListElement;
     this.panelTitle = this.form.getChildByID("panel-title") as HTMLElement;
     const unbindSound = bindSoundSettings(this.form, audio);
+    const unbindKeys = bindKeySettings(this.form, isTouchScreen(), () =>
+      this.layout(this.scale.width, this.scale.height),
+    );
     this.form.addListener("submit");
     this.form.on("submit", (event: Event) => {
       event.preventDefault();
@@ -196,6 +202,7 @@ export class MenuScene extends Phaser.Scene {
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
       this.scale.off(Phaser.Scale.Events.RESIZE, this.onResize, this);
       unbindSound();
+      unbindKeys();
       this.lobby?.close();
       this.lobby = null;
       this.live?.close();
@@ -294,7 +301,24 @@ export class MenuScene extends Phaser.Scene {
 
   private layout(width: number, height: number): void {
     this.veil.setSize(width, height);
-    const phone = width < 640 || height < 600;
+    const node = this.form.node as HTMLElement;
+    node.style.maxHeight = "";
+    node.style.overflowY = "";
+    // Wide screens: the title 30 % down; phones, short screens, and a form too tall for that
+    // (the key settings open): from the top.
+    let formTop = this.placeHeading(width, height, width < 640 || height < 600);
+    if (formTop + node.offsetHeight > height - 8) formTop = this.placeHeading(width, height, true);
+    // The form hangs below the tagline (its top edge), however tall the room list grows; where
+    // the screen is too short for it (a phone held sideways) it scrolls.
+    this.form.setOrigin(0.5, 0).setPosition(width / 2, formTop);
+    if (formTop + node.offsetHeight > height - 8) {
+      node.style.maxHeight = `${Math.max(160, height - formTop - 8)}px`;
+      node.style.overflowY = "auto";
+    }
+  }
+
+  /** Places the title and tagline (`compact`: from the top edge); returns where the form starts. */
+  private placeHeading(width: number, height: number, compact: boolean): number {
     // The title at 64 px, or as large as fits the width (a 360 px phone) or a short screen.
     let size = height < 600 ? 40 : 64;
     this.title.setFontSize(`${size}px`);
@@ -306,21 +330,10 @@ export class MenuScene extends Phaser.Scene {
     this.tagline.setFontSize(width < 640 ? "14px" : "16px");
     this.tagline.setWordWrapWidth(Math.min(width - 32, 720), true);
     const titleHeight = this.title.height - 2 * TITLE_GLOW;
-    // Wide screens: the title 30 % down; phones and short screens: from the top, so the form fits.
-    const titleTop = phone ? 12 : height * 0.3 - 40 - titleHeight / 2;
+    const titleTop = compact ? 12 : height * 0.3 - 40 - titleHeight / 2;
     this.title.setPosition(width / 2, titleTop + titleHeight / 2);
     this.tagline.setPosition(width / 2, titleTop + titleHeight + 4);
-    const formTop = titleTop + titleHeight + 4 + this.tagline.height + (phone ? 12 : 20);
-    // The form hangs below the tagline (its top edge), however tall the room list grows; where
-    // the screen is too short for it (a phone held sideways) it scrolls.
-    this.form.setOrigin(0.5, 0).setPosition(width / 2, formTop);
-    const node = this.form.node as HTMLElement;
-    node.style.maxHeight = "";
-    node.style.overflowY = "";
-    if (formTop + node.offsetHeight > height - 8) {
-      node.style.maxHeight = `${Math.max(160, height - formTop - 8)}px`;
-      node.style.overflowY = "auto";
-    }
+    return titleTop + titleHeight + 4 + this.tagline.height + (compact ? 12 : 20);
   }
 
   /** The title's and tagline's boxes on screen (CSS px; the title without its glow margin). */

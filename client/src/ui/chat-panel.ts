@@ -254,6 +254,11 @@ export class ChatPanel {
     return this.typing;
   }
 
+  /** Changes the closed panel's button text ("Enter to chat"; "Tap to chat" on a phone). */
+  setHintText(text: string): void {
+    this.hint.textContent = text;
+  }
+
   /** The element on screen (the HUD test hook reports its box). */
   get element(): HTMLElement {
     return this.root;
@@ -432,7 +437,7 @@ function injectStyle(doc: Document): void {
   cursor: pointer;
   pointer-events: auto;
 }
-@media (max-width: 479px) {
+@media (max-width: 599px) {
   .chat-panel {
     left: 6px;
     bottom: 6px;
@@ -441,6 +446,12 @@ function injectStyle(doc: Document): void {
   }
   .chat-panel .chat-log {
     max-height: min(120px, 22vh);
+  }
+}
+/* A phone held sideways: the thumb sticks need the height (render/hud-layout.ts chatArea). */
+@media (max-height: 499px) {
+  .chat-panel .chat-log {
+    max-height: min(70px, 18vh);
   }
 }
 `;

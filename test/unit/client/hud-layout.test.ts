@@ -50,13 +50,15 @@ function panels(width: number, height: number, touch: boolean): Record<string, B
     score: l.score,
     clock: l.clock,
     net: l.net,
-    hint: l.hint,
+    ...(l.hint !== null ? { hint: l.hint } : {}),
     // The chat's corner at its fullest, and the sound badge in the other bottom corner.
     chat: { x: 0, y: height - chat.height, width: chat.width, height: chat.height },
     sound: { x: width - 110, y: height - 40, width: 104, height: 34 },
   };
   if (l.moveStick !== null) boxes["moveStick"] = l.moveStick;
   if (l.aimStick !== null) boxes["aimStick"] = l.aimStick;
+  if (l.scoresButton !== null) boxes["scoresButton"] = l.scoresButton;
+  if (l.leaveButton !== null) boxes["leaveButton"] = l.leaveButton;
   return boxes;
 }
 
@@ -65,6 +67,8 @@ describe("layoutHud", () => {
     for (const [w, h] of SCREENS) {
       it(`${w} × ${h}${touch ? " (touch)" : ""}: no two panels overlap, all on screen`, () => {
         const boxes = Object.entries(panels(w, h, touch));
+        // Phones, tablets and monitors all have room for the controls hint.
+        expect(boxes.map(([name]) => name)).toContain("hint");
         for (const [name, box] of boxes) expect(insideScreen(box, w, h), `${name} on screen`).toBe(true);
         for (let i = 0; i < boxes.length; i++) {
           for (let j = i + 1; j < boxes.length; j++) {
@@ -79,6 +83,24 @@ describe("layoutHud", () => {
     }
   }
 
+  it("lays out every screen from 360 × 360 to 3840 × 2160 (portrait and landscape) without overlaps", () => {
+    const bad: string[] = [];
+    for (let w = 360; w <= 3840; w += 40) {
+      for (let h = 360; h <= 2160; h += 60) {
+        for (const touch of [false, true]) {
+          const boxes = Object.entries(panels(w, h, touch));
+          for (const [name, box] of boxes)
+            if (!insideScreen(box, w, h)) bad.push(`${w}x${h}${touch ? "t" : ""} ${name} off screen`);
+          for (let i = 0; i < boxes.length; i++)
+            for (let j = i + 1; j < boxes.length; j++)
+              if (boxesOverlap(boxes[i]![1], boxes[j]![1]))
+                bad.push(`${w}x${h}${touch ? "t" : ""} ${boxes[i]![0]}/${boxes[j]![0]}`);
+        }
+      }
+    }
+    expect(bad.slice(0, 20)).toEqual([]);
+  });
+
   it("puts the three top panels in one row on wide screens and stacks the clock on phones", () => {
     const wide = layoutHud(input(1280, 800, false));
     expect(wide.stacked).toBe(false);
@@ -89,11 +111,15 @@ describe("layoutHud", () => {
     expect(phone.feedTop).toBeGreaterThan(phone.clock.y + phone.clock.height);
   });
 
-  it("keeps room for the thumb sticks only on touch screens", () => {
+  it("keeps room for the thumb sticks and touch buttons only on touch screens", () => {
     expect(layoutHud(input(390, 844, false)).moveStick).toBeNull();
+    expect(layoutHud(input(390, 844, false)).leaveButton).toBeNull();
     const touch = layoutHud(input(390, 844, true));
     expect(touch.moveStick!.x).toBeLessThan(390 / 2);
     expect(touch.aimStick!.x).toBeGreaterThan(390 / 2);
+    // On a phone the buttons flank the clock; the feed starts below all of them.
+    expect(touch.leaveButton!.y).toBeGreaterThanOrEqual(touch.clock.y);
+    expect(touch.feedTop).toBeGreaterThan(touch.leaveButton!.y + touch.leaveButton!.height);
   });
 
   it("scales the HUD up on big screens, not past double", () => {
