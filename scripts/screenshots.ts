@@ -9,10 +9,10 @@
  * - `phone-match.png`: a match at 390 × 844, the left thumb holding the move stick;
  * - with `--desktop`, `desktop-match.png`: the same match at 1280 × 800, keyboard and mouse.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import type { Page } from "playwright-core";
+import type { CDPSession, Page } from "playwright-core";
 import { BotSwarm } from "../bots/swarm.ts";
 import { launchChromium, npmStart, ROOT } from "../test/e2e/browser.ts";
 
@@ -50,10 +50,20 @@ try {
   await page.screenshot({ path: path.join(out, "phone-menu.png") });
   await page.locator("#play").tap();
   await page.waitForFunction(() => window.__tickArena?.scene === "game", undefined, { timeout: 20_000 });
-  await page.waitForTimeout(2500);
-  // Both thumbs down and dragged, held for the picture.
-  await holdSticks(page);
-  await page.screenshot({ path: path.join(out, "phone-match.png") });
+  await page.waitForTimeout(1500);
+  // Both thumbs down and dragged, held for the picture; again if the ship was shot meanwhile.
+  const cdp = await page.context().newCDPSession(page);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await page.waitForFunction(selfAlive, undefined, { timeout: 20_000 });
+    await holdSticks(page, cdp);
+    const shot = await page.screenshot();
+    const alive = await page.evaluate(selfAlive);
+    await liftThumbs(cdp);
+    if (alive || attempt === 4) {
+      writeFileSync(path.join(out, "phone-match.png"), shot);
+      break;
+    }
+  }
 
   if (values.desktop) await desktop();
   console.log(`Screenshots in ${path.relative(ROOT, out) || "."}: phone-menu.png, phone-match.png`);
@@ -75,11 +85,21 @@ async function desktop(): Promise<void> {
   await deskPage.screenshot({ path: path.join(out, "desktop-match.png") });
 }
 
+/** In the page: whether your ship is drawn (not a wreck). */
+function selfAlive(): boolean {
+  const hook = window.__tickArena;
+  return hook?.scene === "game" && hook.ships().some((s) => s.id === hook.selfId && s.visible);
+}
+
+async function liftThumbs(cdp: CDPSession): Promise<void> {
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+}
+
 /**
  * Puts the left thumb on the move stick's resting place and drags it up and right, and the
  * right thumb on the aim stick dragged up and left (firing), without lifting either.
  */
-async function holdSticks(page: Page): Promise<void> {
+async function holdSticks(page: Page, cdp: CDPSession): Promise<void> {
   const boxes = await page.evaluate(() =>
     window.__tickArena?.scene === "game" ? window.__tickArena.hudBoxes() : null,
   );
@@ -89,7 +109,6 @@ async function holdSticks(page: Page): Promise<void> {
   };
   const move = centre("moveStick", 80);
   const aim = centre("aimStick", 310);
-  const cdp = await page.context().newCDPSession(page);
   const points = (i: number) => [
     { id: 1, x: move.x + i * 5, y: move.y - i * 5, radiusX: 8, radiusY: 8, force: 1 },
     { id: 2, x: aim.x - i * 4, y: aim.y - i * 6, radiusX: 8, radiusY: 8, force: 1 },
