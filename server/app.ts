@@ -31,6 +31,7 @@ import { LiveFeed, oneLine } from "./live/live-feed.ts";
 import { monitorRoutes } from "./ops/monitor.ts";
 import { createScaleOut, type ScaleOut } from "./scale/scale-out.ts";
 import { LiveKind, LIVE_TEXT_MAX } from "../shared/live.ts";
+import { logger } from "./log/logger.ts";
 
 /** Heartbeat: ping every 3 s; a socket that misses two pings in a row is terminated. */
 const PING_INTERVAL_MS = 3000;
@@ -348,7 +349,7 @@ function answerJsonErrors(app: express.Application): void {
   app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(error);
     const status = httpStatusOf(error);
-    if (status >= 500) console.error(JSON.stringify({ event: "http-error", error: String(error) }));
+    if (status >= 500) logger.error({ event: "http-error", error: String(error) });
     // The status's own words, never the error's message: a static-file error names paths on disk.
     res.status(status).json({ error: (STATUS_CODES[status] ?? "error").toLowerCase(), code: status });
   });

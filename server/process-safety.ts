@@ -4,6 +4,7 @@
  * promise nobody handled, an exception in a timer) is logged as one JSON line and the process
  * keeps serving every other room, instead of Node's default of exiting with code 1.
  */
+import { jsonLogSink } from "./log/logger.ts";
 
 /** What the handlers count, for tests and metrics. */
 export interface ProcessFaults {
@@ -12,7 +13,7 @@ export interface ProcessFaults {
 }
 
 /** Installs the handlers once per process; returns the live counters. */
-export function installProcessSafety(log: (line: string) => void = (l) => console.error(l)): ProcessFaults {
+export function installProcessSafety(log: (line: string) => void = jsonLogSink.error): ProcessFaults {
   const counts: ProcessFaults = { unhandledRejections: 0, uncaughtExceptions: 0 };
   const describe = (value: unknown): string =>
     value instanceof Error

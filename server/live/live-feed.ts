@@ -10,6 +10,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Presence } from "@colyseus/core";
 import { LIVE_HISTORY, LIVE_SSE_EVENT, LIVE_TEXT_MAX, liveEventSchema, type LiveEvent } from "../../shared/live.ts";
+import { jsonLogSink } from "../log/logger.ts";
 
 /** The pub/sub topic (its own prefix: the presence's keys are shared with Colyseus's). */
 export const LIVE_TOPIC = "tick-arena:live";
@@ -35,7 +36,7 @@ export class LiveFeed {
   constructor(
     /** Prefix of event ids (the process id), so ids are unique across processes. */
     private readonly origin: () => string,
-    private readonly log: (line: string) => void = (l) => console.error(l),
+    private readonly log: (line: string) => void = jsonLogSink.error,
   ) {}
 
   /** Subscribes to the topic; call once the server's presence is set up. */

@@ -7,8 +7,9 @@
  * counter, printed as one summary line when the interval ends. The number of distinct pairs
  * kept per interval is bounded too; beyond it faults are only counted in a total.
  */
+import { jsonLogSink } from "./logger.ts";
 
-/** Where log lines go; `console` in production, a collector in tests. */
+/** Where log lines go; the structured log (logger.ts) in production, a collector in tests. */
 export interface LogSink {
   info(line: string): void;
   warn(line: string): void;
@@ -57,7 +58,7 @@ export class FaultLog {
   readonly totals = new Map<string, number>();
 
   constructor(options: FaultLogOptions = {}) {
-    this.sink = options.sink ?? console;
+    this.sink = options.sink ?? jsonLogSink;
     this.intervalMs = options.intervalMs ?? 10_000;
     this.maxKeys = options.maxKeys ?? 1000;
     this.now = options.now ?? Date.now;
@@ -123,7 +124,10 @@ function line(event: string, fault: Fault, count: number): string {
  * Colyseus prints a stack trace for many client mistakes (a failed socket, an expired seat); the
  * first line of each distinct message is printed once per interval with a repeat count.
  */
-export function colyseusLogger(faults: FaultLog, sink: LogSink = console): LogSink & { debug(): void; trace(): void } {
+export function colyseusLogger(
+  faults: FaultLog,
+  sink: LogSink = jsonLogSink,
+): LogSink & { debug(): void; trace(): void } {
   const toText = (args: unknown[]): string =>
     args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : String(a))).join(" ");
   return {

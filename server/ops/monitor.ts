@@ -11,6 +11,7 @@
  */
 import { basicAuth, createEndpoint, matchMaker, type Endpoint } from "@colyseus/core";
 import { z } from "zod";
+import { jsonLogSink } from "../log/logger.ts";
 
 /** Room methods the monitor may call (`/monitor/api/room/call?method=`). */
 export const MONITOR_ROOM_METHODS: ReadonlySet<string> = new Set(["_forceClientDisconnect", "_sendMessageToClient"]);
@@ -41,7 +42,7 @@ export async function monitorRoutes(options: MonitorOptions): Promise<Record<str
   if (weak !== null) {
     const message = `MONITOR_PASSWORD is not safe: ${weak}`;
     if (options.production) throw new Error(`refusing to start the monitor: ${message}`);
-    (options.log ?? ((l: string) => console.error(l)))(JSON.stringify({ event: "monitor-weak-password", message }));
+    (options.log ?? jsonLogSink.error)(JSON.stringify({ event: "monitor-weak-password", message }));
   }
   const { monitor } = await import("@colyseus/monitor");
   const auth = basicAuth({ users: { [options.user]: options.password }, realm: "Tick Arena monitor" });

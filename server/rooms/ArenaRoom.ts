@@ -49,6 +49,7 @@ import { InterestManager } from "./interest.ts";
 import { projectPilots, projectWorld } from "./project-state.ts";
 import { inputLayoutOf, usePlainInputs } from "./plain-input.ts";
 import { uniqueRoomCode } from "./room-code.ts";
+import { logger } from "../log/logger.ts";
 
 /** Server-side settings of every arena room (never taken from clients). */
 export interface ArenaSettings {
@@ -575,14 +576,12 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
   private fail(where: string, error: unknown): void {
     if (this.failed) return;
     this.failed = true;
-    console.error(
-      JSON.stringify({
-        event: "room-failed",
-        roomId: this.roomId,
-        where,
-        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-      }),
-    );
+    logger.error({
+      event: "room-failed",
+      roomId: this.roomId,
+      where,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
     this.lock().catch(() => undefined);
     this.disconnect(CloseCodes.RoomError).catch(() => undefined);
   }
@@ -669,7 +668,7 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
         }
       },
       (error: unknown) => {
-        console.error(JSON.stringify({ event: "ranked-record-failed", roomId: this.roomId, error: String(error) }));
+        logger.error({ event: "ranked-record-failed", roomId: this.roomId, error: String(error) });
       },
     );
   }

@@ -18,6 +18,7 @@ import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { Redis, type RedisOptions } from "ioredis";
 import { liveProcessIds, reannounceAfterRedisLoss } from "./cluster-seam.ts";
+import { jsonLogSink } from "../log/logger.ts";
 
 /** Redis hash of live processes: processId → {@link ProcessEntry} as JSON. */
 export const PROCESS_REGISTRY_KEY = "tick-arena:processes";
@@ -119,7 +120,7 @@ function redisClient(url: string, name: string, log: (line: string) => void): Re
 
 /** Builds the scale-out pieces for this process from its configuration. */
 export function createScaleOut(options: ScaleOutOptions): ScaleOut {
-  const log = options.log ?? ((line: string) => console.error(line));
+  const log = options.log ?? jsonLogSink.error;
   if (options.redisUrl === undefined) return singleProcess(options.publicAddress);
 
   const presenceClient = redisClient(options.redisUrl, "presence", log);

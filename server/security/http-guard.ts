@@ -13,6 +13,7 @@ import type { Duplex } from "node:stream";
 import type { FaultLog } from "../log/fault-log.ts";
 import type { ServerLimits } from "./limits.ts";
 import { KeyedRateLimiter } from "./rate-limiter.ts";
+import { logger } from "../log/logger.ts";
 
 /** Validates a room's join options; returns the clean options or a readable error. */
 export type OptionsValidator = (
@@ -139,7 +140,7 @@ export class HttpGuard {
     try {
       return await this.screen(request);
     } catch (error) {
-      console.error(JSON.stringify({ event: "http-guard-error", error: String(error) }));
+      logger.error({ event: "http-guard-error", error: String(error) });
       return jsonError(500, "internal error");
     }
   };

@@ -25,6 +25,7 @@ import {
   type PlayerStore,
   type RankedResult,
 } from "./player-store.ts";
+import { logger } from "../log/logger.ts";
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -93,7 +94,7 @@ function isRetryable(error: unknown): boolean {
 }
 
 function logError(error: Error): void {
-  console.error(JSON.stringify({ event: "pg-error", error: String(error) }));
+  logger.error({ event: "pg-error", error: String(error) });
 }
 
 class PostgresPlayerStore implements PlayerStore {
