@@ -519,9 +519,14 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
 
   /** The room's own listing, as `reserveSeatFor` wants it. */
   private listingCache(): Parameters<typeof matchMaker.reserveSeatFor>[0] {
-    return { roomId: this.roomId, name: this.roomName, processId: matchMaker.processId } as Parameters<
-      typeof matchMaker.reserveSeatFor
-    >[0];
+    // With several processes the seat names where this process is reached (its PUBLIC_ADDRESS),
+    // so a spectator asking any process connects to this one.
+    return {
+      roomId: this.roomId,
+      name: this.roomName,
+      processId: matchMaker.processId,
+      ...(matchMaker.publicAddress !== undefined ? { publicAddress: matchMaker.publicAddress } : {}),
+    } as Parameters<typeof matchMaker.reserveSeatFor>[0];
   }
 
   private displayName(sessionId: string): string {

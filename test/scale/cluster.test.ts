@@ -183,6 +183,35 @@ describe("a cluster of two processes behind nginx with TLS", () => {
     await host.leave();
   });
 
+  it("seats a spectator of a room on one process, asked through the other, where the room is", async () => {
+    const listings = [...(await cluster.listings()).values()].filter((l) => l.name === RoomName.Arena && !l.private);
+    const target = listings[0]!;
+    const health = await cluster.health();
+    const owner = health.processes.find((p) => p.processId === target.processId)!;
+    const other = cluster.processes.find((p) => !owner.publicAddress.endsWith(`/${p.name}`))!;
+    const token = await guestToken(other.direct, "Watcher");
+    const res = await fetch(`${other.direct}/spectate/${target.roomId}`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    const reservation = (await res.json()) as Parameters<Client["consumeSeatReservation"]>[0];
+    expect(reservation.publicAddress, "the owning process's address").toBe(owner.publicAddress);
+    // Through nginx's front door: the SDK connects where the reservation says.
+    const watcher = await new Client(cluster.url).consumeSeatReservation(reservation);
+    watcher.onMessage("*", () => undefined);
+    try {
+      expect(watcher.roomId).toBe(target.roomId);
+      await until(
+        "the spectator's state",
+        () => ((watcher.state as { players?: Map<string, unknown> } | undefined)?.players?.size ?? 0) > 0,
+        5000,
+      );
+    } finally {
+      await watcher.leave();
+    }
+  });
+
   it("groups ranked players who queue through different processes into one match", async () => {
     const queued: Room[] = [];
     const seated: Room[] = [];
