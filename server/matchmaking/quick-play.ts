@@ -114,9 +114,10 @@ export class QuickPlayAllocator {
         this.stats.seats += 1;
         return seat;
       } catch (error) {
-        // Full after all, locked, or its process gone: Colyseus says so with this error type
-        // (errors/SeatReservationError.ts, not exported); anything else is the caller's answer.
-        if (!(error instanceof Error) || error.constructor.name !== "SeatReservationError") throw error;
+        // A room's own refusal with a status (ServerError) is the caller's answer. Anything else
+        // from a reservation means this room cannot seat us now (full after all, locked, its
+        // process gone: Colyseus's SeatReservationError, which it does not export): pick again.
+        if (error instanceof ServerError) throw error;
         this.stats.missedPicks += 1;
         refused.add(room.roomId);
       } finally {

@@ -75,10 +75,15 @@ describe("a cluster of two processes behind nginx with TLS", () => {
     const listings = await cluster.listings();
     const health = await cluster.health();
     let total = 0;
+    let seats = 0;
     for (const p of cluster.processes) {
       const text = await (await fetch(`${p.direct}/metrics`)).text();
       // Strict: throws on anything Prometheus would reject.
-      const ccu = parsePrometheusText(text).value("tick_arena_ccu");
+      const metrics = parsePrometheusText(text);
+      const ccu = metrics.value("tick_arena_ccu");
+      // Quick play's allocator seated every bot itself, none handed to Colyseus's joinOrCreate.
+      seats += metrics.value("tick_arena_quick_play_seats_total");
+      expect(metrics.value("tick_arena_quick_play_fallbacks_total"), `fallbacks on ${p.name}`).toBe(0);
       const entry = health.processes.find((h) => h.publicAddress.endsWith(`/${p.name}`));
       const botsHere = swarm.bots.filter((b) => {
         const l = listings.get(b.roomId ?? "");
@@ -88,6 +93,7 @@ describe("a cluster of two processes behind nginx with TLS", () => {
       total += ccu;
     }
     expect(total).toBe(BOTS);
+    expect(seats, "quick-play seats across processes").toBeGreaterThanOrEqual(BOTS);
   });
 
   it("lists every arena in the lobby of either process", async () => {
