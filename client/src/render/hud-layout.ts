@@ -30,8 +30,6 @@ export interface Size {
 export const NARROW_WIDTH = 640;
 /** Screens narrower than this get the narrow chat panel (client/src/ui/chat-panel.ts). */
 const CHAT_NARROW_WIDTH = 600;
-/** Height kept free at the bottom for the chat hint and the sound badge (DOM, 12 px from the edge). */
-const BOTTOM_ROW = 48;
 
 /**
  * The bottom-left corner the chat panel may fill when its log is full (client/src/ui/chat-panel.ts:
@@ -43,7 +41,22 @@ export function chatArea(width: number, height: number): Size {
   const narrow = width < CHAT_NARROW_WIDTH;
   const log =
     height < 500 ? Math.min(70, 0.18 * height) : narrow ? Math.min(120, 0.22 * height) : Math.min(190, 0.28 * height);
-  return narrow ? { width: 6 + 230, height: 6 + log + 6 + 30 } : { width: 12 + 360, height: 12 + log + 6 + 34 };
+  if (narrow) return { width: 6 + 230, height: 6 + log + 6 + 30 };
+  const z = domScale(width, height);
+  return { width: 12 + 360 * z, height: 12 + (log + 6 + 34) * z };
+}
+
+/**
+ * The scale of the HUD's DOM widgets (chat, sound badge, room badge: a CSS transform, set as
+ * `--hud-dom-scale` on the page): the HUD's font scale on big screens, 1 on phones.
+ */
+export function domScale(width: number, height: number): number {
+  return width < NARROW_WIDTH ? 1 : hudScale(width, height);
+}
+
+/** Height kept free at the bottom for the chat hint and the sound badge (12 px from the edge). */
+function bottomRow(width: number, height: number): number {
+  return 12 + 36 * domScale(width, height);
 }
 
 /** The font scale of the HUD: smaller on phones, larger on big screens (a 4K monitor doubles it). */
@@ -159,10 +172,10 @@ export function layoutHud(input: HudLayoutInput): HudLayout {
   const chatTop = height - chat.height;
   let moveStick: Box | null = null;
   let aimStick: Box | null = null;
-  let floor = height - BOTTOM_ROW - m;
+  let floor = height - bottomRow(width, height) - m;
   if (input.touch) {
     const d = 2 * STICK_RADIUS;
-    const y = Math.max(topBottom + m, Math.min(height - BOTTOM_ROW - m, chatTop - m) - d);
+    const y = Math.max(topBottom + m, Math.min(height - bottomRow(width, height) - m, chatTop - m) - d);
     moveStick = { x: m + 12, y, width: d, height: d };
     aimStick = { x: width - m - 12 - d, y, width: d, height: d };
     floor = y - m;

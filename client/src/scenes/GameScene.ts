@@ -21,7 +21,7 @@ import { drawArena } from "../render/arena.ts";
 import { DebugOverlay } from "../render/debug-overlay.ts";
 import { EdgeArrows } from "../render/edge-arrows.ts";
 import { Hud, TOUCH_HINT } from "../render/hud.ts";
-import type { Box } from "../render/hud-layout.ts";
+import { domScale, type Box } from "../render/hud-layout.ts";
 import { isTouchScreen } from "../input/touch-device.ts";
 import { ProjectileLayer } from "../render/projectile-sprites.ts";
 import { ShipLayer } from "../render/ship-sprites.ts";
@@ -108,6 +108,7 @@ export class GameScene extends Phaser.Scene {
     );
     this.debug = new DebugOverlay(this);
     this.debug.layout(this.scale.width);
+    setDomScale(this.scale.width, this.scale.height);
     this.arrows = new EdgeArrows(this);
     // The bound keys (rebound in the menu, remembered): movement and fire are read each frame;
     // the scoreboard is held, sound toggled and (spectators) the next pilot picked on a press.
@@ -294,6 +295,7 @@ export class GameScene extends Phaser.Scene {
 
   private onResize(size: Phaser.Structs.Size): void {
     this.hud.layout(size.width, size.height);
+    setDomScale(size.width, size.height);
     this.debug.layout(size.width);
     const placed = this.hud.current();
     this.touchBar?.place(placed?.scoresButton ?? null, placed?.leaveButton ?? null);
@@ -309,11 +311,14 @@ export class GameScene extends Phaser.Scene {
     const placed = this.hud.current();
     if (placed === null) return;
     const { width, height } = this.session.map;
-    // A screen as tall as the map shows all of it, as before.
-    const pad = this.scale.height < height;
-    const top = pad ? placed.topBottom + 8 : 0;
-    const bottom = !pad ? 0 : placed.moveStick !== null ? this.scale.height - placed.moveStick.y : 56;
-    this.cameras.main.setBounds(0, -top, width, height + top + bottom);
+    const screen = this.scale;
+    // A screen as tall as the map shows all of it, as before; one larger than the map (a 4K
+    // monitor) shows it in the middle.
+    const pad = screen.height < height;
+    const top = pad ? placed.topBottom + 8 : Math.max(0, (screen.height - height) / 2);
+    const bottom = !pad ? top : placed.moveStick !== null ? screen.height - placed.moveStick.y : 56;
+    const side = Math.max(0, (screen.width - width) / 2);
+    this.cameras.main.setBounds(-side, -top, width + 2 * side, height + top + bottom);
   }
 
   /** A touch screen (or the first touch): the hint describes the sticks; Scores and Leave buttons. */
@@ -376,4 +381,9 @@ export class GameScene extends Phaser.Scene {
     this.keys.destroy();
     this.latest = null;
   }
+}
+
+/** Scales the HUD's DOM widgets (chat, sound badge, room badge) with the screen. */
+function setDomScale(width: number, height: number): void {
+  document.documentElement.style.setProperty("--hud-dom-scale", String(domScale(width, height)));
 }

@@ -27,6 +27,7 @@ import { bindKeySettings, KEY_SETTINGS_HTML } from "../ui/key-settings.ts";
 import { currentBindings } from "../input/bindings.ts";
 import { setTestHook, type HudBox } from "../test-hook.ts";
 import { isTouchScreen } from "../input/touch-device.ts";
+import { domScale } from "../render/hud-layout.ts";
 import { clampNickname, generatedNickname, NICKNAME_MAX_CODE_UNITS } from "../../../shared/names.ts";
 import { checkNickname, loadNickname, saveNickname } from "../ui/nickname.ts";
 
@@ -306,34 +307,39 @@ export class MenuScene extends Phaser.Scene {
     node.style.overflowY = "";
     // Wide screens: the title 30 % down; phones, short screens, and a form too tall for that
     // (the key settings open): from the top.
-    let formTop = this.placeHeading(width, height, width < 640 || height < 600);
-    if (formTop + node.offsetHeight > height - 8) formTop = this.placeHeading(width, height, true);
+    // Big screens (a 4K monitor at 100 %) draw the menu larger, as the HUD.
+    const z = domScale(width, height);
+    this.form.setScale(z);
+    const formHeight = (): number => node.offsetHeight * z;
+    let formTop = this.placeHeading(width, height, width < 640 || height < 600, z);
+    if (formTop + formHeight() > height - 8) formTop = this.placeHeading(width, height, true, z);
     // The form hangs below the tagline (its top edge), however tall the room list grows; where
     // the screen is too short for it (a phone held sideways) it scrolls.
     this.form.setOrigin(0.5, 0).setPosition(width / 2, formTop);
-    if (formTop + node.offsetHeight > height - 8) {
-      node.style.maxHeight = `${Math.max(160, height - formTop - 8)}px`;
+    if (formTop + formHeight() > height - 8) {
+      node.style.maxHeight = `${Math.max(160, (height - formTop - 8) / z)}px`;
       node.style.overflowY = "auto";
     }
   }
 
   /** Places the title and tagline (`compact`: from the top edge); returns where the form starts. */
-  private placeHeading(width: number, height: number, compact: boolean): number {
-    // The title at 64 px, or as large as fits the width (a 360 px phone) or a short screen.
-    let size = height < 600 ? 40 : 64;
+  private placeHeading(width: number, height: number, compact: boolean, z: number): number {
+    // The title at 64 px (scaled on big screens), or as large as fits the width (a 360 px
+    // phone) or a short screen.
+    let size = Math.round((height < 600 ? 40 : 64) * z);
     this.title.setFontSize(`${size}px`);
     const room = width - 32;
     if (this.title.width - 2 * TITLE_GLOW > room) {
       size = Math.floor((size * room) / (this.title.width - 2 * TITLE_GLOW));
       this.title.setFontSize(`${size}px`);
     }
-    this.tagline.setFontSize(width < 640 ? "14px" : "16px");
-    this.tagline.setWordWrapWidth(Math.min(width - 32, 720), true);
+    this.tagline.setFontSize(width < 640 ? "14px" : `${Math.round(16 * z)}px`);
+    this.tagline.setWordWrapWidth(Math.min(width - 32, 720 * z), true);
     const titleHeight = this.title.height - 2 * TITLE_GLOW;
     const titleTop = compact ? 12 : height * 0.3 - 40 - titleHeight / 2;
     this.title.setPosition(width / 2, titleTop + titleHeight / 2);
     this.tagline.setPosition(width / 2, titleTop + titleHeight + 4);
-    return titleTop + titleHeight + 4 + this.tagline.height + (compact ? 12 : 20);
+    return titleTop + titleHeight + 4 + this.tagline.height + (compact ? 12 : 20) * z;
   }
 
   /** The title's and tagline's boxes on screen (CSS px; the title without its glow margin). */

@@ -335,6 +335,9 @@ function injectStyle(doc: Document): void {
   left: 12px;
   bottom: 12px;
   z-index: 10;
+  /* Larger on big screens (render/hud-layout.ts domScale). */
+  transform: scale(var(--hud-dom-scale, 1));
+  transform-origin: left bottom;
   box-sizing: border-box;
   width: 360px;
   max-width: calc(100vw - 24px);

@@ -5,7 +5,8 @@
 import { inviteLink } from "../net/join-target.ts";
 
 const STYLE = `
-.room-badge { position: fixed; top: 78px; left: 50%; transform: translateX(-50%); z-index: 20;
+.room-badge { position: fixed; top: 78px; left: 50%; z-index: 20;
+  transform: translateX(-50%) scale(var(--hud-dom-scale, 1)); transform-origin: center top;
   display: flex; gap: 8px; align-items: center; padding: 4px 10px; border-radius: 8px;
   background: rgba(10, 14, 24, 0.78); color: #e6edf7; font: 14px system-ui, sans-serif; pointer-events: auto; }
 .room-badge[hidden] { display: none; }

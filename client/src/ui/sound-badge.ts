@@ -8,6 +8,7 @@ import type { AudioSettings } from "../audio/settings.ts";
 const STYLE_ID = "sound-badge-style";
 const STYLE = `
 .sound-badge { position: fixed; right: 12px; bottom: 12px; z-index: 20; display: flex; gap: 6px;
+  transform: scale(var(--hud-dom-scale, 1)); transform-origin: right bottom;
   align-items: center; padding: 4px 10px; border-radius: 8px; border: 1px solid #2c3a58;
   background: rgba(10, 14, 24, 0.78); color: #e6edf7; font: 600 13px system-ui, sans-serif; cursor: pointer; }
 .sound-badge[data-muted="true"] { color: #8d9bb8; }

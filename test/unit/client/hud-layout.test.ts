@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   boxesOverlap,
   chatArea,
+  domScale,
   hintMaxWidth,
   hudScale,
   insideScreen,
@@ -53,7 +54,12 @@ function panels(width: number, height: number, touch: boolean): Record<string, B
     ...(l.hint !== null ? { hint: l.hint } : {}),
     // The chat's corner at its fullest, and the sound badge in the other bottom corner.
     chat: { x: 0, y: height - chat.height, width: chat.width, height: chat.height },
-    sound: { x: width - 110, y: height - 40, width: 104, height: 34 },
+    sound: {
+      x: width - 12 - 100 * domScale(width, height),
+      y: height - 12 - 30 * domScale(width, height),
+      width: 100 * domScale(width, height),
+      height: 30 * domScale(width, height),
+    },
   };
   if (l.moveStick !== null) boxes["moveStick"] = l.moveStick;
   if (l.aimStick !== null) boxes["aimStick"] = l.aimStick;
