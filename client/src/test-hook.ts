@@ -49,6 +49,8 @@ export interface GameHook extends AudioHook, KeysHook {
   readonly scene: "game";
   /** Your session id in the room. */
   readonly selfId: string;
+  /** When this match scene started, performance.now() ms (a hot-swapped scene starts anew). */
+  readonly createdAt: number;
   /** The room's id (a private room's join code). */
   readonly roomId: string;
   /** "player" or "spectator" once the server's welcome arrived, else null. */

@@ -76,6 +76,10 @@ export class GameScene extends Phaser.Scene {
   private touchBar: TouchBar | null = null;
   /** The scoreboard is shown by the Scores touch button. */
   private scoreboardPinned = false;
+  /** Handed over to a hot-swapped replacement (npm run dev): shutting down keeps the session. */
+  private keepSession = false;
+  /** When this scene instance started (performance.now(); the test hook reports it). */
+  private createdAt = 0;
 
   constructor() {
     super(SceneKeys.Game);
@@ -95,9 +99,11 @@ export class GameScene extends Phaser.Scene {
     this.badgeTop = -1;
     this.touchBar = null;
     this.scoreboardPinned = false;
+    this.keepSession = false;
   }
 
   create(): void {
+    this.createdAt = performance.now();
     drawArena(this, this.session.map);
     this.shots = new ProjectileLayer(this);
     this.ships = new ShipLayer(this);
@@ -189,6 +195,7 @@ export class GameScene extends Phaser.Scene {
       hudHint: () => this.hud.hintText(),
       touchSticks: () => this.touchInput.sticks.views(),
       keyBindings: () => currentBindings(),
+      createdAt: this.createdAt,
     });
   }
 
@@ -355,6 +362,15 @@ export class GameScene extends Phaser.Scene {
     return boxes;
   }
 
+  /**
+   * Hot module replacement (game/hot-scenes.ts): this scene is about to be replaced by a new
+   * version of itself; it keeps the session open for it and returns the new one's start data.
+   */
+  handOver(): GameData {
+    this.keepSession = true;
+    return { session: this.session };
+  }
+
   private exit(notice: string, noticeIsError: boolean, rejoin = false): void {
     const data: MenuData = { notice, noticeIsError, rejoin };
     this.scene.start(SceneKeys.Menu, data);
@@ -363,7 +379,7 @@ export class GameScene extends Phaser.Scene {
   private teardown(): void {
     for (const cleanup of this.cleanups) cleanup();
     this.cleanups = [];
-    this.session.dispose();
+    if (!this.keepSession) this.session.dispose();
     this.chat?.destroy();
     this.chat = null;
     this.badge?.destroy();
