@@ -3,7 +3,8 @@
  * phone) and at 1280 × 800 (a desktop). The menu's title fits the phone; in a match no two HUD
  * panels overlap and all are on screen (their boxes read through the test hook: canvas panels
  * and DOM ones); on the phone a real touch drag on the left half (touchStart, touchMoves,
- * touchEnd over CDP) moves your ship, with a second finger on the aim stick at the same time.
+ * touchEnd over CDP) moves your ship, with a second finger on the aim stick at the same time,
+ * and the Leave button (two taps) goes back to the menu.
  */
 import path from "node:path";
 import type { Browser, CDPSession, Page } from "playwright-core";
@@ -203,6 +204,14 @@ describe("a phone (390 × 844, touch) and a desktop (1280 × 800)", () => {
     await page.waitForTimeout(500);
     const still = await selfPosition(page);
     expect(Math.hypot(still.x - rest.x, still.y - rest.y)).toBeLessThan(1);
+
+    // No Esc on a phone: Leave, tapped twice (the first tap asks), goes back to the menu.
+    await page.getByTestId("touch-leave").tap();
+    expect(await page.getByTestId("touch-leave").textContent()).toBe("Sure?");
+    expect(await page.evaluate(() => window.__tickArena?.scene)).toBe("game");
+    await page.getByTestId("touch-leave").tap();
+    await page.waitForFunction(() => window.__tickArena?.scene === "menu", undefined, { timeout: 10_000 });
+    expect(await page.locator(".touch-button").count()).toBe(0);
     expect(errors).toEqual([]);
     await page.context().close();
   }, 120_000);
