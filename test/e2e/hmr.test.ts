@@ -128,10 +128,11 @@ describe("npm run dev: hot module replacement", () => {
     const beforeReload = (await matchState(page))!;
     utimesSync(path.join(ROOT, "client", "src", "net", "rejoin.ts"), new Date(), new Date());
     await page.waitForFunction(
-      (marker) =>
-        (window as unknown as { hmrMarker?: unknown }).hmrMarker !== marker &&
-        window.__tickArena?.scene === "game" &&
-        window.__tickArena.ships().some((s) => s.id === window.__tickArena?.selfId),
+      (marker) => {
+        const hook = window.__tickArena;
+        if ((window as unknown as { hmrMarker?: unknown }).hmrMarker === marker || hook?.scene !== "game") return false;
+        return hook.ships().some((s) => s.id === hook.selfId);
+      },
       42,
       { timeout: 60_000 },
     );

@@ -8,6 +8,7 @@ import {
   stickDirection,
   TouchSticks,
 } from "../../../client/src/input/touch-sticks.ts";
+import { isTouchScreen } from "../../../client/src/input/touch-device.ts";
 
 const W = 390;
 const ship = { x: 1000, y: 600 };
@@ -131,5 +132,22 @@ describe("mergeControls", () => {
     const s = new TouchSticks();
     s.down(1, 60, 700, W);
     expect(mergeControls(keys, s.controls(ship)).pointer).toEqual({ x: 0, y: 0 });
+  });
+});
+
+describe("isTouchScreen", () => {
+  const fake = (queries: Record<string, boolean>, maxTouchPoints: number) => ({
+    matchMedia: (q: string) => ({ matches: queries[q] ?? false }) as MediaQueryList,
+    navigator: { maxTouchPoints },
+  });
+
+  it("is true for a coarse main pointer, or touch points without any fine pointer", () => {
+    expect(isTouchScreen(fake({ "(pointer: coarse)": true }, 5))).toBe(true);
+    expect(isTouchScreen(fake({}, 5))).toBe(true);
+  });
+
+  it("is false for a mouse, and for a touch laptop with a mouse (until it is touched)", () => {
+    expect(isTouchScreen(fake({ "(any-pointer: fine)": true }, 0))).toBe(false);
+    expect(isTouchScreen(fake({ "(any-pointer: fine)": true }, 10))).toBe(false);
   });
 });
