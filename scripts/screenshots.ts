@@ -2,7 +2,7 @@
  * `npm run screenshots [-- --out docs] [--bots 5] [--desktop]`: the README's phone pictures,
  * made the way the desktop ones were (the production build from `npm start`, headless
  * Chromium through playwright-core), with a few bots in the room so the match has something in
- * it. `npm run screenshots -- --out docs` re-makes the README's.
+ * it. `npm run screenshots -- --out docs --bots 4` re-makes the README's.
  *
  * Writes, into `--out` (default test-results/screenshots):
  * - `phone-menu.png`: the menu at 390 × 844 (touch emulation);
