@@ -471,7 +471,10 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
     this.project();
     if (ship !== undefined) this.chat.system(`${ship.name} left`);
     this.listingChanged();
-    // Colyseus updates its own count (and may unlock) after onLeave: check the lock after it.
+    // The seat is free now: open the listing at once (waiting for the next tick, a busy process
+    // sent quick play past this room to a new one). Colyseus updates its own count, and may
+    // unlock a room it locked itself, after onLeave: check the lock again after it.
+    this.syncLock();
     this.clock.setTimeout(() => this.syncLock(), 0);
   }
 
