@@ -103,18 +103,21 @@ export class PrometheusMetrics {
       ),
     );
 
-    const wire = metrics.wire;
-    const counter = (name: keyof WireCounters, metric: string, help: string): void => {
+    /** A counter read from a plain running total when scraped. */
+    const totalCounter = (metric: string, help: string, read: () => number): void => {
       new Counter({
         name: `${METRIC_PREFIX}${metric}`,
         help,
         registers,
         collect() {
           this.reset();
-          this.inc(wire[name]);
+          this.inc(read());
         },
       });
     };
+    const wire = metrics.wire;
+    const counter = (name: keyof WireCounters, metric: string, help: string): void =>
+      totalCounter(metric, help, () => wire[name]);
     counter(
       "messagesIn",
       "messages_in_total",
@@ -140,17 +143,8 @@ export class PrometheusMetrics {
 
     const quickPlay = sources.quickPlay;
     if (quickPlay !== undefined) {
-      const qp = (name: keyof QuickPlayStats, metric: string, help: string): void => {
-        new Counter({
-          name: `${METRIC_PREFIX}quick_play_${metric}`,
-          help,
-          registers,
-          collect() {
-            this.reset();
-            this.inc(quickPlay[name]);
-          },
-        });
-      };
+      const qp = (name: keyof QuickPlayStats, metric: string, help: string): void =>
+        totalCounter(`quick_play_${metric}`, help, () => quickPlay[name]);
       qp("seats", "seats_total", "Quick-play seats reserved by this process's allocator.");
       qp("roomsCreated", "rooms_created_total", "Arenas created for quick-play requests that found every room full.");
       qp(
