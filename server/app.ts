@@ -12,7 +12,7 @@ import path from "node:path";
 import { createRouter, defineRoom, defineServer, matchMaker, type Server } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import express from "express";
-import { LAG_COMPENSATION_MS, MAX_PAYLOAD_BYTES, MAX_PLAYERS } from "../shared/constants.ts";
+import { LAG_COMPENSATION_MS, MAX_PAYLOAD_BYTES } from "../shared/constants.ts";
 import { checkJoinOptions, RoomName } from "../shared/protocol.ts";
 import type { ServerConfig } from "./config.ts";
 import { colyseusLogger, FaultLog } from "./log/fault-log.ts";
@@ -20,7 +20,7 @@ import { PrometheusMetrics } from "./metrics/prometheus.ts";
 import { ServerMetrics } from "./metrics/server-metrics.ts";
 import { countingWebSocket } from "./metrics/wire-counters.ts";
 import { GuestTokens, loadTokenSecret } from "./identity/guest-tokens.ts";
-import { arenaRoomWithTokens, LARGE_ROOM_PLAYERS, type ArenaCreateOptions } from "./rooms/ArenaRoom.ts";
+import { arenaRoomWithTokens, pilotCap, type ArenaCreateOptions } from "./rooms/ArenaRoom.ts";
 import { installQuickPlay, QuickPlayAllocator } from "./matchmaking/quick-play.ts";
 import { guardedLobbyRoom, RANKED_QUEUE_OPTIONS, rankedQueueRoom } from "./rooms/social-rooms.ts";
 import { mountPlayerApi } from "./routes/player-api.ts";
@@ -96,12 +96,10 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     localRoomNames: [RoomName.Lobby],
   });
   // Quick play's joinOrCreate spreads concurrent arrivals over open rooms (matchmaking/quick-play.ts).
-  const largeCap = config.largeRoomPlayers ?? LARGE_ROOM_PLAYERS;
   const quickPlay = new QuickPlayAllocator(
-    new Map([
-      [RoomName.Arena, config.quickPlayMap === "large" ? largeCap : MAX_PLAYERS],
-      [RoomName.ArenaLarge, largeCap],
-    ]),
+    new Set([RoomName.Arena, RoomName.ArenaLarge]),
+    // Read when a room is opened, after the options below exist.
+    (name) => pilotCap((name === RoomName.ArenaLarge ? largeOptions : quickPlayOptions).settings),
     () => scale.seatable(),
   );
   const prometheus = new PrometheusMetrics({ metrics, faults, quickPlay: quickPlay.stats });

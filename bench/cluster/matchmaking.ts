@@ -18,6 +18,7 @@ import http from "node:http";
 import { createHistogram } from "node:perf_hooks";
 import { MAX_PLAYERS } from "../../shared/constants.ts";
 import { RoomName } from "../../shared/protocol.ts";
+import { endpointSettings, matchmakeHeaders, matchmakeUrl } from "../light/colyseus-protocol.ts";
 import { fetchGuestTokens } from "../light/guest-tokens.ts";
 import type { LatencySummary } from "../load/exact-histogram.ts";
 import { spread, type Spread } from "../verdict.ts";
@@ -74,6 +75,7 @@ const round1 = (v: number): number => Math.round(v * 10) / 10;
 function post(
   agent: http.Agent,
   base: URL,
+  path: string,
   token: string,
   timeoutMs: number,
 ): Promise<{ ok: boolean; roomId?: string; error?: string }> {
@@ -84,8 +86,9 @@ function post(
         host: base.hostname,
         port: base.port,
         method: "POST",
-        path: `/matchmake/joinOrCreate/${RoomName.Arena}`,
-        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}`, "Content-Length": 2 },
+        path,
+        // As the SDK sends them; the body is "{}".
+        headers: { ...matchmakeHeaders(token), "Content-Length": 2 },
         timeout: timeoutMs,
       },
       (res) => {
@@ -125,6 +128,8 @@ async function oneRun(
     2,
     async (cluster) => {
       const targets = cluster.processes.map((p) => new URL(p.direct));
+      // The same path on every process: quick play's matchmaking call.
+      const path = new URL(matchmakeUrl(endpointSettings(targets[0]!.href), "joinOrCreate", RoomName.Arena)).pathname;
       const tokens = await fetchGuestTokens(cluster.processes[0]!.direct, s.count);
       const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
       const latency = createHistogram();
@@ -139,7 +144,7 @@ async function oneRun(
         if (wait > 1) await new Promise((r) => setTimeout(r, wait));
         late.record(Math.max(1, Math.round((performance.now() - at) * 1000)));
         jobs.push(
-          post(agent, targets[i % targets.length]!, tokens[i]!, s.timeoutMs).then((r) => {
+          post(agent, targets[i % targets.length]!, path, tokens[i]!, s.timeoutMs).then((r) => {
             const ms = r.ok ? performance.now() - at : s.timeoutMs;
             latency.record(Math.max(1, Math.round(ms * 1000)));
             if (r.ok) answered += 1;

@@ -75,20 +75,24 @@ export class QuickPlayAllocator {
   private readonly pending = new Map<string, PendingRoom[]>();
 
   /**
-   * @param caps the quick-play room types (their `joinOrCreate` goes through here) and how many
-   *   pilots a room of each seats
+   * @param roomNames the quick-play room types (their `joinOrCreate` goes through here)
+   * @param capOf how many pilots a room of that type seats (read when a room is opened)
    * @param seatable which processes may hand out a seat now (scale/scale-out.ts): rooms of a
    *   process that is draining, or was killed and is not swept from the listings yet, are not
    *   picked (a seat there would be closed at once, or wait out a 2 s IPC timeout)
    */
   constructor(
-    private readonly caps: ReadonlyMap<string, number>,
+    private readonly roomNames: ReadonlySet<string>,
+    private readonly capOf: (roomName: string) => number,
     private readonly seatable: () => Promise<(processId: string) => boolean> = async () => () => true,
   ) {}
 
-  /** Whether a matchmaking call is one this allocator answers. */
-  handles(method: string, roomName: string, options: Record<string, unknown>): boolean {
-    return method === "joinOrCreate" && this.caps.has(roomName) && options.private !== true && options.ranked !== true;
+  /**
+   * Whether a matchmaking call is one this allocator answers. (`private: true` never reaches
+   * here with `joinOrCreate`: the HTTP guard refuses it with 400.)
+   */
+  handles(method: string, roomName: string): boolean {
+    return method === "joinOrCreate" && this.roomNames.has(roomName);
   }
 
   /** A seat in the fullest open room that has one for this request, or in a new room. */
@@ -179,7 +183,7 @@ export class QuickPlayAllocator {
     const entry: PendingRoom = {
       room: matchMaker.createRoom(roomName, options),
       // This request takes the first seat.
-      free: (this.caps.get(roomName) ?? 1) - 1,
+      free: this.capOf(roomName) - 1,
     };
     list.push(entry);
     this.stats.roomsCreated += 1;
@@ -209,7 +213,7 @@ export function installQuickPlay(allocator: QuickPlayAllocator): () => void {
     authContext,
   ) {
     const options = clientOptions as Record<string, unknown>;
-    if (!allocator.handles(method, roomName, options)) {
+    if (!allocator.handles(method, roomName)) {
       return original.call(this, method, roomName, clientOptions, authContext);
     }
     try {

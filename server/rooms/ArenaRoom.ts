@@ -170,6 +170,11 @@ function clampInput(input: PlayerInput): void {
 
 /** Pilots of a large room, by default. */
 export const LARGE_ROOM_PLAYERS = 64;
+
+/** Pilots an arena with these settings seats (spectators apart): the room's cap, and quick play's. */
+export function pilotCap(settings: Pick<ArenaSettings, "variant" | "largePlayers">): number {
+  return settings.variant === "large" ? (settings.largePlayers ?? LARGE_ROOM_PLAYERS) : MAX_PLAYERS;
+}
 /** How often (in patches) the interest views of a large room are brought up to date. */
 const INTEREST_EVERY_PATCHES = 2;
 
@@ -241,7 +246,7 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
       const state = new LargeArenaState();
       this.state = state;
       this.interest = new InterestManager(state);
-      this.playerCap = settings.largePlayers ?? LARGE_ROOM_PLAYERS;
+      this.playerCap = pilotCap(settings);
       this.maxClients = this.playerCap + MAX_SPECTATORS;
       map ??= LARGE_MAP;
     }

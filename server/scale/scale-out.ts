@@ -153,29 +153,6 @@ export function createScaleOut(options: ScaleOutOptions): ScaleOut {
   const report = (what: string) => (error: unknown) =>
     log(JSON.stringify({ event: "cluster-error", what, error: String(error) }));
 
-  let seatableCache: { at: number; check: Promise<(processId: string) => boolean> } | null = null;
-  const seatable = (): Promise<(processId: string) => boolean> => {
-    const now = Date.now();
-    if (seatableCache !== null && now - seatableCache.at < SEATABLE_CACHE_MS) return seatableCache.check;
-    const check = Promise.all([presence.hgetall(PROCESS_REGISTRY_KEY), liveProcessIds(presence)]).then(
-      ([all, subscribed]) => {
-        const draining = new Set<string>();
-        for (const [id, raw] of Object.entries(all ?? {})) {
-          try {
-            if ((JSON.parse(raw) as ProcessEntry).draining) draining.add(id);
-          } catch {
-            // A torn entry says nothing about draining.
-          }
-        }
-        if (!subscribed.has(matchMaker.processId)) return () => true; // our own view is wrong: decide nothing
-        return (id: string) => subscribed.has(id) && !draining.has(id);
-      },
-      () => () => true,
-    );
-    seatableCache = { at: now, check };
-    return check;
-  };
-
   const processes = async (): Promise<ProcessEntry[]> => {
     const [all, subscribed] = await Promise.all([presence.hgetall(PROCESS_REGISTRY_KEY), liveProcessIds(presence)]);
     const now = Date.now();
@@ -196,6 +173,22 @@ export function createScaleOut(options: ScaleOutOptions): ScaleOut {
     // A silent entry is a dead process: forget it (its listings go with the sweep).
     for (const id of stale) presence.hdel(PROCESS_REGISTRY_KEY, id).catch(report("registry-cleanup"));
     return live.sort((a, b) => a.publicAddress.localeCompare(b.publicAddress));
+  };
+
+  // The registry's view of who may seat (live, not draining), reused for SEATABLE_CACHE_MS.
+  let seatableCache: { at: number; check: Promise<(processId: string) => boolean> } | null = null;
+  const seatable = (): Promise<(processId: string) => boolean> => {
+    const now = Date.now();
+    if (seatableCache !== null && now - seatableCache.at < SEATABLE_CACHE_MS) return seatableCache.check;
+    const check = processes().then(
+      (live) => {
+        const ids = new Set(live.filter((p) => !p.draining).map((p) => p.processId));
+        return (id: string) => ids.has(id);
+      },
+      () => () => true,
+    );
+    seatableCache = { at: now, check };
+    return check;
   };
 
   // Rooms go to the live, non-draining process with the fewest rooms (Colyseus's default rule,

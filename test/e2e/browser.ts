@@ -102,6 +102,18 @@ export function collectErrors(page: Page, label: string): string[] {
   return errors;
 }
 
+/** Resolves once `page` runs the match scene and draws its own ship (bounded by `timeoutMs`). */
+export async function waitForOwnShip(page: Page, timeoutMs = 20_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const hook = window.__tickArena;
+      return hook?.scene === "game" && hook.ships().some((s) => s.id === hook.selfId && s.visible);
+    },
+    undefined,
+    { timeout: timeoutMs },
+  );
+}
+
 /** A page in a match, with its console errors. */
 export interface PlayerPage {
   readonly page: Page;

@@ -11,7 +11,7 @@ import { utimesSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
-import { collectErrors, freePort, launchChromium, ROOT } from "./browser.ts";
+import { collectErrors, freePort, launchChromium, ROOT, waitForOwnShip } from "./browser.ts";
 
 let dev: ChildProcess | undefined;
 let browser: Browser | undefined;
@@ -79,14 +79,7 @@ describe("npm run dev: hot module replacement", () => {
     await page.goto(`http://127.0.0.1:${vitePort}/`);
     await page.locator("#nickname").fill("Hot");
     await page.locator("#play").click();
-    await page.waitForFunction(
-      () => {
-        const hook = window.__tickArena;
-        return hook?.scene === "game" && hook.ships().some((s) => s.id === hook.selfId && s.visible);
-      },
-      undefined,
-      { timeout: 60_000 },
-    );
+    await waitForOwnShip(page, 60_000);
     await page.evaluate(() => ((window as unknown as { hmrMarker: number }).hmrMarker = 42));
     const before = (await matchState(page))!;
 
@@ -107,10 +100,7 @@ describe("npm run dev: hot module replacement", () => {
     expect(health.ccu, "one pilot on the server: no second connection").toBe(1);
 
     // The replaced scene still drives the same ship: D (or A, against a wall) moves it.
-    await page.waitForFunction(() => {
-      const hook = window.__tickArena;
-      return hook?.scene === "game" && hook.ships().some((s) => s.id === hook.selfId && s.visible);
-    });
+    await waitForOwnShip(page, 30_000);
     let moved = 0;
     for (const key of ["KeyD", "KeyA"]) {
       const x0 = (await matchState(page))!.x!;

@@ -7,7 +7,7 @@
 import type { Browser, Page } from "playwright-core";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, collectErrors, launchChromium, npmStart, type StartedServer } from "./browser.ts";
+import { ARTIFACTS, collectErrors, launchChromium, npmStart, type StartedServer, waitForOwnShip } from "./browser.ts";
 
 let server: StartedServer;
 let browser: Browser;
@@ -74,14 +74,7 @@ describe("key rebinding", () => {
 
     await page.locator("#nickname").fill("Rebinder");
     await page.locator("#play").click();
-    await page.waitForFunction(
-      () => {
-        const hook = window.__tickArena;
-        return hook?.scene === "game" && hook.ships().some((s) => s.id === hook.selfId && s.visible);
-      },
-      undefined,
-      { timeout: 20_000 },
-    );
+    await waitForOwnShip(page, 20_000);
     await page.waitForTimeout(800);
     const hint = await page.evaluate(() => (window.__tickArena?.scene === "game" ? window.__tickArena.hudHint() : ""));
     expect(hint).toMatch(/^WJSL \/ arrows: move/);

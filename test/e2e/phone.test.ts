@@ -10,7 +10,7 @@ import path from "node:path";
 import type { Browser, CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HudBox } from "../../client/src/test-hook.ts";
-import { ARTIFACTS, collectErrors, launchChromium, npmStart, type StartedServer } from "./browser.ts";
+import { ARTIFACTS, collectErrors, launchChromium, npmStart, type StartedServer, waitForOwnShip } from "./browser.ts";
 
 let server: StartedServer;
 let browser: Browser;
@@ -48,14 +48,7 @@ async function play(page: Page, name: string, touch: boolean): Promise<void> {
   await page.locator("#nickname").fill(name);
   if (touch) await page.locator("#play").tap();
   else await page.locator("#play").click();
-  await page.waitForFunction(
-    () => {
-      const hook = window.__tickArena;
-      return hook?.scene === "game" && hook.ships().some((s) => s.id === hook.selfId && s.visible);
-    },
-    undefined,
-    { timeout: 20_000 },
-  );
+  await waitForOwnShip(page, 20_000);
   // The HUD has drawn its first readouts (score, ping) and laid itself out for them.
   await page.waitForTimeout(800);
 }

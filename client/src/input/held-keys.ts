@@ -3,6 +3,10 @@
  * keyboard plugin listens: keys typed into the chat field stop at the chat panel and never
  * count). A key is remembered by its physical code between press and release, so a release
  * with another Shift state still lets go of it. Losing focus lets go of everything.
+ *
+ * Not Phaser's `addKey` Key objects: those are fixed per key code when a scene creates them,
+ * while bindings name keys by what they type (bindings.ts `keyName`) and change while a match
+ * runs (the Keys panel), and a press and its release can carry different names (Shift).
  */
 import { actionOf, keyName, type Action, type Bindings } from "./bindings.ts";
 
