@@ -67,9 +67,14 @@ const CI: Settings = {
   tickSeconds: 15,
 };
 
-const USAGE = `usage: npm run bench:netcode -- [--ci] [--json]
+/** The parts of a run, each measuring some of the figures (`--only`). */
+const PARTS = ["keys", "prediction", "duels", "interpolation", "entities", "traffic", "tick"] as const;
+type Part = (typeof PARTS)[number];
+
+const USAGE = `usage: npm run bench:netcode -- [--ci] [--json] [--only PART,...]
   --ci    short run (fewer trials, shorter windows; under ~90 s)
-  --json  print one JSON object on stdout instead of the table`;
+  --json  print one JSON object on stdout instead of the table
+  --only  measure only these parts (the others print n/a): ${PARTS.join(", ")}`;
 
 /** The figures every run reports, in table order. */
 const KEYS = [
@@ -100,13 +105,25 @@ interface Row {
   readonly spread: string;
 }
 
-function parseArgs(argv: readonly string[]): { ci: boolean; json: boolean } {
+function parseArgs(argv: readonly string[]): { ci: boolean; json: boolean; only: ReadonlySet<Part> | null } {
   let ci = false;
   let json = false;
-  for (const arg of argv) {
+  let only: Set<Part> | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
     if (arg === "--ci") ci = true;
     else if (arg === "--json") json = true;
-    else if (arg === "--help" || arg === "-h") {
+    else if (arg === "--only" || arg.startsWith("--only=")) {
+      const list = arg === "--only" ? (argv[++i] ?? "") : arg.slice("--only=".length);
+      only = new Set();
+      for (const name of list.split(",").filter((n) => n !== "")) {
+        if (!(PARTS as readonly string[]).includes(name)) {
+          process.stderr.write(`bench:netcode: unknown part ${name}\n${USAGE}\n`);
+          process.exit(2);
+        }
+        only.add(name as Part);
+      }
+    } else if (arg === "--help" || arg === "-h") {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
     } else {
@@ -114,7 +131,7 @@ function parseArgs(argv: readonly string[]): { ci: boolean; json: boolean } {
       process.exit(2);
     }
   }
-  return { ci, json };
+  return { ci, json, only };
 }
 
 const fmt = (v: number | null | undefined, digits = 1): string =>
@@ -371,7 +388,8 @@ function toJson(value: unknown): string {
 }
 
 async function main(): Promise<number> {
-  const { ci, json } = parseArgs(process.argv.slice(2));
+  const { ci, json, only } = parseArgs(process.argv.slice(2));
+  const wanted = (part: Part): boolean => only === null || only.has(part);
   // Libraries log with console.*: all of it goes to stderr, stdout is the table or the JSON.
   for (const level of ["log", "info", "warn", "debug"] as const) console[level] = console.error;
   const settings = ci ? CI : FULL;
@@ -436,11 +454,13 @@ async function main(): Promise<number> {
     ];
     note(`servers up: ${servers.map((s) => `${s.label} ${s.url}`).join(", ")}`);
 
-    measured.keys = await attempt("key to move (Chromium)", settings.keyTrials + 10, () =>
-      measureKeyToMove(mainServer.url, settings.keyTrials),
-    );
+    if (wanted("keys"))
+      measured.keys = await attempt("key to move (Chromium)", settings.keyTrials + 10, () =>
+        measureKeyToMove(mainServer.url, settings.keyTrials),
+      );
 
     const prediction = async (): Promise<void> => {
+      if (!wanted("prediction")) return;
       measured.reconcile = await attempt("prediction correction", settings.reconcileSeconds + 5, () =>
         measureReconcile(mainServer.url, settings.reconcileSeconds),
       );
@@ -449,6 +469,7 @@ async function main(): Promise<number> {
       );
     };
     const duels = async (): Promise<void> => {
+      if (!wanted("duels")) return;
       [measured.compensated, measured.uncompensated] = await Promise.all([
         attempt("lag compensation: compensated duel", settings.duelShots * 2, () =>
           measureHitRate(fieldServer.url, 1, settings.duelShots),
@@ -464,24 +485,28 @@ async function main(): Promise<number> {
       await duels();
     }
 
-    measured.interpolation = await attempt("remote ship interpolation", settings.interpolationSeconds + 5, () =>
-      measureInterpolation(fieldServer.url, settings.interpolationSeconds),
-    );
-    measured.entities = await attempt(
-      "bytes per entity update",
-      settings.entityWindows * settings.entityWindowSeconds + 10,
-      () => measureEntityUpdates(mainServer.url, settings.entityWindows, settings.entityWindowSeconds),
-    );
-    measured.traffic16 = await attempt(
-      "traffic, 16 players",
-      settings.trafficWindows * settings.trafficWindowSeconds + 10,
-      () => measureTraffic(mainServer.url, 16, settings.trafficWindows, settings.trafficWindowSeconds, 16),
-    );
-    measured.traffic64 = await attempt(
-      "traffic, 64 players (MAP=large ROOM_PLAYERS=64)",
-      settings.trafficWindows * settings.trafficWindowSeconds + 15,
-      () => measureTraffic(largeServer.url, 64, settings.trafficWindows, settings.trafficWindowSeconds, 64),
-    );
+    if (wanted("interpolation"))
+      measured.interpolation = await attempt("remote ship interpolation", settings.interpolationSeconds + 5, () =>
+        measureInterpolation(fieldServer.url, settings.interpolationSeconds),
+      );
+    if (wanted("entities"))
+      measured.entities = await attempt(
+        "bytes per entity update",
+        settings.entityWindows * settings.entityWindowSeconds + 10,
+        () => measureEntityUpdates(mainServer.url, settings.entityWindows, settings.entityWindowSeconds),
+      );
+    if (wanted("traffic"))
+      measured.traffic16 = await attempt(
+        "traffic, 16 players",
+        settings.trafficWindows * settings.trafficWindowSeconds + 10,
+        () => measureTraffic(mainServer.url, 16, settings.trafficWindows, settings.trafficWindowSeconds, 16),
+      );
+    if (wanted("traffic"))
+      measured.traffic64 = await attempt(
+        "traffic, 64 players (MAP=large ROOM_PLAYERS=64)",
+        settings.trafficWindows * settings.trafficWindowSeconds + 15,
+        () => measureTraffic(largeServer.url, 64, settings.trafficWindows, settings.trafficWindowSeconds, 64),
+      );
     const t64 = measured.traffic64;
     if (t64 !== null) {
       if (t64.serverRooms !== 1) {
@@ -499,9 +524,10 @@ async function main(): Promise<number> {
         warn(`the bots' brain failed on ${t.brainErrors} frames (${t.players} players); random moves were sent`);
       }
     }
-    measured.tick = await attempt("tick rate under load", settings.tickSeconds + 10, () =>
-      measureTickRate(clockServer.url, settings.tickSeconds),
-    );
+    if (wanted("tick"))
+      measured.tick = await attempt("tick rate under load", settings.tickSeconds + 10, () =>
+        measureTickRate(clockServer.url, settings.tickSeconds),
+      );
   } catch (error) {
     errors.push(`setup: ${error instanceof Error ? error.message : String(error)}`);
     process.stderr.write(`ERROR ${errors.at(-1)}\n`);
@@ -525,7 +551,8 @@ async function main(): Promise<number> {
   out.write(`${renderTable(table, ci, seconds)}\n`);
   for (const w of warnings) out.write(`WARNING: ${w}\n`);
   for (const e of errors) out.write(`ERROR: ${e.split("\n")[0]}\n`);
-  return errors.length > 0 || table.some((r) => r.value === null) ? 1 : 0;
+  // A partial run (--only) is judged on the figures it measured.
+  return errors.length > 0 || (only === null && table.some((r) => r.value === null)) ? 1 : 0;
 }
 
 process.on("exit", killServers);

@@ -624,10 +624,18 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
     for (const e of events) {
       if (e.type === "kill") {
         const msg: KillMessage = { killerId: e.killerId, victimId: e.victimId };
-        this.broadcast(ServerMessage.Kill, msg, { afterNextPatch: true });
         const killer = this.world.ships.get(e.killerId)?.name ?? "someone";
         const victim = this.world.ships.get(e.victimId)?.name ?? "someone";
-        this.chat.system(`${killer} destroyed ${victim}`);
+        if (this.interest === null) {
+          this.broadcast(ServerMessage.Kill, msg, { afterNextPatch: true });
+          this.chat.system(`${killer} destroyed ${victim}`);
+        } else {
+          // A large room: only those who see either ship hear of it (10 kills a second among
+          // 64 pilots would otherwise cost everyone ≈ 1 KB/s); the roster carries the scores.
+          const audience = this.interest.audienceOf(e.killerId, e.victimId, this.spectators);
+          for (const id of audience) this.clients.getById(id)?.send(ServerMessage.Kill, msg, { afterNextPatch: true });
+          this.chat.systemTo(`${killer} destroyed ${victim}`, audience);
+        }
         this.liveEvents?.kill(this.world, e.killerId, e.victimId);
       }
     }

@@ -92,6 +92,15 @@ export class ChatChannel {
     this.publish({ id: this.nextId++, kind: "system", text, at: this.now() });
   }
 
+  /**
+   * The room's news to some clients only (a kill far from most pilots of a large room): not
+   * kept in the history, which is everyone's.
+   */
+  systemTo(text: string, clientIds: Iterable<string>): void {
+    const line: ChatLine = { id: this.nextId++, kind: "system", text, at: this.now() };
+    for (const id of clientIds) this.sendLineTo(id, line);
+  }
+
   /** The last player and system lines, oldest first (notices are not kept). */
   history(): readonly ChatLine[] {
     return this.lines.slice();
