@@ -8,10 +8,10 @@
  * Why not `@colyseus/auth`: importing it replaces `Room.onAuth` for every room of the process,
  * and its anonymous endpoint signs whatever claims the client sends (colyseus-seams §0.4, §0.12).
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHmac, createSecretKey, randomBytes, randomUUID, timingSafeEqual, type KeyObject } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import { SignJWT, type JWTPayload } from "jose";
 
 /** Who a token says its holder is. */
 export interface GuestIdentity {
@@ -61,17 +61,19 @@ export class GuestTokens {
   private readonly renewSeconds: number;
   private readonly now: () => number;
   /**
-   * The secret imported once as a WebCrypto key: handed raw bytes, jose imports them again on
-   * every sign and verify (measured: 165–210 µs of CPU per verify with bytes, 130–155 with the
-   * key; every quick play verifies one token).
+   * The secret imported once as a WebCrypto key, for signing (jose). Verifying does not use it:
+   * see {@link verifyHs256}.
    */
   private readonly key: Promise<CryptoKey>;
+  /** The secret as a node:crypto key object (an HMAC keyed from it: 3–4 µs; from bytes: 16). */
+  private readonly secret: KeyObject;
 
   constructor(secret: Uint8Array, options: GuestTokenOptions = {}) {
     if (secret.byteLength < 32) throw new Error("the token secret must be at least 32 bytes");
     this.ttlSeconds = options.ttlSeconds ?? 30 * 86_400;
     this.renewSeconds = options.renewSeconds ?? 180 * 86_400;
     this.now = options.now ?? Date.now;
+    this.secret = createSecretKey(Buffer.from(secret));
     this.key = crypto.subtle.importKey("raw", new Uint8Array(secret), { name: "HMAC", hash: "SHA-256" }, false, [
       "sign",
       "verify",
@@ -111,21 +113,75 @@ export class GuestTokens {
     return identityOf(await this.payload(token, this.renewSeconds));
   }
 
-  private async payload(token: string | undefined | null, toleranceSeconds: number): Promise<JWTPayload> {
-    if (token === undefined || token === null || token === "") throw new TokenError("missing");
-    if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) throw new TokenError("invalid");
-    try {
-      const { payload } = await jwtVerify(token, await this.key, {
-        algorithms: ["HS256"],
-        issuer: ISSUER,
-        audience: AUDIENCE,
-        clockTolerance: toleranceSeconds,
-        currentDate: new Date(this.now()),
-      });
-      return payload;
-    } catch (error) {
-      throw new TokenError(error instanceof errors.JWTExpired ? "expired" : "invalid");
-    }
+  private payload(token: string | undefined | null, toleranceSeconds: number): Promise<JWTPayload> {
+    if (token === undefined || token === null || token === "") return Promise.reject(new TokenError("missing"));
+    if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) return Promise.reject(new TokenError("invalid"));
+    const result = verifyHs256(token, this.secret, Math.floor(this.now() / 1000), toleranceSeconds);
+    return typeof result === "string" ? Promise.reject(new TokenError(result)) : Promise.resolve(result);
+  }
+}
+
+/** A JWT's parts: base64url, no padding. */
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Verifies one of our tokens (HS256, issuer and audience "tick-arena") synchronously with
+ * node:crypto, to the same rules as jose's `jwtVerify` with `algorithms: ["HS256"]`, our issuer
+ * and audience and `clockTolerance`: signature first (a header whose `alg` is not HS256, or with
+ * `crit` or `b64`, is refused), then `iss`, `aud`, `iat` (a number when present), `nbf` (refused
+ * when nbf > now + tolerance), `exp` (expired when exp ≤ now − tolerance).
+ *
+ * Why not jose here: its verify goes through WebCrypto, an asynchronous job per call: 71–83 µs
+ * of CPU per verify, against 6.5 µs here (`npx tsx bench/micro/token-verify.ts`), and every quick
+ * play verifies a token twice (at matchmaking, and again when the room socket joins). Issuing
+ * stays with jose.
+ * `test/unit/server/guest-token-verify.test.ts` holds this to jose's answers token by token.
+ */
+export function verifyHs256(
+  token: string,
+  secret: KeyObject | Buffer,
+  nowSeconds: number,
+  toleranceSeconds: number,
+): JWTPayload | "invalid" | "expired" {
+  const first = token.indexOf(".");
+  const second = first < 0 ? -1 : token.indexOf(".", first + 1);
+  if (first <= 0 || second <= first + 1 || second === token.length - 1 || token.indexOf(".", second + 1) >= 0) {
+    return "invalid";
+  }
+  const headerPart = token.slice(0, first);
+  const payloadPart = token.slice(first + 1, second);
+  const signaturePart = token.slice(second + 1);
+  if (!BASE64URL.test(headerPart) || !BASE64URL.test(payloadPart) || !BASE64URL.test(signaturePart)) return "invalid";
+  const header = parseJsonObject(headerPart);
+  if (header === null || header["alg"] !== "HS256" || "crit" in header || "b64" in header) return "invalid";
+  const expected = createHmac("sha256", secret).update(token.slice(0, second)).digest();
+  const signature = Buffer.from(signaturePart, "base64url");
+  if (signature.byteLength !== expected.byteLength || !timingSafeEqual(signature, expected)) return "invalid";
+
+  const payload = parseJsonObject(payloadPart) as JWTPayload | null;
+  if (payload === null) return "invalid";
+  // In jose's order: issuer and audience, then the dates.
+  const { exp, nbf, iat, iss, aud } = payload;
+  if (iss !== ISSUER) return "invalid";
+  if (aud !== AUDIENCE && !(Array.isArray(aud) && aud.includes(AUDIENCE))) return "invalid";
+  if (iat !== undefined && typeof iat !== "number") return "invalid";
+  if (nbf !== undefined && (typeof nbf !== "number" || nbf > nowSeconds + toleranceSeconds)) return "invalid";
+  if (exp !== undefined) {
+    if (typeof exp !== "number") return "invalid";
+    if (exp <= nowSeconds - toleranceSeconds) return "expired";
+  }
+  return payload;
+}
+
+/** A base64url part decoded as a JSON object, or null. */
+function parseJsonObject(part: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
   }
 }
 
