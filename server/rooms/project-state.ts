@@ -32,6 +32,10 @@ interface ShipEntry {
   color: number;
 }
 
+/** The smallest turn of a ship's aim that is sent (the shots keep their exact direction). */
+export const AIM_DEADBAND_RAD = (1 * Math.PI) / 180;
+const AIM_DEADBAND_COS = Math.cos(AIM_DEADBAND_RAD);
+
 /**
  * Projects one room's world into its state, allocating only for what is new (a ship, a
  * projectile). Rooms call it once before each patch, not every tick: clients see the state only
@@ -81,9 +85,14 @@ export class StateProjector {
       if (ship.x !== e.x) p.x = e.x = ship.x;
       if (ship.y !== e.y) p.y = e.y = ship.y;
       if (ship.aimX !== e.aimX || ship.aimY !== e.aimY) {
-        e.aimX = ship.aimX;
-        e.aimY = ship.aimY;
-        p.aim = Math.atan2(ship.aimY, ship.aimX);
+        // Turns under AIM_DEADBAND_RAD are not sent: nobody sees them on a ship's nose, and a
+        // mouse or a tracking bot turns by fractions of a degree most patches.
+        const dot = ship.aimX * e.aimX + ship.aimY * e.aimY;
+        if (!(dot >= AIM_DEADBAND_COS)) {
+          e.aimX = ship.aimX;
+          e.aimY = ship.aimY;
+          p.aim = Math.atan2(ship.aimY, ship.aimX);
+        }
       }
       if (ship.hp !== e.hp) p.hp = e.hp = ship.hp;
       if (ship.alive !== e.alive) p.alive = e.alive = ship.alive;

@@ -7,7 +7,7 @@ import { Decoder, Encoder, Reflection, type Schema } from "@colyseus/schema";
 import { describe, expect, it } from "vitest";
 import { ArenaState, PlayerState } from "../../shared/schema.ts";
 import { addShip, createWorld, removeShip, step, type World } from "../../shared/sim/index.ts";
-import { projectWorld } from "../../server/rooms/project-state.ts";
+import { AIM_DEADBAND_RAD, projectWorld } from "../../server/rooms/project-state.ts";
 import { createScript, exact, inputs, NO_INPUTS, run } from "./helpers.ts";
 
 const PLAYER_FIELDS = ["name", "x", "y", "aim", "hp", "alive", "shielded", "respawnTick", "kills", "deaths", "color"];
@@ -85,7 +85,10 @@ function expectMatchesWorld(state: ArenaState, world: World): void {
     const aim = Math.atan2(ship.aimY, ship.aimX);
     expect(p.aim).toBeGreaterThanOrEqual(0);
     expect(p.aim).toBeLessThan(2 * Math.PI);
-    expect(Math.abs(Math.atan2(Math.sin(p.aim - aim), Math.cos(p.aim - aim)))).toBeLessThanOrEqual(HALF_ANGLE_STEP);
+    // Turns under the deadband are not sent: the state's aim may lag the ship's by that much.
+    expect(Math.abs(Math.atan2(Math.sin(p.aim - aim), Math.cos(p.aim - aim)))).toBeLessThanOrEqual(
+      AIM_DEADBAND_RAD + HALF_ANGLE_STEP,
+    );
   }
   expect([...state.projectiles.keys()]).toStrictEqual(world.projectiles.map((p) => String(p.id)));
   for (const pr of world.projectiles) {
@@ -203,6 +206,26 @@ describe("schema round trip", () => {
       encoder.discardChanges();
     }
     expect(mismatches).toStrictEqual([]);
+  });
+
+  it("sends a turn of the aim of at least the deadband, not a smaller one", () => {
+    const world = createWorld({ seed: 4, matchSeconds: 100 });
+    const state = new ArenaState();
+    addShip(world, "p", "Pilot");
+    const turnTo = (degrees: number): number => {
+      const r = (degrees * Math.PI) / 180;
+      step(world, inputs(["p", { aimX: Math.round(Math.cos(r) * 30000), aimY: Math.round(Math.sin(r) * 30000) }]));
+      projectWorld(world, state);
+      return (state.players.get("p")!.aim * 180) / Math.PI;
+    };
+    const deadbandDegrees = (AIM_DEADBAND_RAD * 180) / Math.PI;
+    expect(turnTo(10)).toBeCloseTo(10, 1);
+    // Half the deadband, then just under it (from the last value sent): the state keeps 10°.
+    expect(turnTo(10 + deadbandDegrees / 2)).toBeCloseTo(10, 1);
+    expect(turnTo(10 + deadbandDegrees * 0.95)).toBeCloseTo(10, 1);
+    // Past it: sent.
+    expect(turnTo(10 + deadbandDegrees * 1.5)).toBeCloseTo(10 + deadbandDegrees * 1.5, 1);
+    expect(turnTo(200)).toBeCloseTo(200, 1);
   });
 
   it("patches stay small (sizes printed)", () => {
