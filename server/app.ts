@@ -9,7 +9,7 @@ import { createServer, STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createRouter, defineRoom, defineServer, matchMaker, type Server } from "@colyseus/core";
+import { createAuthContext, createRouter, defineRoom, defineServer, matchMaker, type Server } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import express from "express";
 import { LAG_COMPENSATION_MS, MAX_PAYLOAD_BYTES } from "../shared/constants.ts";
@@ -24,7 +24,7 @@ import { arenaRoomWithTokens, pilotCap, type ArenaCreateOptions } from "./rooms/
 import { installQuickPlay, QuickPlayAllocator } from "./matchmaking/quick-play.ts";
 import { guardedLobbyRoom, RANKED_QUEUE_OPTIONS, rankedQueueRoom } from "./rooms/social-rooms.ts";
 import { mountPlayerApi } from "./routes/player-api.ts";
-import { HttpGuard, type OptionsValidator } from "./security/http-guard.ts";
+import { DRAINING_MESSAGE, HttpGuard, type OptionsValidator } from "./security/http-guard.ts";
 import { DEFAULT_LIMITS } from "./security/limits.ts";
 import { openPlayerStore, type PlayerStore } from "./store/player-store.ts";
 import { LiveFeed, oneLine } from "./live/live-feed.ts";
@@ -111,6 +111,21 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     faults,
     roomCount,
     draining: () => scale.draining,
+    matchmake: async (method, roomName, options, request) => {
+      // As Colyseus's own endpoint: no seats once the matchmaker shuts down.
+      if (matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN) {
+        throw Object.assign(new Error(DRAINING_MESSAGE), { code: 503 });
+      }
+      const reservation = (await matchMaker.controller.invokeMethod(
+        method,
+        roomName,
+        options,
+        createAuthContext({ headers: request.headers, req: request }),
+      )) as Record<string, unknown>;
+      if (transport.protocol !== undefined) reservation["protocol"] = transport.protocol;
+      if (transport.fingerprint !== undefined) reservation["fingerprint"] = transport.fingerprint;
+      return reservation;
+    },
   });
   // Tests and embedders that name no data folder get a fresh one: nothing shared between runs.
   const dataDir = config.dataDir ?? mkdtempSync(path.join(tmpdir(), "tick-arena-"));

@@ -5,8 +5,10 @@
  * Colyseus answers `POST /matchmake/:method/:roomName` from its own router, before express
  * middleware runs, and reads the body whole at any size. Its router's `onRequest` hook runs
  * before the body is read, so that is where we cap the body, rate-limit, and validate the
- * join options; the request Colyseus then sees carries only the validated options. Its
- * `onResponse` hook turns Colyseus's 52x matchmaking codes into the 4xx they mean.
+ * join options. A screened request is then answered right there, through the matchmaker's own
+ * `invokeMethod` (the `matchmake` option, as app.ts wires it); without that option it goes on
+ * to Colyseus carrying only the validated options. Either way Colyseus's 52x matchmaking codes
+ * become the 4xx they mean (`onResponse` for Colyseus's answers).
  */
 import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { Duplex } from "node:stream";
@@ -53,6 +55,12 @@ export interface HttpGuardOptions {
   readonly roomCount: () => number;
   /** True while the process drains (SIGTERM): it hands out no seats. */
   readonly draining?: () => boolean;
+  /**
+   * Answers a screened matchmaking request itself (Colyseus's `invokeMethod`, as its own
+   * endpoint would call it), so the request skips a second pass through Colyseus's router. Absent:
+   * the screened request goes on to Colyseus.
+   */
+  readonly matchmake?: (method: string, roomName: string, options: object, request: Request) => Promise<unknown>;
 }
 
 /** What a matchmaking request hears from a draining process (nginx then tries a sibling). */
@@ -215,11 +223,39 @@ export class HttpGuard {
       if (!isRecord(body.value)) return refuse(400, "join options must be a JSON object", "matchmake-body");
       clean = body.value;
     }
+    if (this.options.matchmake !== undefined) return this.answer(method, target, clean, request);
     const headers = new Headers(request.headers);
     headers.set("content-type", "application/json");
     headers.delete("content-length");
     headers.delete("transfer-encoding");
     return new Request(request.url, { method: "POST", headers, body: JSON.stringify(clean) });
+  }
+
+  /**
+   * The answer Colyseus's matchmaking endpoint gives (`default_routes.ts` of @colyseus/core
+   * 0.18.17: the seat reservation as JSON, or `{ code, error }` with the error's code as status),
+   * with its 52x codes turned into the statuses `onResponse` gives them.
+   *
+   * Why not let Colyseus answer: that costs a second web `Request` (this guard's, carrying the
+   * clean options), a second body parse, routing and an endpoint context per quick play; answering
+   * here cut the server's CPU per quick play (numbers in docs/DEPLOY.md).
+   */
+  private async answer(method: string, roomName: string, options: object, request: Request): Promise<Response> {
+    try {
+      const reservation = await this.options.matchmake!(method, roomName, options, request);
+      const json = JSON.stringify(reservation);
+      return new Response(json, {
+        headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(json)) },
+      });
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      const message = error instanceof Error && error.message !== "" ? error.message : "matchmaking failed";
+      const status =
+        typeof code === "number"
+          ? (MATCHMAKE_STATUS[code] ?? (Number.isInteger(code) && code >= 400 && code <= 599 ? code : 500))
+          : 500;
+      return jsonError(status, message);
+    }
   }
 
   /** Colyseus router `onResponse`: matchmaking errors as the 4xx they mean, never 52x. */

@@ -189,3 +189,77 @@ describe("HttpGuard.onResponse", () => {
     expect(await g.onResponse(Response.json({ error: "still connected" }, { status: 409 }))).toBeUndefined();
   });
 });
+
+describe("HttpGuard answering matchmaking itself", () => {
+  /** A guard whose matchmaking answers with `answer` (or throws it), recording what it was asked. */
+  function answering(answer: unknown, throws = false) {
+    const asked: { method: string; roomName: string; options: object; token: string | null }[] = [];
+    const g = new HttpGuard({
+      limits: DEFAULT_LIMITS,
+      validators: { arena },
+      byIdValidator: arena,
+      faults: new FaultLog({ sink: quiet }),
+      roomCount: () => 0,
+      matchmake: async (method, roomName, options, request) => {
+        asked.push({ method, roomName, options, token: request.headers.get("authorization") });
+        if (throws) throw answer;
+        return answer;
+      },
+    });
+    return { g, asked };
+  }
+
+  it("answers the seat reservation as JSON, from the validated options and the request's token", async () => {
+    const seat = { name: "arena", roomId: "r1", sessionId: "s1", processId: "p1" };
+    const { g, asked } = answering(seat);
+    const res = await g.onRequest(
+      post("/matchmake/joinOrCreate/arena", JSON.stringify({ name: "Ann", extra: 1 }), "10.0.0.9", {
+        authorization: "Bearer tok",
+      }),
+    );
+    expect(res).toBeInstanceOf(Response);
+    const response = res as Response;
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/json");
+    const text = await response.text();
+    expect(response.headers.get("content-length")).toBe(String(Buffer.byteLength(text)));
+    expect(JSON.parse(text)).toEqual(seat);
+    expect(asked).toEqual([
+      { method: "joinOrCreate", roomName: "arena", options: { name: "Ann" }, token: "Bearer tok" },
+    ]);
+  });
+
+  it("never asks matchmaking for a request the guard refuses", async () => {
+    const { g, asked } = answering({});
+    expect(await status(g, post("/matchmake/joinOrCreate/arena", JSON.stringify({ name: { x: 1 } })))).toMatchObject({
+      status: 400,
+    });
+    expect(await status(g, post("/matchmake/joinOrCreate/nope", "{}"))).toMatchObject({ status: 404 });
+    expect(asked).toEqual([]);
+  });
+
+  it("turns matchmaking errors into the statuses Colyseus's path gives them", async () => {
+    const error = (code: number | undefined, message: string) => Object.assign(new Error(message), { code });
+    const cases: [unknown, number, string][] = [
+      [
+        error(525, "invalid token: it was not issued by this server"),
+        401,
+        "invalid token: it was not issued by this server",
+      ],
+      [error(522, "room not found"), 404, "room not found"],
+      [error(524, "seat expired"), 410, "seat expired"],
+      [error(523, "boom"), 500, "boom"],
+      [error(409, "this room is full"), 409, "this room is full"],
+      [error(503, "draining"), 503, "draining"],
+      [error(undefined, "no code"), 500, "no code"],
+      [error(4213, "odd code"), 500, "odd code"],
+    ];
+    for (const [thrown, expected, message] of cases) {
+      const { g } = answering(thrown, true);
+      expect(await status(g, post("/matchmake/joinOrCreate/arena", "{}"))).toEqual({
+        status: expected,
+        body: { error: message, code: expected },
+      });
+    }
+  });
+});
