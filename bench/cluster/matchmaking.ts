@@ -116,6 +116,22 @@ function post(
   });
 }
 
+/** Keep-alive connections opened to each process before a run (GET /healthz over each). */
+const WARM_SOCKETS = 128;
+
+/** One GET /healthz over `agent` (its socket then stays in the pool); never rejects. */
+function warm(agent: http.Agent, base: URL): Promise<void> {
+  return new Promise((resolve) => {
+    const req = http.get({ agent, host: base.hostname, port: base.port, path: "/healthz", timeout: 10_000 }, (res) => {
+      res.resume();
+      res.on("end", () => resolve());
+      res.on("error", () => resolve());
+    });
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", () => resolve());
+  });
+}
+
 async function oneRun(
   ctx: BenchContext,
   s: MatchmakingSettings,
@@ -132,6 +148,10 @@ async function oneRun(
       const path = new URL(matchmakeUrl(endpointSettings(targets[0]!.href), "joinOrCreate", RoomName.Arena)).pathname;
       const tokens = await fetchGuestTokens(cluster.processes[0]!.direct, s.count);
       const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+      // Connections opened before the clock starts, as nginx's upstream keep-alive pool holds
+      // them: a cold pool opens hundreds of sockets in the first burst, and the SYNs the
+      // processes' accept queues drop come back 1–2 s later as the run's p99.
+      await Promise.all(targets.flatMap((target) => Array.from({ length: WARM_SOCKETS }, () => warm(agent, target))));
       const latency = createHistogram();
       const late = createHistogram();
       const failures: string[] = [];
