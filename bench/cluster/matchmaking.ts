@@ -149,8 +149,8 @@ async function oneRun(
       const tokens = await fetchGuestTokens(cluster.processes[0]!.direct, s.count);
       const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
       // Connections opened before the clock starts, as nginx's upstream keep-alive pool holds
-      // them: a cold pool opens hundreds of sockets in the first burst, and the SYNs the
-      // processes' accept queues drop come back 1–2 s later as the run's p99.
+      // them: a cold pool opens hundreds of sockets in the first burst, and the run's p99 at
+      // 500/s was then 2 s (most likely SYNs dropped by full accept queues and sent again).
       await Promise.all(targets.flatMap((target) => Array.from({ length: WARM_SOCKETS }, () => warm(agent, target))));
       const latency = createHistogram();
       const late = createHistogram();
