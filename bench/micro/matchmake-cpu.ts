@@ -1,72 +1,46 @@
 /**
- * Server CPU per quick play: one server process (`server/main.ts`, production settings, loopback
- * load limits) answers `POST /matchmake/joinOrCreate/arena` for 3 rounds of 1,000 requests, 8 in
- * flight; the process's CPU (user + system, from /proc) is read around each round. Tokens come
- * from a second process sharing the secret, so minting them is not counted. Seats are reserved
- * and never taken (the rooms are opened as quick play fills them). Linux only.
+ * Server CPU per quick play: one server process (`server/main.ts` as bench/netcode starts it:
+ * production settings, loopback load limits) answers `POST /matchmake/joinOrCreate/arena` for 3
+ * rounds of 1,000 requests, 8 in flight; the process's CPU (user + system, from /proc) is read
+ * around each round. The tokens are issued here with the server's secret, so minting them is not
+ * counted. Seats are reserved and never taken (quick play opens rooms as they fill). Linux only.
  *
  *   npx tsx bench/micro/matchmake-cpu.ts [requests per round, default 1000]
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { fetchGuestTokens } from "../light/guest-tokens.ts";
-import { LOOPBACK_LOAD_ENV } from "../../server/config.ts";
+import { readFileSync } from "node:fs";
+import { GuestTokens } from "../../server/identity/guest-tokens.ts";
+import { RoomName } from "../../shared/protocol.ts";
+import { endpointSettings, matchmakeHeaders, matchmakeUrl } from "../light/colyseus-protocol.ts";
+import { startServer } from "../netcode/servers.ts";
 
 const perRound = Number(process.argv[2] ?? 1000);
 const ROUNDS = 3;
+const WARM_UP = 100;
 const SECRET = "micro-bench-secret-".padEnd(40, "x");
-const dirs: string[] = [];
 
-async function start(port: number): Promise<ChildProcess> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "matchmake-cpu-"));
-  dirs.push(dataDir);
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    env: {
-      ...process.env,
-      ...LOOPBACK_LOAD_ENV,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      STATIC_DIR: "",
-      NODE_ENV: "production",
-      JWT_SECRET: SECRET,
-      DATA_DIR: dataDir,
-      MAX_ROOMS: "5000",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`the server exited (${code})`)));
-    child.stdout!.on("data", (d: Buffer) => {
-      if (String(d).includes("listening")) resolve();
-    });
-  });
-  return child;
-}
-
-const port = 20_000 + Math.floor(Math.random() * 20_000);
-const minter = await start(port + 1);
-const server = await start(port);
+const issuer = new GuestTokens(new TextEncoder().encode(SECRET));
+const tokens = await Promise.all(
+  Array.from({ length: perRound * ROUNDS + WARM_UP }, async (_, i) => (await issuer.issue(`P${i}`)).token),
+);
+const server = await startServer({ label: "matchmake-cpu", env: { JWT_SECRET: SECRET, MAX_ROOMS: "5000" } });
 try {
-  const url = `http://127.0.0.1:${port}`;
-  const tokens = await fetchGuestTokens(`http://127.0.0.1:${port + 1}`, perRound * ROUNDS + 100, { concurrency: 16 });
-  minter.kill("SIGKILL");
+  const url = matchmakeUrl(endpointSettings(server.url), "joinOrCreate", RoomName.Arena);
+  /** The process's CPU time so far, ms (/proc/<pid>/stat utime + stime, in 1/100 s). */
   const cpuMs = (): number => {
     const fields = readFileSync(`/proc/${server.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+    return (Number(fields[11]) + Number(fields[12])) * 10;
   };
   const quickPlay = async (i: number): Promise<void> => {
-    const res = await fetch(`${url}/matchmake/joinOrCreate/arena`, {
+    const res = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${tokens[i]}` },
+      headers: matchmakeHeaders(tokens[i]!),
       body: JSON.stringify({ name: `P${i}` }),
     });
     if (!res.ok) throw new Error(`quick play answered ${res.status}: ${await res.text()}`);
     await res.arrayBuffer();
   };
   // Warm-up: the first rooms, JIT.
-  for (let i = 0; i < 100; i++) await quickPlay(perRound * ROUNDS + i);
+  for (let i = 0; i < WARM_UP; i++) await quickPlay(perRound * ROUNDS + i);
   const perRequest: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     let next = round * perRound;
@@ -83,7 +57,5 @@ try {
     `server CPU per joinOrCreate, µs, ${ROUNDS} rounds of ${perRound}: ${perRequest.map((v) => v.toFixed(0)).join(", ")}`,
   );
 } finally {
-  server.kill("SIGKILL");
-  minter.kill("SIGKILL");
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  await server.stop();
 }

@@ -34,6 +34,8 @@ export function killServers(): void {
 export interface BenchServer {
   readonly label: string;
   readonly url: string;
+  /** The process id (for reading its CPU time from /proc). */
+  readonly pid: number;
   /** Everything the process wrote, line by line. */
   readonly output: string[];
   /** SIGTERM, then SIGKILL after 5 s; resolves once it is gone and its data folder removed. */
@@ -98,7 +100,7 @@ export async function startServer(spec: ServerSpec): Promise<BenchServer> {
       throw new Error(`${spec.label} server exited with ${child.exitCode}:\n${output.slice(-20).join("\n")}`);
     }
     const match = output.find((l) => l.includes("Tick Arena listening on"))?.match(/:(\d+) \(tick/);
-    if (match) return { label: spec.label, url: `http://127.0.0.1:${match[1]}`, output, stop };
+    if (match) return { label: spec.label, url: `http://127.0.0.1:${match[1]}`, pid: child.pid!, output, stop };
     if (performance.now() > deadline) {
       await stop();
       throw new Error(`${spec.label} server did not start:\n${output.slice(-20).join("\n")}`);

@@ -135,8 +135,9 @@ export class InterestManager {
    * Shares the projectiles launched since the last call: each goes to the spectators, to its
    * shooter, and to every player whose ship its whole path (launch to lifetime, walls ignored)
    * passes within the interest radius of while the shooter is in that player's view, or within
-   * `DANGER_RADIUS_PX` of it whoever shot. A projectile never changes after launch, so the choice is final; it
-   * leaves every view when the server removes it. Call before each patch, after the state was projected.
+   * `DANGER_RADIUS_PX` of it whoever shot. A projectile never changes after launch, so the
+   * choice is final; it leaves every view when the server removes it. Call before each patch,
+   * after the state was projected.
    */
   shareProjectiles(world: World): void {
     const projectiles = this.state.projectiles;

@@ -86,7 +86,8 @@ export class StateProjector {
       if (ship.y !== e.y) p.y = e.y = ship.y;
       if (ship.aimX !== e.aimX || ship.aimY !== e.aimY) {
         // Turns under AIM_DEADBAND_RAD are not sent: nobody sees them on a ship's nose, and a
-        // mouse or a tracking bot turns by fractions of a degree most patches.
+        // mouse or a tracking bot turns by fractions of a degree most patches. A new entry's NaN
+        // aim fails the comparison, so a ship's first aim is always written.
         const dot = ship.aimX * e.aimX + ship.aimY * e.aimY;
         if (!(dot >= AIM_DEADBAND_COS)) {
           e.aimX = ship.aimX;

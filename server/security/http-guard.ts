@@ -248,7 +248,7 @@ export class HttpGuard {
         headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(json)) },
       });
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
+      const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
       const message = error instanceof Error && error.message !== "" ? error.message : "matchmaking failed";
       const status =
         typeof code === "number"

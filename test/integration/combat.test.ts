@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../server/app.ts";
-import { AIM_SCALE, DEFAULT_TICK_RATE, PROJECTILE_DAMAGE, SHIP_MAX_HP } from "../../shared/constants.ts";
+import { aimVector } from "../../client/src/input/controls.ts";
+import { DEFAULT_TICK_RATE, PROJECTILE_DAMAGE, SHIP_MAX_HP } from "../../shared/constants.ts";
 import { borderWalls, type ArenaMap } from "../../shared/map.ts";
 import { ServerMessage, type KillMessage } from "../../shared/protocol.ts";
 import { joinPlayer, startTestServer, waitFor, type TestPlayer, leaveAll } from "./harness.ts";
@@ -50,10 +51,7 @@ describe("combat", () => {
       const me = shooter.self();
       const them = shooter.room.state.players.get(target.id);
       if (me === undefined || them === undefined) return;
-      const dx = them.x - me.x;
-      const dy = them.y - me.y;
-      const scale = AIM_SCALE / Math.max(Math.abs(dx), Math.abs(dy), 1);
-      shooter.send({ aimX: Math.round(dx * scale), aimY: Math.round(dy * scale), fire: true });
+      shooter.send({ ...aimVector(them.x - me.x, them.y - me.y), fire: true });
     }, 1000 / DEFAULT_TICK_RATE);
     try {
       await waitFor(() => kills.every((k) => k.length > 0), 10_000, "the kill to reach every client");

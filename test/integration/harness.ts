@@ -11,7 +11,7 @@ import { DEFAULT_TICK_RATE, RESULTS_SECONDS, SHIP_RADIUS } from "../../shared/co
 import { ARENA_MAP } from "../../shared/map.ts";
 import type { ChatLine } from "../../shared/chat.ts";
 import { RoomName, ServerMessage, type WelcomeMessage } from "../../shared/protocol.ts";
-import { ArenaState, type PlayerState } from "../../shared/schema.ts";
+import { ArenaState, LargeArenaState, type AnyArenaState, type PlayerState } from "../../shared/schema.ts";
 import { circleHitsWalls } from "../../shared/sim/geometry.ts";
 
 /**
@@ -36,8 +36,8 @@ export function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<
 }
 
 /** A connected player: the SDK room and a helper to send input frames. */
-export interface TestPlayer {
-  readonly room: Room<unknown, ArenaState>;
+export interface TestPlayer<S extends AnyArenaState = ArenaState> {
+  readonly room: Room<unknown, S>;
   readonly id: string;
   /** Sends one input frame with the next sequence number. */
   send(frame: Partial<{ moveX: number; moveY: number; aimX: number; aimY: number; fire: boolean }>): void;
@@ -90,9 +90,23 @@ export function arenaMessages(room: Room): { welcome: Promise<WelcomeMessage>; c
 }
 
 /** Quick-plays into the arena like the browser client does. */
-export async function joinPlayer(url: string, name: string): Promise<TestPlayer> {
+export function joinPlayer(url: string, name: string): Promise<TestPlayer> {
+  return joinArena(url, name, RoomName.Arena, ArenaState);
+}
+
+/** Quick-plays into a large arena (`arena-large`: 64 pilots, interest management). */
+export function joinLargePlayer(url: string, name: string): Promise<TestPlayer<LargeArenaState>> {
+  return joinArena(url, name, RoomName.ArenaLarge, LargeArenaState);
+}
+
+async function joinArena<S extends AnyArenaState>(
+  url: string,
+  name: string,
+  roomName: string,
+  stateClass: new () => S,
+): Promise<TestPlayer<S>> {
   const client = await guestClient(url, name);
-  const room: Room<unknown, ArenaState> = await client.joinOrCreate(RoomName.Arena, { name }, ArenaState);
+  const room: Room<unknown, S> = await client.joinOrCreate(roomName, { name }, stateClass);
   // Never auto-reconnect in tests: a close must be seen as a close.
   room.reconnection.maxRetries = 0;
   const closed = new Promise<number>((resolve) => room.onLeave((code) => resolve(code)));

@@ -5,75 +5,49 @@
  * - a kill reaches (as the `kill` message and the "X destroyed Y" chat line) the two pilots and
  *   whoever sees either ship, never a pilot across the map; the roster still shows the score.
  */
-import type { Room } from "@colyseus/sdk";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { aimVector } from "../../../client/src/input/controls.ts";
 import type { RunningServer } from "../../../server/app.ts";
 import { INTEREST_MAX_SHIPS, SWAP_MARGIN_PX } from "../../../server/rooms/interest.ts";
-import { AIM_SCALE, DEFAULT_TICK_RATE } from "../../../shared/constants.ts";
+import { DEFAULT_TICK_RATE } from "../../../shared/constants.ts";
 import { borderWalls, type ArenaMap } from "../../../shared/map.ts";
-import type { ChatLine } from "../../../shared/chat.ts";
-import { RoomName, ServerMessage, type KillMessage } from "../../../shared/protocol.ts";
-import { LargeArenaState } from "../../../shared/schema.ts";
-import { arenaMessages, guestClient, startTestServer, waitFor } from "../harness.ts";
+import { ServerMessage, type KillMessage } from "../../../shared/protocol.ts";
+import type { LargeArenaState } from "../../../shared/schema.ts";
+import { joinLargePlayer, startTestServer, waitFor, type TestPlayer } from "../harness.ts";
+import { NEAR_AND_FAR } from "./layouts.ts";
 
-interface LargePlayer {
-  readonly room: Room<unknown, LargeArenaState>;
-  readonly kills: KillMessage[];
-  readonly chat: ChatLine[];
-  send(frame: { aimX?: number; aimY?: number; fire?: boolean }): void;
-}
+type LargePlayer = TestPlayer<LargeArenaState>;
 
-async function joinLarge(url: string, name: string): Promise<LargePlayer> {
-  const client = await guestClient(url, name);
-  const room = await client.joinOrCreate(RoomName.ArenaLarge, { name }, LargeArenaState);
-  room.reconnection.maxRetries = 0;
-  const { chat } = arenaMessages(room);
-  const kills: KillMessage[] = [];
-  room.onMessage(ServerMessage.Kill, (m: KillMessage) => kills.push(m));
-  const input = room.input();
-  let seq = 0;
-  return {
-    room,
-    kills,
-    chat,
-    send(frame) {
-      input.data.seq = ++seq;
-      input.data.moveX = 0;
-      input.data.moveY = 0;
-      input.data.aimX = frame.aimX ?? 0;
-      input.data.aimY = frame.aimY ?? 0;
-      input.data.fire = frame.fire ?? false;
-      input.send();
-    },
-  };
-}
+/** 24 spawn points in a 500 × 300 block: every ship is within the interest radius of every other. */
+const CROWD: ArenaMap = {
+  width: 4000,
+  height: 2600,
+  walls: borderWalls(4000, 2600, 40),
+  spawns: Array.from({ length: 24 }, (_, i) => ({ x: 1000 + (i % 6) * 100, y: 1000 + Math.floor(i / 6) * 100 })),
+};
+
+// One server at a time (Colyseus keeps one matchmaker per process): each test starts its own.
+let server: RunningServer | null = null;
+const players: LargePlayer[] = [];
+afterEach(async () => {
+  for (const p of players.splice(0)) await p.room.leave(true).catch(() => undefined);
+  await server?.stop();
+  server = null;
+});
+afterAll(async () => {
+  await server?.stop();
+});
 
 const position = (p: LargePlayer): { x: number; y: number } => {
-  const s = p.room.state.players.get(p.room.sessionId)!;
+  const s = p.self()!;
   return { x: s.x, y: s.y };
 };
 
-describe("large room: view budget", () => {
-  /** 24 spawn points in a 500 × 300 block: every ship is within the interest radius of every other. */
-  const CROWD: ArenaMap = {
-    width: 4000,
-    height: 2600,
-    walls: borderWalls(4000, 2600, 40),
-    spawns: Array.from({ length: 24 }, (_, i) => ({ x: 1000 + (i % 6) * 100, y: 1000 + Math.floor(i / 6) * 100 })),
-  };
-  let server: RunningServer;
-  const players: LargePlayer[] = [];
-  beforeAll(async () => {
-    server = await startTestServer({ map: CROWD, seed: 4 });
-  });
-  afterAll(async () => {
-    for (const p of players) await p.room.leave(true).catch(() => undefined);
-    await server.stop();
-  });
-
+describe("large room", () => {
   it("holds the nearest ships up to the budget when more crowd the circle", async () => {
+    server = await startTestServer({ map: CROWD, seed: 4 });
     const count = INTEREST_MAX_SHIPS + 4;
-    for (let i = 0; i < count; i++) players.push(await joinLarge(server.url, `P${i}`));
+    for (let i = 0; i < count; i++) players.push(await joinLargePlayer(server.url, `P${i}`));
     for (const p of players) {
       await waitFor(() => p.room.state.pilots.size === count, 5000, "the whole roster");
     }
@@ -81,15 +55,15 @@ describe("large room: view budget", () => {
       await waitFor(
         () => viewer.room.state.players.size === INTEREST_MAX_SHIPS + 1,
         5000,
-        `${viewer.room.sessionId}'s view to fill up to the budget`,
+        `${viewer.id}'s view to fill up to the budget`,
       );
     }
     // Where every ship is, from each one's own (always visible) entry; the budget holds the nearest.
-    const at = new Map(players.map((p) => [p.room.sessionId, position(p)]));
+    const at = new Map(players.map((p) => [p.id, position(p)]));
     for (const viewer of players) {
-      const me = at.get(viewer.room.sessionId)!;
+      const me = at.get(viewer.id)!;
       const ranked = [...at]
-        .filter(([id]) => id !== viewer.room.sessionId)
+        .filter(([id]) => id !== viewer.id)
         .map(([id, p]) => ({ id, d: Math.hypot(p.x - me.x, p.y - me.y) }))
         .sort((a, b) => a.d - b.d);
       const inView = ranked.filter((r) => viewer.room.state.players.has(r.id));
@@ -103,76 +77,57 @@ describe("large room: view budget", () => {
       }
     }
   }, 60_000);
-});
 
-describe("large room: kill news", () => {
-  /** Two spawn points 300 px apart, one across the map. */
-  const FIELD: ArenaMap = {
-    width: 4000,
-    height: 2600,
-    walls: borderWalls(4000, 2600, 40),
-    spawns: [
-      { x: 300, y: 300 },
-      { x: 3700, y: 2300 },
-      { x: 600, y: 300 },
-    ],
-  };
-  let server: RunningServer;
-  const players: LargePlayer[] = [];
-  beforeAll(async () => {
-    server = await startTestServer({ map: FIELD, seed: 9 });
-  });
-  afterAll(async () => {
-    for (const p of players) await p.room.leave(true).catch(() => undefined);
-    await server.stop();
-  });
-
-  it("reaches the pilots who see either ship, never the far one", async () => {
-    for (const name of ["Ann", "Bob", "Cid"]) players.push(await joinLarge(server.url, name));
+  it("tells of a kill the pilots who see either ship, never the far one", async () => {
+    server = await startTestServer({ map: NEAR_AND_FAR, seed: 9 });
+    for (const name of ["Ann", "Bob", "Cid"]) players.push(await joinLargePlayer(server.url, name));
+    const kills = new Map(players.map((p) => [p, [] as KillMessage[]]));
+    for (const p of players) p.room.onMessage(ServerMessage.Kill, (m: KillMessage) => kills.get(p)!.push(m));
     for (const p of players) await waitFor(() => p.room.state.pilots.size === 3, 5000, "the roster of 3");
-    for (const p of players) await waitFor(() => p.room.state.players.has(p.room.sessionId), 5000, "own ship");
+    for (const p of players) await waitFor(() => p.self() !== undefined, 5000, "own ship");
     // The pair 300 px apart, and the pilot across the map.
     const dist = (a: LargePlayer, b: LargePlayer): number =>
       Math.hypot(position(a).x - position(b).x, position(a).y - position(b).y);
-    const pairs: [LargePlayer, LargePlayer, LargePlayer][] = [
-      [players[0]!, players[1]!, players[2]!],
-      [players[0]!, players[2]!, players[1]!],
-      [players[1]!, players[2]!, players[0]!],
-    ];
-    const [shooter, target, far] = pairs.find(([a, b]) => dist(a, b) < 500)!;
-    await waitFor(
-      () => shooter.room.state.players.has(target.room.sessionId),
-      5000,
-      "the target in the shooter's view",
-    );
+    const [a, b, c] = players as [LargePlayer, LargePlayer, LargePlayer];
+    const [shooter, target, far] = (
+      [
+        [a, b, c],
+        [a, c, b],
+        [b, c, a],
+      ] as const
+    ).find(([p, q]) => dist(p, q) < 500)!;
+    await waitFor(() => shooter.room.state.players.has(target.id), 5000, "the target in the shooter's view");
 
+    // The shooter aims at the target every tick, as the browser client would, and fires.
     const timer = setInterval(() => {
-      const me = position(shooter);
-      const them = shooter.room.state.players.get(target.room.sessionId);
+      const them = shooter.room.state.players.get(target.id);
       if (them === undefined) return;
-      const dx = them.x - me.x;
-      const dy = them.y - me.y;
-      const scale = AIM_SCALE / Math.max(Math.abs(dx), Math.abs(dy), 1);
-      shooter.send({ aimX: Math.round(dx * scale), aimY: Math.round(dy * scale), fire: true });
+      const me = position(shooter);
+      shooter.send({ ...aimVector(them.x - me.x, them.y - me.y), fire: true });
     }, 1000 / DEFAULT_TICK_RATE);
     try {
-      await waitFor(() => shooter.kills.length > 0 && target.kills.length > 0, 10_000, "the kill to reach the pair");
+      await waitFor(
+        () => kills.get(shooter)!.length > 0 && kills.get(target)!.length > 0,
+        10_000,
+        "the kill to reach the pair",
+      );
     } finally {
       clearInterval(timer);
     }
-    const news = { killerId: shooter.room.sessionId, victimId: target.room.sessionId };
-    expect(shooter.kills[0]).toEqual(news);
-    expect(target.kills[0]).toEqual(news);
-    const line = (p: LargePlayer): boolean => p.chat.some((c) => c.kind === "system" && c.text.includes(" destroyed "));
-    await waitFor(() => line(shooter) && line(target), 2000, "the chat line to reach the pair");
+    const news = { killerId: shooter.id, victimId: target.id };
+    expect(kills.get(shooter)![0]).toEqual(news);
+    expect(kills.get(target)![0]).toEqual(news);
+    const toldInChat = (p: LargePlayer): boolean =>
+      p.chat.some((line) => line.kind === "system" && line.text.includes(" destroyed "));
+    await waitFor(() => toldInChat(shooter) && toldInChat(target), 2000, "the chat line to reach the pair");
 
     // The far pilot sees the score in the roster, and heard nothing of the kill.
     await waitFor(
-      () => far.room.state.pilots.get(shooter.room.sessionId)?.kills === 1,
+      () => far.room.state.pilots.get(shooter.id)?.kills === 1,
       3000,
       "the score in the far pilot's roster",
     );
-    expect(far.kills).toEqual([]);
-    expect(line(far)).toBe(false);
+    expect(kills.get(far)).toEqual([]);
+    expect(toldInChat(far)).toBe(false);
   }, 30_000);
 });

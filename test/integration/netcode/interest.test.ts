@@ -8,21 +8,10 @@ import { Client, type Room } from "@colyseus/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../../server/app.ts";
 import { INTEREST_RADIUS_PX } from "../../../server/rooms/interest.ts";
-import { borderWalls, type ArenaMap } from "../../../shared/map.ts";
 import { RoomName } from "../../../shared/protocol.ts";
 import { LargeArenaState } from "../../../shared/schema.ts";
+import { NEAR_AND_FAR as FIELD } from "./layouts.ts";
 import { guestClient, guestToken, sleep, startTestServer, waitFor } from "../harness.ts";
-
-const FIELD: ArenaMap = {
-  width: 4000,
-  height: 2600,
-  walls: borderWalls(4000, 2600, 40),
-  spawns: [
-    { x: 300, y: 300 },
-    { x: 3700, y: 2300 },
-    { x: 600, y: 300 },
-  ],
-};
 
 let server: RunningServer;
 const rooms: Room<unknown, LargeArenaState>[] = [];

@@ -1,0 +1,17 @@
+/** Map layouts the netcode tests share. */
+import { borderWalls, type ArenaMap } from "../../../shared/map.ts";
+
+/**
+ * The large map's size with three spawn points: two 300 px apart and one across the map, so of
+ * any three pilots one pair is near (in each other's view) and one pilot is far from both.
+ */
+export const NEAR_AND_FAR: ArenaMap = {
+  width: 4000,
+  height: 2600,
+  walls: borderWalls(4000, 2600, 40),
+  spawns: [
+    { x: 300, y: 300 },
+    { x: 3700, y: 2300 },
+    { x: 600, y: 300 },
+  ],
+};
