@@ -14,7 +14,8 @@ import { GameSession, type SessionOptions } from "../client/src/net/session.ts";
 import type { CloseInfo, GameSnapshot, Session } from "../client/src/net/types.ts";
 import { CloseCodes } from "../shared/protocol.ts";
 import { ARENA_MAP, type ArenaMap } from "../shared/map.ts";
-import { createBrainMemory, decide, type BrainMemory } from "./brain.ts";
+import type { InputFrame } from "../shared/sim/step.ts";
+import { createBrainMemory, decide, IDLE_FRAME, type BrainMemory } from "./brain.ts";
 
 /** How a bot rejoins after losing its session. */
 export interface BackoffOptions {
@@ -120,6 +121,8 @@ export class Bot {
   private joining: Promise<boolean> | null = null;
   private stopping = false;
   private lastView: GameSnapshot | null = null;
+  /** What the next step sends: decided on the last view (nothing before the first). */
+  private nextFrame: InputFrame = IDLE_FRAME;
   private lastConnection: GameSnapshot["connection"] = "connected";
   private lastPos: { x: number; y: number } | null = null;
   private waitTimer: ReturnType<typeof setTimeout> | null = null;
@@ -180,10 +183,18 @@ export class Bot {
     return this.joining;
   }
 
-  /** One decision: read the view, decide, hand the frame to the session (which paces the sends). */
+  /**
+   * One frame, in the order the SDK's prediction asks for (and GameScene follows): hand the
+   * session the frame decided on the last view (it paces the sends), then read the new view
+   * and decide the next frame on it. Reading predicted values before the frame's sends would
+   * see them one step stale.
+   */
   step(nowMs: number): void {
     const session = this.session;
     if (session === null) return;
+    const frame = this.nextFrame;
+    if (frame.fire) this.statsData.shots += 1;
+    session.update(nowMs, frame);
     const view = session.snapshot(nowMs);
     this.lastView = view;
     this.statsData.ping = view.ping;
@@ -194,9 +205,7 @@ export class Bot {
     }
     this.lastConnection = view.connection;
     this.trackDistance(view);
-    const frame = decide(view, this.memory, this.map);
-    if (frame.fire) this.statsData.shots += 1;
-    session.update(nowMs, frame);
+    this.nextFrame = decide(view, this.memory, this.map);
   }
 
   /** Leaves on purpose and waits (at most `timeoutMs`) for the room to confirm; no rejoin after. */
@@ -272,6 +281,7 @@ export class Bot {
       return;
     }
     this.session = session;
+    this.nextFrame = IDLE_FRAME;
     this.statsData.joins += 1;
     if (this.statsData.joins > 1) {
       this.statsData.reconnects += 1;

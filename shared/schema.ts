@@ -29,6 +29,11 @@ export const PlayerState = schema(
      * life in the room. No other ship of the room holds it while the room has at most 16.
      */
     color: t.uint8().default(0),
+    /**
+     * The ship's number in the room, fixed for its life there and unique in the room (the
+     * lowest free one when it joined): `ProjectileState.owner` names the shooter by it.
+     */
+    slot: t.uint8().default(0),
   },
   "PlayerState",
 );
@@ -36,21 +41,34 @@ export const PlayerState = schema(
 export type PlayerState = InstanceType<typeof PlayerState>;
 
 /**
- * A projectile. Its path is fixed at launch, so only launch data travels (once, on add): at the
- * end of tick T its centre is (x + vx·(T − spawnTick + 1), y + vy·(T − spawnTick + 1)).
+ * A projectile. Its path is fixed at launch, so only launch data travels (once, on add): it
+ * flies from (x, y) along `heading` at the projectile speed; with (vx, vy) that velocity in px
+ * per tick (`headingVx`/`headingVy` in sim/heading.ts), at the end of tick T its centre is
+ * (x + vx·(T − spawnTick + 1), y + vy·(T − spawnTick + 1)).
  */
 export const ProjectileState = schema(
   {
-    ownerId: t.string().default(""),
+    /** The shooter's `slot` (its `PlayerState`, or in a large room its `PilotState`). */
+    owner: t.uint8().default(0),
     x: position(),
     y: position(),
-    /** Velocity in px per tick. */
-    vx: t.float32().default(0),
-    vy: t.float32().default(0),
+    /** Direction of flight: heading · 2π / 65536 radians (0 = +x, y grows downwards). */
+    heading: t.uint16().default(0),
     spawnTick: t.uint32().default(0),
   },
   "ProjectileState",
 );
+
+/**
+ * Keys of `projectiles`: a projectile's id modulo 36² in base 36 (one or two characters). A key
+ * comes back only after 1,296 more launches, and a room of 64 ships has at most 384 in flight.
+ */
+export const PROJECTILE_KEY_SPACE = 36 * 36;
+
+/** The `projectiles` key of the projectile with id `id`. */
+export function projectileKey(id: number): string {
+  return (id % PROJECTILE_KEY_SPACE).toString(36);
+}
 /** An instance of {@link ProjectileState}. */
 export type ProjectileState = InstanceType<typeof ProjectileState>;
 
@@ -70,6 +88,8 @@ export const PilotState = schema(
     cy: t.uint8().default(0),
     /** The ship's colour, as `PlayerState.color`. */
     color: t.uint8().default(0),
+    /** The ship's number in the room, as `PlayerState.slot`. */
+    slot: t.uint8().default(0),
   },
   "PilotState",
 );
@@ -89,7 +109,7 @@ export const ArenaState = schema(
     matchNumber: t.uint16().default(1),
     /** Ships by session id. */
     players: t.map(PlayerState),
-    /** Projectiles in flight by id. */
+    /** Projectiles in flight, by `projectileKey(id)`. */
     projectiles: t.map(ProjectileState),
     /** The map's id (`MAPS` in map.ts). */
     map: t.string().default("standard"),

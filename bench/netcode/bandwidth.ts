@@ -23,7 +23,7 @@
  */
 import { Client, type Room } from "@colyseus/sdk";
 import { Protocol, PROTOCOL_CODE_MASK } from "@colyseus/shared-types";
-import { createBrainMemory, decide, type BrainMemory } from "../../bots/brain.ts";
+import { createBrainMemory, decide, IDLE_FRAME, type BrainMemory } from "../../bots/brain.ts";
 import type { GameSession } from "../../client/src/net/session.ts";
 import type { GameSnapshot } from "../../client/src/net/types.ts";
 import { ColyseusLightClient } from "../light/colyseus-light-client.ts";
@@ -31,7 +31,7 @@ import { buildFrame, INPUT_PATTERNS, writeSeq, type FrameTemplate } from "../lig
 import { MAP_HEIGHT, MAP_WIDTH, DEFAULT_TICK_RATE } from "../../shared/constants.ts";
 import { ARENA_MAP, type ArenaMap } from "../../shared/map.ts";
 import { RoomName } from "../../shared/protocol.ts";
-import { ArenaState } from "../../shared/schema.ts";
+import { ArenaState, type AnyArenaState } from "../../shared/schema.ts";
 import type { InputFrame } from "../../shared/sim/step.ts";
 import { guestToken } from "../../test/integration/harness.ts";
 import { ByteProxy, ratesBetween, type ProxySample } from "./byte-proxy.ts";
@@ -201,6 +201,17 @@ export interface TrafficResult {
   /** Spread over clients of the whole hold, KB/s. */
   readonly downClients: { min: number; max: number };
   readonly upClients: { min: number; max: number };
+  /**
+   * Projectiles added to a client's decoded state per second over the hold, mean over clients:
+   * the bots' fire sets a large share of the bytes, and it varies between runs.
+   */
+  readonly shotsPerClientPerSec: number;
+  /**
+   * What the room's messages carried down over the hold, bytes per second per client (mean over
+   * clients), by kind: `patch` (state patches), `msg:<type>` (room messages), `other` (the rest).
+   * WebSocket payloads as the SDK receives them (no frame headers, no pings).
+   */
+  readonly downByKind: Record<string, number>;
 }
 
 /** Rooms and clients of the server (GET /metrics.json), or null when it does not answer. */
@@ -216,8 +227,9 @@ async function serverCounts(url: string): Promise<{ rooms: number; ccu: number }
 
 /**
  * One player of the swarm: the browser client's session module driven by the bots' brain
- * (bots/brain.ts), stepped like bots/bot.ts does. A frame the brain cannot decide (it throws on
- * some views, e.g. two ships on the same spot) becomes a random move, so the player carries on.
+ * (bots/brain.ts), stepped like bots/bot.ts does (send the frame decided on the last view, then
+ * read the next). A frame the brain cannot decide (it throws on some views, e.g. two ships on
+ * the same spot) becomes a random move, so the player carries on.
  */
 class SwarmPlayer {
   brainErrors = 0;
@@ -238,20 +250,96 @@ class SwarmPlayer {
   /** The last view, for the checks on room size and map. */
   view: GameSnapshot | null = null;
 
+  /** Projectiles that entered the decoded state (counted while `countingShots`). */
+  shotsReceived = 0;
+  countingShots = false;
+  private readonly shotEntries = new Map<string, unknown>();
+  /** Payload bytes received by kind (see `TrafficResult.downByKind`), while `countingShots`. */
+  readonly bytesByKind = new Map<string, number>();
+
+  /** Wraps the room connection's message handler (outside the session's own) to tally kinds. */
+  tallyKinds(): void {
+    const events = (this.session as unknown as { room?: Room }).room?.connection.events;
+    if (events === undefined) return;
+    const inner = events.onmessage;
+    events.onmessage = (event: unknown) => {
+      if (this.countingShots) {
+        const kind = messageKind((event as { data?: unknown }).data);
+        if (kind !== null) this.bytesByKind.set(kind.kind, (this.bytesByKind.get(kind.kind) ?? 0) + kind.bytes);
+      }
+      inner?.(event);
+    };
+  }
+
+  /** What the next step sends: decided on the last view (the order bots/bot.ts keeps). */
+  private nextFrame: InputFrame = IDLE_FRAME;
+
   step(now: number): void {
+    this.countShots();
+    this.session.update(now, this.nextFrame);
     const view = this.session.snapshot(now);
     this.view = view;
-    let frame: InputFrame;
     try {
-      frame = decide(view, this.memory, this.map);
+      this.nextFrame = decide(view, this.memory, this.map);
     } catch {
       this.brainErrors += 1;
       this.fallback = (this.fallback + 3) % 8;
       const angle = (this.fallback * Math.PI) / 4;
-      frame = { moveX: Math.round(Math.cos(angle)), moveY: Math.round(Math.sin(angle)), aimX: 0, aimY: 0, fire: false };
+      this.nextFrame = {
+        moveX: Math.round(Math.cos(angle)),
+        moveY: Math.round(Math.sin(angle)),
+        aimX: 0,
+        aimY: 0,
+        fire: false,
+      };
     }
-    this.session.update(now, frame);
   }
+
+  /** Counts the projectiles new in the decoded state since the last step (a key reused later is a new entry). */
+  private countShots(): void {
+    const state = (this.session as unknown as { room?: { state?: AnyArenaState } }).room?.state;
+    if (state?.projectiles === undefined) return;
+    const live = new Set<string>();
+    state.projectiles.forEach((p, key) => {
+      live.add(key);
+      if (this.shotEntries.get(key) === p) return;
+      this.shotEntries.set(key, p);
+      if (this.countingShots) this.shotsReceived += 1;
+    });
+    for (const key of this.shotEntries.keys()) if (!live.has(key)) this.shotEntries.delete(key);
+  }
+}
+
+/** The kind of a received room message and its size, or null for a frame that is not binary. */
+function messageKind(data: unknown): { kind: string; bytes: number } | null {
+  const bytes =
+    data instanceof ArrayBuffer
+      ? new Uint8Array(data)
+      : ArrayBuffer.isView(data)
+        ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+        : null;
+  if (bytes === null || bytes.byteLength === 0) return null;
+  const code = bytes[0]! & PROTOCOL_CODE_MASK;
+  if (code === Protocol.ROOM_STATE_PATCH) return { kind: "patch", bytes: bytes.byteLength };
+  if (code === Protocol.ROOM_DATA) {
+    // The type follows the code as a schema string (a fixstr: 0xa0 | length, then the bytes).
+    const head = bytes[1] ?? 0;
+    if ((head & 0xe0) === 0xa0) {
+      const type = new TextDecoder().decode(bytes.subarray(2, 2 + (head & 0x1f)));
+      return { kind: `msg:${type}`, bytes: bytes.byteLength };
+    }
+    return { kind: "msg:?", bytes: bytes.byteLength };
+  }
+  return { kind: "other", bytes: bytes.byteLength };
+}
+
+/** Bytes per second per client by kind, the mean over the swarm. */
+function meanByKind(swarm: readonly SwarmPlayer[], holdS: number): Record<string, number> {
+  const sums = new Map<string, number>();
+  for (const p of swarm) for (const [k, b] of p.bytesByKind) sums.set(k, (sums.get(k) ?? 0) + b);
+  const out: Record<string, number> = {};
+  for (const [k, b] of [...sums].sort((a, b) => b[1] - a[1])) out[k] = b / Math.max(1, swarm.length) / holdS;
+  return out;
 }
 
 /** Plays `players` bots on the server at `url` through a counting proxy and measures their traffic. */
@@ -270,7 +358,9 @@ export async function measureTraffic(
       Array.from({ length: players }, async (_, i) => {
         await sleep(i * 25);
         const session = await connectSession(proxy.url, `B${i + 1}`);
-        swarm.push(new SwarmPlayer(session, seed * 1000 + i));
+        const player = new SwarmPlayer(session, seed * 1000 + i);
+        player.tallyKinds();
+        swarm.push(player);
       }),
     );
     const failed = joins.filter((j) => j.status === "rejected").length;
@@ -281,6 +371,7 @@ export async function measureTraffic(
     }, 1000 / DEFAULT_TICK_RATE);
     await sleep(2000);
     const counts = await serverCounts(url);
+    for (const p of swarm) p.countingShots = true;
     const samples: ProxySample[] = [proxy.sample()];
     const times: number[] = [performance.now()];
     let shipsInView = 0;
@@ -308,7 +399,9 @@ export async function measureTraffic(
       downPerWindow.push(rates.reduce((a, r) => a + r.downBps, 0) / Math.max(1, rates.length) / 1000);
       upPerWindow.push(rates.reduce((a, r) => a + r.upBps, 0) / Math.max(1, rates.length) / 1000);
     }
-    const whole = ratesBetween(samples[0]!, samples.at(-1)!, (times.at(-1)! - times[0]!) / 1000);
+    for (const p of swarm) p.countingShots = false;
+    const holdS = (times.at(-1)! - times[0]!) / 1000;
+    const whole = ratesBetween(samples[0]!, samples.at(-1)!, holdS);
     return {
       players,
       seated: swarm.length,
@@ -324,6 +417,8 @@ export async function measureTraffic(
       upPerWindow,
       downClients: range(whole.map((r) => r.downBps / 1000)),
       upClients: range(whole.map((r) => r.upBps / 1000)),
+      shotsPerClientPerSec: swarm.reduce((a, p) => a + p.shotsReceived, 0) / Math.max(1, swarm.length) / holdS,
+      downByKind: meanByKind(swarm, holdS),
     };
   } finally {
     if (driver !== null) clearInterval(driver);

@@ -275,7 +275,8 @@ function rows(m: Measured): Row[] {
         unit: "KB/s",
         target: "≤ 2",
         spread: m.traffic16
-          ? `windows ${spreadOf(m.traffic16.downPerWindow, 2)}; clients ${fmt(m.traffic16.downClients.min, 2)}–${fmt(m.traffic16.downClients.max, 2)}`
+          ? `windows ${spreadOf(m.traffic16.downPerWindow, 2)}; clients ${fmt(m.traffic16.downClients.min, 2)}–${fmt(m.traffic16.downClients.max, 2)}; ` +
+            `${fmt(m.traffic16.shotsPerClientPerSec, 1)} projectiles received per client per s; ${kinds(m.traffic16)}`
           : "—",
       },
       (v) => v <= 2,
@@ -289,7 +290,8 @@ function rows(m: Measured): Row[] {
         target: down16 !== null ? `≤ ${fmt(1.5 * down16, 2)} (1.5 × 16)` : "≤ 1.5 × downKBps16",
         spread: t64
           ? `windows ${spreadOf(t64.downPerWindow, 2)}; clients ${fmt(t64.downClients.min, 2)}–${fmt(t64.downClients.max, 2)}; ` +
-            `server: ${t64.serverRooms ?? "?"} room(s), ${t64.serverCcu ?? "?"} clients`
+            `server: ${t64.serverRooms ?? "?"} room(s), ${t64.serverCcu ?? "?"} clients; ` +
+            `${fmt(t64.shotsPerClientPerSec, 1)} projectiles received per client per s; ${kinds(t64)}`
           : "—",
       },
       down16 !== null ? (v) => v <= 1.5 * down16 : null,
@@ -376,6 +378,13 @@ async function startLargeServer(warn: (message: string) => void): Promise<BenchS
     }
   }
   throw new Error("unreachable");
+}
+
+/** The downstream by kind, KB/s: "patch 2.31, msg:kill 0.12, …". */
+function kinds(t: TrafficResult): string {
+  return Object.entries(t.downByKind)
+    .map(([k, bps]) => `${k} ${fmt(bps / 1000, 2)}`)
+    .join(", ");
 }
 
 /** JSON with NaN and ±Infinity as null, numbers rounded to 4 decimals. */

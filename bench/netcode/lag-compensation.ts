@@ -17,6 +17,7 @@ import type { ArenaState } from "../../shared/schema.ts";
 import { joinPlayer } from "../../test/integration/harness.ts";
 import { connectSession } from "./prediction.ts";
 import { sleep, waitFor } from "./stats.ts";
+import { shooterOf } from "../../client/src/net/projectiles.ts";
 
 const RTT_MS = 250;
 const SHOT_INTERVAL_MS = 420;
@@ -58,7 +59,7 @@ export async function duel(
       const seen = new Set<string>();
       state.projectiles.forEach((p, id) => {
         seen.add(id);
-        if (!launched.has(id) && p.ownerId === shooter.selfId) launched.set(id, p.spawnTick);
+        if (!launched.has(id) && shooterOf(state, p.owner) === shooter.selfId) launched.set(id, p.spawnTick);
       });
       for (const [id, spawnTick] of launched) {
         if (seen.has(id)) continue;

@@ -14,7 +14,7 @@
  */
 import type { Client } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
-import type { LargeArenaState } from "../../shared/schema.ts";
+import { projectileKey, type LargeArenaState } from "../../shared/schema.ts";
 import type { World } from "../../shared/sim/index.ts";
 
 /** Ships within this distance of yours are sent to you (a 1080p view is ~1,100 px corner to corner). */
@@ -147,7 +147,7 @@ export class InterestManager {
     for (const p of world.projectiles) {
       live.add(p.id);
       if (this.projectilesSent.has(p.id)) continue;
-      const entity = projectiles.get(String(p.id));
+      const entity = projectiles.get(projectileKey(p.id));
       if (entity === undefined) continue;
       this.projectilesSent.add(p.id);
       this.spectatorView.add(entity);

@@ -6,6 +6,7 @@ import {
   PilotState,
   PlayerState,
   ProjectileState,
+  projectileKey,
   type AnyArenaState,
   type LargeArenaState,
 } from "../../shared/schema.ts";
@@ -30,6 +31,7 @@ interface ShipEntry {
   kills: number;
   deaths: number;
   color: number;
+  slot: number;
 }
 
 /** The smallest turn of a ship's aim that is sent (the shots keep their exact direction). */
@@ -77,6 +79,7 @@ export class StateProjector {
           kills: -1,
           deaths: -1,
           color: -1,
+          slot: -1,
         };
         this.ships.set(ship.id, e);
       }
@@ -103,6 +106,7 @@ export class StateProjector {
       if (ship.kills !== e.kills) p.kills = e.kills = ship.kills;
       if (ship.deaths !== e.deaths) p.deaths = e.deaths = ship.deaths;
       if (ship.color !== e.color) p.color = e.color = ship.color;
+      if (ship.slot !== e.slot) p.slot = e.slot = ship.slot;
     }
     if (this.ships.size > world.ships.size || state.players.size > world.ships.size) {
       for (const id of this.ships.keys()) if (!world.ships.has(id)) this.ships.delete(id);
@@ -116,19 +120,18 @@ export class StateProjector {
       this.projectiles.set(pr.id, generation);
       if (seen !== undefined) continue;
       const s = new ProjectileState();
-      s.ownerId = pr.ownerId;
+      s.owner = pr.ownerSlot;
       s.x = pr.originX;
       s.y = pr.originY;
-      s.vx = pr.vx;
-      s.vy = pr.vy;
+      s.heading = pr.heading;
       s.spawnTick = pr.spawnTick;
-      state.projectiles.set(String(pr.id), s);
+      state.projectiles.set(projectileKey(pr.id), s);
     }
     if (this.projectiles.size > world.projectiles.length) {
       for (const [id, seen] of this.projectiles) {
         if (seen === generation) continue;
         this.projectiles.delete(id);
-        state.projectiles.delete(String(id));
+        state.projectiles.delete(projectileKey(id));
       }
     }
   }
@@ -163,8 +166,11 @@ export function projectPilots(world: World, state: LargeArenaState): void {
     p.kills = ship.kills;
     p.deaths = ship.deaths;
     p.alive = ship.alive;
-    // A ship's colour never changes: written once, with the new entry.
-    if (fresh) p.color = ship.color;
+    // A ship's colour and slot never change: written once, with the new entry.
+    if (fresh) {
+      p.color = ship.color;
+      p.slot = ship.slot;
+    }
     if (refresh || fresh) {
       p.cx = Math.max(0, Math.min(255, Math.round((ship.x / world.map.width) * 255)));
       p.cy = Math.max(0, Math.min(255, Math.round((ship.y / world.map.height) * 255)));

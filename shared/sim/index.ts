@@ -5,3 +5,4 @@ export * from "./movement.ts";
 export * from "./roster.ts";
 export * from "./rng.ts";
 export * from "./geometry.ts";
+export * from "./heading.ts";

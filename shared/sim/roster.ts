@@ -22,6 +22,7 @@ export function addShip(world: World, id: string, name: string, nearId?: string)
     id,
     name,
     color: leastUsedColor(world),
+    slot: freeSlot(world),
     x: 0,
     y: 0,
     aimX: 1,
@@ -57,6 +58,15 @@ export function leastUsedColor(world: World): number {
   let best = 0;
   for (let i = 1; i < PALETTE_SIZE; i++) if (counts[i]! < counts[best]!) best = i;
   return best;
+}
+
+/** The lowest slot number no ship of `world` holds (deterministic). */
+export function freeSlot(world: World): number {
+  const held = new Set<number>();
+  for (const s of world.ships.values()) held.add(s.slot);
+  let slot = 0;
+  while (held.has(slot)) slot++;
+  return slot;
 }
 
 /** Spawning closer than this to a living ship would overlap it. */

@@ -6,6 +6,7 @@
  */
 import { AIM_SCALE, PROJECTILE_DAMAGE, PROJECTILE_RADIUS, SHIP_MAX_HP, SHIP_RADIUS } from "../constants.ts";
 import { clamp, sweepCircle, sweepWalls } from "./geometry.ts";
+import { headingOf, headingVx, headingVy } from "./heading.ts";
 import { moveShip } from "./movement.ts";
 import { recordTrails, shipAt, spawnShip } from "./roster.ts";
 import { Phase, type Projectile, type Ship, type World } from "./world.ts";
@@ -158,16 +159,19 @@ function applyInput(world: World, ship: Ship, input: InputFrame, events: SimEven
   if (input.fire && world.tick >= ship.nextFireTick) {
     ship.nextFireTick = world.tick + world.config.fireCooldownTicks;
     const speedP = world.config.projectileSpeed;
+    const heading = headingOf(ship.aimX, ship.aimY);
     const projectile: Projectile = {
       id: world.nextProjectileId++,
       ownerId: ship.id,
+      ownerSlot: ship.slot,
       originX: ship.x,
       originY: ship.y,
       x: ship.x,
       y: ship.y,
-      // float32 velocities: the wire carries float32, so clients recompute the same path.
-      vx: Math.fround(ship.aimX * speedP),
-      vy: Math.fround(ship.aimY * speedP),
+      // Along the 16-bit heading the wire carries, so clients recompute the same path.
+      heading,
+      vx: headingVx(heading, speedP),
+      vy: headingVy(heading, speedP),
       spawnTick: world.tick,
       expireTick: world.tick + world.config.projectileLifetimeTicks,
       rewind: rewindTicks(world, input.viewTick),

@@ -37,6 +37,12 @@ export interface Ship {
    * added: the least used index among the room's ships (so unique while 16 or fewer).
    */
   readonly color: number;
+  /**
+   * The ship's number in its room, fixed when it is added: the lowest number no other ship of
+   * the room holds (so below the room's size, reused after a ship leaves). Projectiles name
+   * their shooter by it on the wire.
+   */
+  readonly slot: number;
   x: number;
   y: number;
   /** Unit aim vector; the direction the ship faces and fires. */
@@ -58,11 +64,15 @@ export interface Ship {
 export interface Projectile {
   readonly id: number;
   readonly ownerId: string;
+  /** The shooter's `slot` at launch (what the wire names it by). */
+  readonly ownerSlot: number;
   /** Launch point (the shooter's centre on the launch tick). */
   readonly originX: number;
   readonly originY: number;
   x: number;
   y: number;
+  /** Direction of flight (see heading.ts): (vx, vy) is the projectile speed along it. */
+  readonly heading: number;
   readonly vx: number;
   readonly vy: number;
   readonly spawnTick: number;

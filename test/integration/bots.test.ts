@@ -15,6 +15,7 @@ import { SHIP_RADIUS } from "../../shared/constants.ts";
 import { borderWalls, type ArenaMap } from "../../shared/map.ts";
 import { circleHitsWalls } from "../../shared/sim/geometry.ts";
 import { sleep, startTestServer, waitFor } from "./harness.ts";
+import { shooterOf } from "../../client/src/net/projectiles.ts";
 
 /** A small open field inside a border, so fights start at once and kills surely happen. */
 const FIELD: ArenaMap = {
@@ -107,7 +108,7 @@ describe("bots", () => {
         if (prev !== undefined) travelled.set(id, (travelled.get(id) ?? 0) + Math.hypot(p.x - prev.x, p.y - prev.y));
         last.set(id, { x: p.x, y: p.y });
       });
-      room.state.projectiles.forEach((p) => projectileOwners.add(p.ownerId));
+      room.state.projectiles.forEach((p) => projectileOwners.add(shooterOf(room.state, p.owner)));
       await sleep(50);
     }
 
@@ -117,12 +118,17 @@ describe("bots", () => {
       expect(bot.stats.shots, `${bot.name} fired`).toBeGreaterThan(0);
       expect(bot.stats.distance, `${bot.name} saw itself move`).toBeGreaterThan(300);
     }
-    expect(projectileOwners.size).toBeGreaterThanOrEqual(3);
-    const kills = all.reduce((n, b) => n + b.stats.kills, 0);
-    expect(kills).toBeGreaterThanOrEqual(1);
-    let serverKills = 0;
-    room.state.players.forEach((p) => (serverKills += p.kills));
-    expect(serverKills).toBe(kills);
+    expect(projectileOwners.size, "bots whose projectiles the state carried").toBeGreaterThanOrEqual(3);
+    const botKills = (): number => all.reduce((n, b) => n + b.stats.kills, 0);
+    expect(botKills(), "kills the bots saw").toBeGreaterThanOrEqual(1);
+    // The server's count and the bots' agree: the bots hear of a kill a moment after the server's
+    // state counts it, and they play on meanwhile, so wait for an instant at which they match.
+    const serverKills = (): number => {
+      let n = 0;
+      room.state.players.forEach((p) => (n += p.kills));
+      return n;
+    };
+    await waitFor(() => serverKills() === botKills(), 3000, "the bots' kill count to match the server's");
 
     // The bot behind simulated lag measures it (120 ms ± 20 ms on top of loopback).
     expect(laggy.bots[0]!.stats.ping).toBeGreaterThanOrEqual(90);

@@ -5,13 +5,26 @@
  */
 import { Decoder, Encoder, Reflection, type Schema } from "@colyseus/schema";
 import { describe, expect, it } from "vitest";
-import { ArenaState, PlayerState } from "../../shared/schema.ts";
-import { addShip, createWorld, removeShip, step, type World } from "../../shared/sim/index.ts";
+import { ArenaState, PlayerState, projectileKey } from "../../shared/schema.ts";
+import { addShip, createWorld, headingVx, headingVy, removeShip, step, type World } from "../../shared/sim/index.ts";
 import { AIM_DEADBAND_RAD, projectWorld } from "../../server/rooms/project-state.ts";
 import { createScript, exact, inputs, NO_INPUTS, run } from "./helpers.ts";
 
-const PLAYER_FIELDS = ["name", "x", "y", "aim", "hp", "alive", "shielded", "respawnTick", "kills", "deaths", "color"];
-const PROJECTILE_FIELDS = ["ownerId", "x", "y", "vx", "vy", "spawnTick"];
+const PLAYER_FIELDS = [
+  "name",
+  "x",
+  "y",
+  "aim",
+  "hp",
+  "alive",
+  "shielded",
+  "respawnTick",
+  "kills",
+  "deaths",
+  "color",
+  "slot",
+];
+const PROJECTILE_FIELDS = ["owner", "x", "y", "heading", "spawnTick"];
 const ROOT_FIELDS = ["tick", "tickRate", "phase", "phaseEndsTick", "matchNumber", "players", "projectiles", "map"];
 /** Half a step of the 16-bit wrapped angle. */
 const HALF_ANGLE_STEP = Math.PI / 65536;
@@ -36,17 +49,10 @@ function server(seed = 11): { world: World; state: ArenaState; encoder: Encoder 
   return { world, state, encoder: new Encoder(state) };
 }
 
-/**
- * Checks a decoded state against the server's state field by field, bit for bit. The float32
- * velocity fields are compared at float32 precision: that is what the wire declares.
- */
+/** Checks a decoded state against the server's state field by field, bit for bit. */
 function expectSame(decoded: Schema, state: ArenaState): void {
   const got = json(decoded);
   const want = json(state);
-  for (const p of Object.values(want.projectiles as Record<string, Json>)) {
-    p.vx = Math.fround(p.vx as number);
-    p.vy = Math.fround(p.vy as number);
-  }
   expect(Object.keys(want).sort()).toStrictEqual([...ROOT_FIELDS].sort());
   for (const p of Object.values(want.players as Json)) {
     expect(Object.keys(p as Json).sort()).toStrictEqual([...PLAYER_FIELDS].sort());
@@ -70,7 +76,7 @@ function expectMatchesWorld(state: ArenaState, world: World): void {
     const p = state.players.get(ship.id);
     expect(p).toBeDefined();
     if (p === undefined) continue;
-    expect([p.name, p.x, p.y, p.hp, p.alive, p.respawnTick, p.kills, p.deaths, p.color]).toStrictEqual([
+    expect([p.name, p.x, p.y, p.hp, p.alive, p.respawnTick, p.kills, p.deaths, p.color, p.slot]).toStrictEqual([
       ship.name,
       ship.x,
       ship.y,
@@ -80,6 +86,7 @@ function expectMatchesWorld(state: ArenaState, world: World): void {
       ship.kills,
       ship.deaths,
       ship.color,
+      ship.slot,
     ]);
     expect(p.shielded).toBe(ship.alive && world.tick < ship.protectedUntilTick);
     const aim = Math.atan2(ship.aimY, ship.aimX);
@@ -90,17 +97,16 @@ function expectMatchesWorld(state: ArenaState, world: World): void {
       AIM_DEADBAND_RAD + HALF_ANGLE_STEP,
     );
   }
-  expect([...state.projectiles.keys()]).toStrictEqual(world.projectiles.map((p) => String(p.id)));
+  expect([...state.projectiles.keys()]).toStrictEqual(world.projectiles.map((p) => projectileKey(p.id)));
   for (const pr of world.projectiles) {
-    const s = state.projectiles.get(String(pr.id));
+    const s = state.projectiles.get(projectileKey(pr.id));
     expect(s).toBeDefined();
     if (s === undefined) continue;
-    expect([s.ownerId, s.x, s.y, s.vx, s.vy, s.spawnTick]).toStrictEqual([
-      pr.ownerId,
+    expect([s.owner, s.x, s.y, s.heading, s.spawnTick]).toStrictEqual([
+      world.ships.get(pr.ownerId)?.slot,
       pr.originX,
       pr.originY,
-      pr.vx,
-      pr.vy,
+      pr.heading,
       pr.spawnTick,
     ]);
   }
@@ -172,10 +178,12 @@ describe("schema round trip", () => {
       decoder.decode(encoder.encode().slice());
       encoder.discardChanges();
       for (const pr of world.projectiles) {
-        const s = client.projectiles.get(String(pr.id));
+        const s = client.projectiles.get(projectileKey(pr.id));
         if (s === undefined) continue;
         const n = world.tick - s.spawnTick + 1;
-        const [x, y] = [s.x + s.vx * n, s.y + s.vy * n];
+        const speed = world.config.projectileSpeed;
+        const [vx, vy] = [headingVx(s.heading, speed), headingVy(s.heading, speed)];
+        const [x, y] = [s.x + vx * n, s.y + vy * n];
         if (!Object.is(x, pr.x) || !Object.is(y, pr.y)) off.push(`#${pr.id}: (${x}, ${y}) vs (${pr.x}, ${pr.y})`);
         checked += 1;
       }

@@ -6,10 +6,11 @@
  */
 import { DEFAULT_MATCH_SECONDS, PROJECTILE_RADIUS, RESULTS_SECONDS } from "../../../shared/constants.ts";
 import { ARENA_MAP, type Point, type Rect } from "../../../shared/map.ts";
+import type { AnyArenaState } from "../../../shared/schema.ts";
 import { createConfig } from "../../../shared/sim/world.ts";
 import { sweepWalls } from "../../../shared/sim/geometry.ts";
 
-/** What a projectile carries on the wire. */
+/** A projectile's launch, as the client rebuilds it from what the wire carries. */
 export interface ProjectileLaunch {
   /** Launch point (the shooter's centre on the launch tick). */
   readonly x: number;
@@ -18,6 +19,28 @@ export interface ProjectileLaunch {
   readonly vx: number;
   readonly vy: number;
   readonly spawnTick: number;
+}
+
+/** A projectile's speed in px per tick at a tick rate (the simulation's own rule). */
+export function projectileSpeedPerTick(tickRate: number): number {
+  return createConfig(tickRate, DEFAULT_MATCH_SECONDS, RESULTS_SECONDS).projectileSpeed;
+}
+
+/**
+ * The session id of the ship numbered `slot` (`ProjectileState.owner`): a ship of `players`,
+ * or in a large room a pilot of the roster; "" when no ship holds it (the shooter has left).
+ */
+export function shooterOf(state: AnyArenaState, slot: number): string {
+  let found = "";
+  state.players.forEach((p, id) => {
+    if (p.slot === slot) found = id;
+  });
+  if (found === "" && "pilots" in state && state.pilots !== undefined) {
+    state.pilots.forEach((p, id) => {
+      if (p.slot === slot) found = id;
+    });
+  }
+  return found;
 }
 
 /** Ticks a projectile lives at a tick rate (the simulation's own rule). */

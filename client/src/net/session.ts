@@ -34,7 +34,16 @@ import { hasNetworkEffects, simulateNetwork, type NetworkConditions } from "./ne
 import { batchInputs, type InputBatcher } from "./input-batch.ts";
 import type { TokenStore } from "./resume-token.ts";
 import { countTraffic, type TrafficCounter } from "./traffic.ts";
-import { flightAge, flightTicks, projectileAt, projectileLifetimeTicks, type ProjectileLaunch } from "./projectiles.ts";
+import {
+  flightAge,
+  flightTicks,
+  projectileAt,
+  projectileLifetimeTicks,
+  projectileSpeedPerTick,
+  shooterOf,
+  type ProjectileLaunch,
+} from "./projectiles.ts";
+import { headingRadians, headingVx, headingVy } from "../../../shared/sim/heading.ts";
 import { TickClock } from "./tick-clock.ts";
 import { RemoteShips } from "./remote-ships.ts";
 import type {
@@ -58,6 +67,8 @@ const PING_INTERVAL_MS = 2000;
 
 /** A projectile the client has seen, with how far along its path it may be drawn. */
 interface TrackedShot {
+  /** The state entry it was read from (a key comes back, for a new projectile, much later). */
+  readonly entry: ProjectileState;
   readonly launch: ProjectileLaunch;
   readonly ownerId: string;
   readonly dirX: number;
@@ -199,6 +210,7 @@ export class GameSession implements Session {
   private readonly closeListeners = new Set<(info: CloseInfo) => void>();
   private readonly pingTimer: ReturnType<typeof setInterval>;
   private lifetimeTicks = projectileLifetimeTicks(DEFAULT_TICK_RATE);
+  private projectileSpeed = projectileSpeedPerTick(DEFAULT_TICK_RATE);
   private lastPatchTick = -1;
   private seq = 0;
   private ping: number | null = null;
@@ -453,7 +465,7 @@ export class GameSession implements Session {
     const seen = new Set<string>();
     state.projectiles.forEach((p, id) => {
       seen.add(id);
-      if (!this.shots.has(id)) this.shots.set(id, this.track(p));
+      if (this.shots.get(id)?.entry !== p) this.shots.set(id, this.track(p, state));
     });
     for (const [id, shot] of this.shots) {
       if (seen.has(id) || shot.gone) continue;
@@ -479,14 +491,22 @@ export class GameSession implements Session {
     });
   }
 
-  private track(p: ProjectileState): TrackedShot {
-    const launch: ProjectileLaunch = { x: p.x, y: p.y, vx: p.vx, vy: p.vy, spawnTick: p.spawnTick };
-    const speed = Math.hypot(p.vx, p.vy);
+  private track(p: ProjectileState, state: AnyArenaState): TrackedShot {
+    const speed = this.projectileSpeed;
+    const launch: ProjectileLaunch = {
+      x: p.x,
+      y: p.y,
+      vx: headingVx(p.heading, speed),
+      vy: headingVy(p.heading, speed),
+      spawnTick: p.spawnTick,
+    };
+    const angle = headingRadians(p.heading);
     return {
+      entry: p,
       launch,
-      ownerId: p.ownerId,
-      dirX: speed > 0 ? p.vx / speed : 1,
-      dirY: speed > 0 ? p.vy / speed : 0,
+      ownerId: shooterOf(state, p.owner),
+      dirX: Math.cos(angle),
+      dirY: Math.sin(angle),
       maxFlight: flightTicks(launch, this.lifetimeTicks, this.map.walls),
       gone: false,
     };
@@ -544,6 +564,7 @@ export class GameSession implements Session {
     if (!(rate > 0) || rate === this.clock.tickRate) return;
     this.clock.setTickRate(rate, nowMs);
     this.lifetimeTicks = projectileLifetimeTicks(rate);
+    this.projectileSpeed = projectileSpeedPerTick(rate);
   }
 
   private measurePing(): void {

@@ -12,6 +12,7 @@ import { RoomName } from "../../../shared/protocol.ts";
 import { LargeArenaState } from "../../../shared/schema.ts";
 import { NEAR_AND_FAR as FIELD } from "./layouts.ts";
 import { guestClient, guestToken, sleep, startTestServer, waitFor } from "../harness.ts";
+import { shooterOf } from "../../../client/src/net/projectiles.ts";
 
 let server: RunningServer;
 const rooms: Room<unknown, LargeArenaState>[] = [];
@@ -86,7 +87,7 @@ describe("interest management", () => {
     const seen = new Map(all.map((r) => [r, new Set<string>()]));
     const until = Date.now() + 800;
     while (Date.now() < until) {
-      for (const r of all) r.state.projectiles.forEach((p) => seen.get(r)!.add(p.ownerId));
+      for (const r of all) r.state.projectiles.forEach((p) => seen.get(r)!.add(shooterOf(r.state, p.owner)));
       await sleep(10);
     }
     for (const viewer of all) {

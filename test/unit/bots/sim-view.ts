@@ -5,7 +5,7 @@
  */
 import type { GameSnapshot, PlayerView } from "../../../client/src/net/types.ts";
 import { decide, type BrainMemory } from "../../../bots/brain.ts";
-import { step, type InputFrame, type SimEvent, type World } from "../../../shared/sim/index.ts";
+import { headingRadians, step, type InputFrame, type SimEvent, type World } from "../../../shared/sim/index.ts";
 
 /** The snapshot a client of `selfId` would see of `world` right now. */
 export function viewOf(world: World, selfId: string): GameSnapshot {
@@ -41,8 +41,8 @@ export function viewOf(world: World, selfId: string): GameSnapshot {
       ownerId: p.ownerId,
       x: p.x,
       y: p.y,
-      dirX: p.vx,
-      dirY: p.vy,
+      dirX: Math.cos(headingRadians(p.heading)),
+      dirY: Math.sin(headingRadians(p.heading)),
     })),
   };
 }

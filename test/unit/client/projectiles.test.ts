@@ -1,14 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { AIM_SCALE, PROJECTILE_RADIUS } from "../../../shared/constants.ts";
 import { ARENA_MAP, type Rect } from "../../../shared/map.ts";
-import { addShip, createWorld, step, type InputFrame } from "../../../shared/sim/index.ts";
+import { addShip, createWorld, headingVx, headingVy, step, type InputFrame } from "../../../shared/sim/index.ts";
 import {
   flightAge,
   flightTicks,
   projectileAt,
   projectileLifetimeTicks,
+  projectileSpeedPerTick,
+  shooterOf,
   type ProjectileLaunch,
 } from "../../../client/src/net/projectiles.ts";
+import { ArenaState, LargeArenaState, PilotState, PlayerState } from "../../../shared/schema.ts";
 
 const launch: ProjectileLaunch = { x: 100, y: 200, vx: 30, vy: -10, spawnTick: 50 };
 
@@ -84,7 +87,10 @@ describe("client path against the shared simulation", () => {
       const p = world.projectiles[0];
       expect(p).toBeDefined();
       if (p === undefined) return;
-      const shot: ProjectileLaunch = { x: p.originX, y: p.originY, vx: p.vx, vy: p.vy, spawnTick: p.spawnTick };
+      // Rebuilt from what the wire carries: the heading and the tick rate's projectile speed.
+      const speed = projectileSpeedPerTick(30);
+      const [vx, vy] = [headingVx(p.heading, speed), headingVy(p.heading, speed)];
+      const shot: ProjectileLaunch = { x: p.originX, y: p.originY, vx, vy, spawnTick: p.spawnTick };
       const maxFlight = flightTicks(shot, world.config.projectileLifetimeTicks);
 
       let lastTick = world.tick;
@@ -104,4 +110,37 @@ describe("client path against the shared simulation", () => {
       expect(projectileAt(shot, lastTick + 1, maxFlight)).toBeNull();
     });
   }
+});
+
+describe("shooterOf", () => {
+  it("names the ship holding the slot: a drawn ship, else (large rooms) a pilot of the roster", () => {
+    const small = new ArenaState();
+    for (const [id, slot] of [
+      ["ann", 0],
+      ["bob", 3],
+    ] as const) {
+      const p = new PlayerState();
+      p.slot = slot;
+      small.players.set(id, p);
+    }
+    expect(shooterOf(small, 3)).toBe("bob");
+    expect(shooterOf(small, 0)).toBe("ann");
+    expect(shooterOf(small, 7)).toBe("");
+
+    const large = new LargeArenaState();
+    const near = new PlayerState();
+    near.slot = 1;
+    large.players.set("near", near);
+    for (const [id, slot] of [
+      ["near", 1],
+      ["far", 40],
+    ] as const) {
+      const pilot = new PilotState();
+      pilot.slot = slot;
+      large.pilots.set(id, pilot);
+    }
+    expect(shooterOf(large, 1)).toBe("near");
+    expect(shooterOf(large, 40)).toBe("far");
+    expect(shooterOf(large, 2)).toBe("");
+  });
 });
