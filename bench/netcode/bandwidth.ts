@@ -17,9 +17,11 @@
  * as bots/swarm.ts does), 16 on the default map and 64 on `MAP=large ROOM_PLAYERS=64`, every
  * connection through a counting TCP proxy (byte-proxy.ts). Counted: TCP payload of each room
  * WebSocket, i.e. WebSocket frames with their headers plus keep-alive pings/pongs (no TCP/IP
- * headers, no HTTP). After the swarm is seated and has played 2 s, the hold is cut into
- * windows; per window the mean over clients; the figure is the median over windows (1 KB =
- * 1000 bytes). Up is what the session module sends (an input per tick, pings), while playing.
+ * headers, no HTTP). After the swarm is seated and has played 2 s, the hold is measured whole:
+ * its bytes per second per client, the mean over clients (1 KB = 1000 bytes); it is also cut
+ * into windows to show how the rate moved within it. The bench repeats the whole measurement
+ * (a fresh swarm, a fresh room) and quotes the median run: the bots' fights make the rate swing.
+ * Up is what the session module sends (an input per tick, pings), while playing.
  */
 import { Client, type Room } from "@colyseus/sdk";
 import { Protocol, PROTOCOL_CODE_MASK } from "@colyseus/shared-types";
@@ -193,7 +195,10 @@ export interface TrafficResult {
   readonly shipsInView: number;
   /** True when some ship was seen outside the default map's bounds (a larger map). */
   readonly beyondDefaultMap: boolean;
-  /** Median over windows of the mean bytes per second per client, KB/s (1000 bytes). */
+  /**
+   * Bytes per second per client over the whole hold, the mean over clients, KB/s (1000 bytes).
+   * (The windows below show how it varied within the hold.)
+   */
   readonly downKBps: number;
   readonly upKBps: number;
   readonly downPerWindow: number[];
@@ -206,6 +211,11 @@ export interface TrafficResult {
    * the bots' fire sets a large share of the bytes, and it varies between runs.
    */
   readonly shotsPerClientPerSec: number;
+  /**
+   * Ships added to a client's decoded `players` per second over the hold, mean over clients:
+   * each is sent whole (a ship entering a view under interest management, or a new one).
+   */
+  readonly shipEntriesPerClientPerSec: number;
   /**
    * What the room's messages carried down over the hold, bytes per second per client (mean over
    * clients), by kind: `patch` (state patches), `msg:<type>` (room messages), `other` (the rest).
@@ -252,8 +262,11 @@ class SwarmPlayer {
 
   /** Projectiles that entered the decoded state (counted while `countingShots`). */
   shotsReceived = 0;
+  /** Ships that entered the decoded `players` (counted while `countingShots`). */
+  shipEntries = 0;
   countingShots = false;
   private readonly shotEntries = new Map<string, unknown>();
+  private readonly shipEntryRefs = new Map<string, unknown>();
   /** Payload bytes received by kind (see `TrafficResult.downByKind`), while `countingShots`. */
   readonly bytesByKind = new Map<string, number>();
 
@@ -275,7 +288,7 @@ class SwarmPlayer {
   private nextFrame: InputFrame = IDLE_FRAME;
 
   step(now: number): void {
-    this.countShots();
+    this.countEntries();
     this.session.update(now, this.nextFrame);
     const view = this.session.snapshot(now);
     this.view = view;
@@ -295,8 +308,11 @@ class SwarmPlayer {
     }
   }
 
-  /** Counts the projectiles new in the decoded state since the last step (a key reused later is a new entry). */
-  private countShots(): void {
+  /**
+   * Counts the projectiles and ships new in the decoded state since the last step (an entry
+   * replaced under the same key counts as new).
+   */
+  private countEntries(): void {
     const state = (this.session as unknown as { room?: { state?: AnyArenaState } }).room?.state;
     if (state?.projectiles === undefined) return;
     const live = new Set<string>();
@@ -307,7 +323,42 @@ class SwarmPlayer {
       if (this.countingShots) this.shotsReceived += 1;
     });
     for (const key of this.shotEntries.keys()) if (!live.has(key)) this.shotEntries.delete(key);
+    const ships = new Set<string>();
+    state.players.forEach((p, id) => {
+      ships.add(id);
+      if (this.shipEntryRefs.get(id) === p) return;
+      this.shipEntryRefs.set(id, p);
+      if (this.countingShots) this.shipEntries += 1;
+    });
+    for (const id of this.shipEntryRefs.keys()) if (!ships.has(id)) this.shipEntryRefs.delete(id);
   }
+}
+
+const mean = (values: readonly number[]): number =>
+  values.length === 0 ? Number.NaN : values.reduce((a, v) => a + v, 0) / values.length;
+
+/** Several traffic runs of one size: the figure is the median run's, with every run's beside it. */
+export interface TrafficRuns extends TrafficResult {
+  /** Down and up KB/s per client of each run, in the order they ran. */
+  readonly runsDownKBps: number[];
+  readonly runsUpKBps: number[];
+}
+
+/**
+ * The runs summarized: the run with the median bytes down stands for them (its details are
+ * printed), `downKBps` and `upKBps` are the medians over runs; null when no run succeeded.
+ */
+export function summarizeTraffic(runs: readonly TrafficResult[]): TrafficRuns | null {
+  if (runs.length === 0) return null;
+  const sorted = [...runs].sort((a, b) => a.downKBps - b.downKBps);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return {
+    ...middle,
+    downKBps: median(runs.map((r) => r.downKBps)),
+    upKBps: median(runs.map((r) => r.upKBps)),
+    runsDownKBps: runs.map((r) => r.downKBps),
+    runsUpKBps: runs.map((r) => r.upKBps),
+  };
 }
 
 /** The kind of a received room message and its size, or null for a frame that is not binary. */
@@ -411,13 +462,14 @@ export async function measureTraffic(
       shipsInView,
       beyondDefaultMap: beyond,
       brainErrors: swarm.reduce((a, p) => a + p.brainErrors, 0),
-      downKBps: median(downPerWindow),
-      upKBps: median(upPerWindow),
+      downKBps: mean(whole.map((r) => r.downBps)) / 1000,
+      upKBps: mean(whole.map((r) => r.upBps)) / 1000,
       downPerWindow,
       upPerWindow,
       downClients: range(whole.map((r) => r.downBps / 1000)),
       upClients: range(whole.map((r) => r.upBps / 1000)),
       shotsPerClientPerSec: swarm.reduce((a, p) => a + p.shotsReceived, 0) / Math.max(1, swarm.length) / holdS,
+      shipEntriesPerClientPerSec: swarm.reduce((a, p) => a + p.shipEntries, 0) / Math.max(1, swarm.length) / holdS,
       downByKind: meanByKind(swarm, holdS),
     };
   } finally {

@@ -18,7 +18,14 @@
  * prediction figures, which run beside the duels (both are exact or tick-counted figures, not
  * timings). Methods: see each module's header.
  */
-import { measureEntityUpdates, measureTraffic, type EntityUpdateResult, type TrafficResult } from "./bandwidth.ts";
+import {
+  measureEntityUpdates,
+  measureTraffic,
+  summarizeTraffic,
+  type EntityUpdateResult,
+  type TrafficResult,
+  type TrafficRuns,
+} from "./bandwidth.ts";
 import { measureInterpolation, type InterpolationResult } from "./interpolation.ts";
 import { measureKeyToMove, type KeyToMoveResult } from "./key-to-move.ts";
 import { measureHitRate, type HitRate } from "./lag-compensation.ts";
@@ -38,6 +45,8 @@ interface Settings {
   readonly entityWindowSeconds: number;
   readonly trafficWindows: number;
   readonly trafficWindowSeconds: number;
+  /** Traffic measurements of each size (a fresh swarm each), the median one quoted. */
+  readonly trafficRuns: number;
   readonly tickSeconds: number;
 }
 
@@ -51,6 +60,7 @@ const FULL: Settings = {
   entityWindowSeconds: 2,
   trafficWindows: 5,
   trafficWindowSeconds: 3,
+  trafficRuns: 3,
   tickSeconds: 60,
 };
 
@@ -64,6 +74,7 @@ const CI: Settings = {
   entityWindowSeconds: 1,
   trafficWindows: 3,
   trafficWindowSeconds: 1.5,
+  trafficRuns: 1,
   tickSeconds: 15,
 };
 
@@ -151,8 +162,8 @@ interface Measured {
   uncompensated: HitRate | null;
   interpolation: InterpolationResult | null;
   entities: EntityUpdateResult | null;
-  traffic16: TrafficResult | null;
-  traffic64: TrafficResult | null;
+  traffic16: TrafficRuns | null;
+  traffic64: TrafficRuns | null;
   tick: TickRateResult | null;
 }
 
@@ -275,7 +286,7 @@ function rows(m: Measured): Row[] {
         unit: "KB/s",
         target: "≤ 2",
         spread: m.traffic16
-          ? `windows ${spreadOf(m.traffic16.downPerWindow, 2)}; clients ${fmt(m.traffic16.downClients.min, 2)}–${fmt(m.traffic16.downClients.max, 2)}; ` +
+          ? `${runsOf(m.traffic16.runsDownKBps)}; median run: windows ${spreadOf(m.traffic16.downPerWindow, 2)}, ` +
             `${fmt(m.traffic16.shotsPerClientPerSec, 1)} projectiles received per client per s; ${kinds(m.traffic16)}`
           : "—",
       },
@@ -289,9 +300,11 @@ function rows(m: Measured): Row[] {
         unit: "KB/s",
         target: down16 !== null ? `≤ ${fmt(1.5 * down16, 2)} (1.5 × 16)` : "≤ 1.5 × downKBps16",
         spread: t64
-          ? `windows ${spreadOf(t64.downPerWindow, 2)}; clients ${fmt(t64.downClients.min, 2)}–${fmt(t64.downClients.max, 2)}; ` +
+          ? `${runsOf(t64.runsDownKBps)}${ratiosOf(m.traffic16, t64)}; median run: windows ${spreadOf(t64.downPerWindow, 2)}, ` +
+            `clients ${fmt(t64.downClients.min, 2)}–${fmt(t64.downClients.max, 2)}, ` +
             `server: ${t64.serverRooms ?? "?"} room(s), ${t64.serverCcu ?? "?"} clients; ` +
-            `${fmt(t64.shotsPerClientPerSec, 1)} projectiles received per client per s; ${kinds(t64)}`
+            `${fmt(t64.shotsPerClientPerSec, 1)} projectiles and ${fmt(t64.shipEntriesPerClientPerSec, 1)} ships entering the view ` +
+            `per client per s; ${kinds(t64)}`
           : "—",
       },
       down16 !== null ? (v) => v <= 1.5 * down16 : null,
@@ -303,7 +316,7 @@ function rows(m: Measured): Row[] {
         value: m.traffic16?.upKBps ?? null,
         unit: "KB/s",
         target: "—",
-        spread: m.traffic16 ? `windows ${spreadOf(m.traffic16.upPerWindow, 3)}` : "—",
+        spread: m.traffic16 ? runsOf(m.traffic16.runsUpKBps, 3) : "—",
       },
       null,
     ),
@@ -356,7 +369,8 @@ function renderTable(table: Row[], ci: boolean, seconds: number): string {
     "    each patch. 'marginal' = (patch bytes − an idle room's patch bytes) ÷ moving ships per patch.",
     "  down/up KB/s: the browser client's session module driven by the bots' brain; TCP payload of each room",
     "    WebSocket through a counting proxy (WebSocket frames with their headers, keep-alive pings/pongs;",
-    "    no TCP/IP headers, no HTTP), 1 KB = 1000 B; median over windows of the mean over clients.",
+    "    no TCP/IP headers, no HTTP), 1 KB = 1000 B; a run's figure is its whole hold, the mean over",
+    "    clients; the median of the runs is quoted (3 runs of each size, a fresh swarm and room each; 1 with --ci).",
     "  Figures are medians over repeated trials or windows where given; percentiles are exact (nearest rank).",
   ].join("\n");
 }
@@ -380,8 +394,20 @@ async function startLargeServer(warn: (message: string) => void): Promise<BenchS
   throw new Error("unreachable");
 }
 
+/** Every run's figure, in the order they ran: "runs 2.91, 3.05, 2.88". */
+function runsOf(values: readonly number[], digits = 2): string {
+  return `${values.length === 1 ? "run" : "runs"} ${values.map((v) => fmt(v, digits)).join(", ")}`;
+}
+
+/** The 64 ÷ 16 ratio of each pair of runs (run i of each size ran one after the other). */
+function ratiosOf(t16: TrafficRuns | null, t64: TrafficRuns): string {
+  if (t16 === null || t16.runsDownKBps.length !== t64.runsDownKBps.length || t64.runsDownKBps.length < 2) return "";
+  const ratios = t64.runsDownKBps.map((d, i) => d / t16.runsDownKBps[i]!);
+  return ` (÷ the 16-player run before it: ${ratios.map((r) => fmt(r, 2)).join(", ")})`;
+}
+
 /** The downstream by kind, KB/s: "patch 2.31, msg:kill 0.12, …". */
-function kinds(t: TrafficResult): string {
+function kinds(t: TrafficRuns): string {
   return Object.entries(t.downByKind)
     .map(([k, bps]) => `${k} ${fmt(bps / 1000, 2)}`)
     .join(", ");
@@ -504,18 +530,32 @@ async function main(): Promise<number> {
         settings.entityWindows * settings.entityWindowSeconds + 10,
         () => measureEntityUpdates(mainServer.url, settings.entityWindows, settings.entityWindowSeconds),
       );
-    if (wanted("traffic"))
-      measured.traffic16 = await attempt(
-        "traffic, 16 players",
-        settings.trafficWindows * settings.trafficWindowSeconds + 10,
-        () => measureTraffic(mainServer.url, 16, settings.trafficWindows, settings.trafficWindowSeconds, 16),
-      );
-    if (wanted("traffic"))
-      measured.traffic64 = await attempt(
-        "traffic, 64 players (MAP=large ROOM_PLAYERS=64)",
-        settings.trafficWindows * settings.trafficWindowSeconds + 15,
-        () => measureTraffic(largeServer.url, 64, settings.trafficWindows, settings.trafficWindowSeconds, 64),
-      );
+    if (wanted("traffic")) {
+      // Run i of 16 players, then run i of 64: a fresh swarm and room each time, so a lull or a
+      // brawl in one run does not set the figure.
+      const runs16: TrafficResult[] = [];
+      const runs64: TrafficResult[] = [];
+      const runs = settings.trafficRuns;
+      const label = (r: number): string => (runs > 1 ? `, run ${r + 1} of ${runs}` : "");
+      for (let r = 0; r < runs; r++) {
+        const t16 = await attempt(
+          `traffic, 16 players${label(r)}`,
+          settings.trafficWindows * settings.trafficWindowSeconds + 10,
+          () =>
+            measureTraffic(mainServer.url, 16, settings.trafficWindows, settings.trafficWindowSeconds, 16 + 100 * r),
+        );
+        if (t16 !== null) runs16.push(t16);
+        const t64 = await attempt(
+          `traffic, 64 players (MAP=large ROOM_PLAYERS=64)${label(r)}`,
+          settings.trafficWindows * settings.trafficWindowSeconds + 15,
+          () =>
+            measureTraffic(largeServer.url, 64, settings.trafficWindows, settings.trafficWindowSeconds, 64 + 100 * r),
+        );
+        if (t64 !== null) runs64.push(t64);
+      }
+      measured.traffic16 = summarizeTraffic(runs16);
+      measured.traffic64 = summarizeTraffic(runs64);
+    }
     const t64 = measured.traffic64;
     if (t64 !== null) {
       if (t64.serverRooms !== 1) {
