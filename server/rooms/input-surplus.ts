@@ -83,9 +83,19 @@ export class CatchUpCredit {
     this.started = true;
   }
 
-  /** The tick found no frame of this client; it counts once the client has started sending. */
-  starved(): void {
-    if (this.started && this.credit < this.max) this.credit += 1;
+  /**
+   * The tick found no frame of this client; it counts once the client has started sending.
+   * Returns whether it counted (a late frame, not a client that has not begun).
+   */
+  starved(): boolean {
+    if (!this.started) return false;
+    if (this.credit < this.max) this.credit += 1;
+    return true;
+  }
+
+  /** Gives up one credit: that late frame stays in the buffer as cushion instead. */
+  forfeit(): void {
+    if (this.credit > 0) this.credit -= 1;
   }
 
   /** Starts over (a reconnected client: the ticks it was away were not late frames). */
@@ -106,9 +116,19 @@ export class CatchUpCredit {
  * Frames a client may keep waiting beyond the one a tick consumes before late ones are caught
  * up (see {@link InputPacer.take}): one tick (33 ms) of input latency on the server, which
  * prediction hides from the player, for motion that other players see without stalls and
- * double steps when frames arrive in pairs or with jitter.
+ * double steps when frames arrive in pairs or with jitter. The starting cushion of every
+ * client; a client whose frames still arrive too late gets a deeper one (below).
  */
 export const JITTER_CUSHION_FRAMES = 1;
+
+/**
+ * The deepest cushion a jittery client is given: three ticks (100 ms) of input latency at most.
+ * A longer hold-up (a TCP retransmission, a stall) is caught up down to this depth.
+ */
+export const MAX_JITTER_CUSHION_FRAMES = 3;
+
+/** Seconds without a late frame after which a raised cushion comes down by one frame. */
+export const CUSHION_DECAY_SECONDS = 10;
 
 /** The input-buffer operations pacing needs (Colyseus's per-client input accessor has them). */
 export interface PacedBuffer<F> {
@@ -121,15 +141,39 @@ export interface PacedBuffer<F> {
 /**
  * One client's input pacing, once per tick: one frame (two while catching up late ones, see
  * {@link CatchUpCredit}), then idle surplus trimmed (see {@link InputSurplusTrimmer}).
+ *
+ * An adaptive jitter buffer, as a voice or video receiver keeps one (we wrote it by hand:
+ * Colyseus's input buffer consumes whatever is there and has no notion of lateness). Every
+ * client starts with a cushion of {@link JITTER_CUSHION_FRAMES} frames beyond the one a tick
+ * consumes. When a tick still finds none of its frames, the ship stalls that tick, and the frame
+ * that arrives late is kept as one more frame of cushion instead of being caught up with a
+ * double step: the same jitter again finds a frame waiting, so other players see the ship glide
+ * instead of stalling and jumping again and again. The cushion grows to
+ * {@link MAX_JITTER_CUSHION_FRAMES} at most; longer hold-ups are caught up down to it. After
+ * {@link CUSHION_DECAY_SECONDS} without a late frame it comes down a frame; the frame it no
+ * longer needs leaves with the idle surplus (never as a double step). Every frame is still
+ * applied exactly once, in order, so the client's prediction stays exact.
  */
 export class InputPacer {
   private readonly trimmer: InputSurplusTrimmer;
   private readonly credit: CatchUpCredit;
+  private cushionFrames = JITTER_CUSHION_FRAMES;
+  private ticksSinceLate = 0;
+  private readonly decayTicks: number;
 
-  /** @param windowSteps the trimmer's window (about a second of ticks); @param maxCredit frames catchable */
+  /**
+   * @param windowSteps the trimmer's window (about a second of ticks, so the tick rate)
+   * @param maxCredit frames catchable
+   */
   constructor(windowSteps: number, maxCredit: number) {
     this.trimmer = new InputSurplusTrimmer(windowSteps);
     this.credit = new CatchUpCredit(maxCredit);
+    this.decayTicks = Math.max(1, Math.round(windowSteps * CUSHION_DECAY_SECONDS));
+  }
+
+  /** Frames this client keeps waiting beyond the one a tick consumes (its jitter cushion). */
+  get cushion(): number {
+    return this.cushionFrames;
   }
 
   /** The frame(s) this client's ship applies this tick, in order; undefined when none waits. */
@@ -137,15 +181,27 @@ export class InputPacer {
     const frame = buffer.next();
     let applied: F | [F, F] | undefined;
     if (frame === undefined) {
-      this.credit.starved();
+      if (this.credit.starved()) {
+        this.ticksSinceLate = 0;
+        if (this.cushionFrames < MAX_JITTER_CUSHION_FRAMES) {
+          // The late frame becomes cushion: its credit is not spent on a double step.
+          this.cushionFrames += 1;
+          this.credit.forfeit();
+        }
+      }
     } else {
       this.credit.consumed();
-      // Catch up only beyond a one-frame cushion: a client whose frames arrive unevenly (two
-      // to a message, or over a jittery link) keeps one frame in hand, so the tick that would
-      // have found none still moves its ship one step instead of none now and two next tick.
-      applied = buffer.size > JITTER_CUSHION_FRAMES && this.credit.spend() ? [frame, buffer.next()!] : frame;
+      if (++this.ticksSinceLate >= this.decayTicks && this.cushionFrames > JITTER_CUSHION_FRAMES) {
+        this.cushionFrames -= 1;
+        this.ticksSinceLate = 0;
+      }
+      // Catch up only beyond the cushion: a client whose frames arrive unevenly (two to a
+      // message, or over a jittery link) keeps frames in hand, so the tick that would have
+      // found none still moves its ship one step instead of none now and two next tick.
+      applied = buffer.size > this.cushionFrames && this.credit.spend() ? [frame, buffer.next()!] : frame;
     }
-    const surplus = this.trimmer.afterStep(buffer.size);
+    // Idle surplus is trimmed down to the cushion, not below it.
+    const surplus = this.trimmer.afterStep(Math.max(0, buffer.size - (this.cushionFrames - JITTER_CUSHION_FRAMES)));
     if (surplus > 0) buffer.take(idlePrefix(buffer.peek(), surplus));
     return applied;
   }

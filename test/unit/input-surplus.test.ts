@@ -1,6 +1,16 @@
 /** The input-surplus trimmer that stops a client's input latency from creeping up. */
 import { describe, expect, it } from "vitest";
-import { CatchUpCredit, idlePrefix, InputSurplusTrimmer } from "../../server/rooms/input-surplus.ts";
+import {
+  CatchUpCredit,
+  CUSHION_DECAY_SECONDS,
+  idlePrefix,
+  InputPacer,
+  InputSurplusTrimmer,
+  JITTER_CUSHION_FRAMES,
+  MAX_JITTER_CUSHION_FRAMES,
+  type PacedBuffer,
+  type TrimmableInput,
+} from "../../server/rooms/input-surplus.ts";
 
 /** Simulates a server consuming one input per step from a buffer fed by `arrivals[step]`. */
 function simulate(arrivals: number[], windowSteps: number): { depths: number[]; dropped: number; consumed: number } {
@@ -117,5 +127,100 @@ describe("CatchUpCredit", () => {
     const applied = run([1, ...Array(50).fill(0), 40, ...Array(40).fill(0)], 8);
     expect(applied.filter((n) => n === 2)).toHaveLength(8);
     expect(applied.reduce((a, b) => a + b, 0)).toBe(41);
+  });
+});
+
+describe("InputPacer (adaptive jitter cushion)", () => {
+  const TICK_RATE = 30;
+  interface Frame extends TrimmableInput {
+    readonly seq: number;
+  }
+
+  /** A client's buffer as Colyseus keeps it: frames in arrival order. */
+  class Buffer implements PacedBuffer<Frame> {
+    readonly frames: Frame[] = [];
+    next(): Frame | undefined {
+      return this.frames.shift();
+    }
+    get size(): number {
+      return this.frames.length;
+    }
+    peek(): Frame[] {
+      return this.frames;
+    }
+    take(n: number): Frame[] {
+      return this.frames.splice(0, n);
+    }
+  }
+
+  /**
+   * A server tick loop: `arrivals[tick]` frames land before that tick (moving frames, so none is
+   * idle surplus). Returns the frames applied per tick, their sequence numbers in order, and
+   * the cushion after each tick.
+   */
+  function play(arrivals: readonly number[], pacer = new InputPacer(TICK_RATE, 64)) {
+    const buffer = new Buffer();
+    let seq = 0;
+    const applied: number[] = [];
+    const seqs: number[] = [];
+    const cushions: number[] = [];
+    for (const n of arrivals) {
+      for (let i = 0; i < n; i++) buffer.frames.push({ seq: ++seq, moveX: 1, moveY: 0, fire: false });
+      const got = pacer.take(buffer);
+      const list = got === undefined ? [] : Array.isArray(got) ? got : [got];
+      applied.push(list.length);
+      seqs.push(...list.map((f) => f.seq));
+      cushions.push(pacer.cushion);
+    }
+    return { applied, seqs, cushions, sent: seq, left: buffer.size };
+  }
+
+  /** Two frames to a message every second tick, with the messages in `late` one tick late. */
+  function pairs(ticks: number, late: ReadonlySet<number>): number[] {
+    const arrivals = Array<number>(ticks).fill(0);
+    for (let t = 0; t < ticks; t += 2) {
+      const at = late.has(t) ? t + 1 : t;
+      if (at < ticks) arrivals[at]! += 2;
+    }
+    return arrivals;
+  }
+
+  it("stalls once on a late message, then absorbs the same lateness without stalls or double steps", () => {
+    const late = new Set([20, 60, 100, 140, 180]);
+    const { applied, seqs, cushions } = play(pairs(240, late));
+    const afterStart = applied.slice(2);
+    // The first late message finds the buffer empty once: one stalled tick.
+    expect(afterStart.filter((n) => n === 0)).toHaveLength(1);
+    // Its frame stays as cushion: no double step, and the later late messages find frames waiting.
+    expect(applied.filter((n) => n === 2)).toHaveLength(0);
+    expect(Math.max(...cushions)).toBe(JITTER_CUSHION_FRAMES + 1);
+    // Every frame applied once, in order.
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  });
+
+  it("catches a long hold-up up to the deepest cushion, applying every frame once", () => {
+    // Steady one a tick, then 12 ticks of nothing, then the 12 late frames with the next one.
+    const arrivals = [...Array(30).fill(1), ...Array(12).fill(0), 13, ...Array(60).fill(1)];
+    const { applied, seqs, cushions, sent, left } = play(arrivals);
+    expect(Math.max(...applied)).toBe(2);
+    expect(Math.max(...cushions)).toBe(MAX_JITTER_CUSHION_FRAMES);
+    // Caught up down to the cushion: what is left waiting is the cushion, not the whole hold-up.
+    expect(left).toBe(MAX_JITTER_CUSHION_FRAMES);
+    expect(seqs).toEqual(Array.from({ length: sent - left }, (_, i) => i + 1));
+  });
+
+  it("brings a raised cushion back down after quiet seconds, without a double step", () => {
+    const quiet = CUSHION_DECAY_SECONDS * TICK_RATE;
+    const arrivals = [...Array(10).fill(1), 0, 2, ...Array(3 * quiet).fill(1)];
+    const { applied, cushions } = play(arrivals);
+    expect(cushions[12]).toBe(JITTER_CUSHION_FRAMES + 1);
+    expect(cushions.at(-1)).toBe(JITTER_CUSHION_FRAMES);
+    expect(applied.filter((n) => n === 2)).toHaveLength(0);
+  });
+
+  it("gives a flooder no cushion and no double steps", () => {
+    const { applied, cushions } = play(Array(200).fill(5));
+    expect(Math.max(...applied)).toBe(1);
+    expect(Math.max(...cushions)).toBe(JITTER_CUSHION_FRAMES);
   });
 });
