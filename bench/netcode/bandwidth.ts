@@ -38,7 +38,7 @@ import type { InputFrame } from "../../shared/sim/step.ts";
 import { guestToken } from "../../test/integration/harness.ts";
 import { ByteProxy, ratesBetween, type ProxySample } from "./byte-proxy.ts";
 import { connectSession } from "./prediction.ts";
-import { median, note, range, sleep, waitFor } from "./stats.ts";
+import { mean, median, note, range, sleep, waitFor } from "./stats.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Bytes per moving-entity update
@@ -260,14 +260,13 @@ class SwarmPlayer {
   /** The last view, for the checks on room size and map. */
   view: GameSnapshot | null = null;
 
-  /** Projectiles that entered the decoded state (counted while `countingShots`). */
-  shotsReceived = 0;
-  /** Ships that entered the decoded `players` (counted while `countingShots`). */
-  shipEntries = 0;
-  countingShots = false;
-  private readonly shotEntries = new Map<string, unknown>();
-  private readonly shipEntryRefs = new Map<string, unknown>();
-  /** Payload bytes received by kind (see `TrafficResult.downByKind`), while `countingShots`. */
+  /** True during the hold: projectiles, ship entries and bytes by kind are counted only then. */
+  counting = false;
+  /** Projectiles that entered the decoded state. */
+  readonly shots = new EntryCounter();
+  /** Ships that entered the decoded `players`. */
+  readonly shipEntries = new EntryCounter();
+  /** Payload bytes received by kind (see `TrafficResult.downByKind`). */
   readonly bytesByKind = new Map<string, number>();
 
   /** Wraps the room connection's message handler (outside the session's own) to tally kinds. */
@@ -276,7 +275,7 @@ class SwarmPlayer {
     if (events === undefined) return;
     const inner = events.onmessage;
     events.onmessage = (event: unknown) => {
-      if (this.countingShots) {
+      if (this.counting) {
         const kind = messageKind((event as { data?: unknown }).data);
         if (kind !== null) this.bytesByKind.set(kind.kind, (this.bytesByKind.get(kind.kind) ?? 0) + kind.bytes);
       }
@@ -308,34 +307,32 @@ class SwarmPlayer {
     }
   }
 
-  /**
-   * Counts the projectiles and ships new in the decoded state since the last step (an entry
-   * replaced under the same key counts as new).
-   */
+  /** Counts the projectiles and ships new in the decoded state since the last step. */
   private countEntries(): void {
     const state = (this.session as unknown as { room?: { state?: AnyArenaState } }).room?.state;
     if (state?.projectiles === undefined) return;
-    const live = new Set<string>();
-    state.projectiles.forEach((p, key) => {
-      live.add(key);
-      if (this.shotEntries.get(key) === p) return;
-      this.shotEntries.set(key, p);
-      if (this.countingShots) this.shotsReceived += 1;
-    });
-    for (const key of this.shotEntries.keys()) if (!live.has(key)) this.shotEntries.delete(key);
-    const ships = new Set<string>();
-    state.players.forEach((p, id) => {
-      ships.add(id);
-      if (this.shipEntryRefs.get(id) === p) return;
-      this.shipEntryRefs.set(id, p);
-      if (this.countingShots) this.shipEntries += 1;
-    });
-    for (const id of this.shipEntryRefs.keys()) if (!ships.has(id)) this.shipEntryRefs.delete(id);
+    this.shots.observe(state.projectiles, this.counting);
+    this.shipEntries.observe(state.players, this.counting);
   }
 }
 
-const mean = (values: readonly number[]): number =>
-  values.length === 0 ? Number.NaN : values.reduce((a, v) => a + v, 0) / values.length;
+/** Counts the entries that appear in a decoded map (one replaced under the same key counts as new). */
+class EntryCounter {
+  added = 0;
+  private readonly refs = new Map<string, unknown>();
+
+  /** Compares `map` with what it held at the last call; counts its new entries when `count`. */
+  observe(map: { forEach(cb: (value: unknown, key: string) => void): void }, count: boolean): void {
+    const live = new Set<string>();
+    map.forEach((value, key) => {
+      live.add(key);
+      if (this.refs.get(key) === value) return;
+      this.refs.set(key, value);
+      if (count) this.added += 1;
+    });
+    for (const key of this.refs.keys()) if (!live.has(key)) this.refs.delete(key);
+  }
+}
 
 /** Several traffic runs of one size: the figure is the median run's, with every run's beside it. */
 export interface TrafficRuns extends TrafficResult {
@@ -422,7 +419,7 @@ export async function measureTraffic(
     }, 1000 / DEFAULT_TICK_RATE);
     await sleep(2000);
     const counts = await serverCounts(url);
-    for (const p of swarm) p.countingShots = true;
+    for (const p of swarm) p.counting = true;
     const samples: ProxySample[] = [proxy.sample()];
     const times: number[] = [performance.now()];
     let shipsInView = 0;
@@ -450,7 +447,7 @@ export async function measureTraffic(
       downPerWindow.push(rates.reduce((a, r) => a + r.downBps, 0) / Math.max(1, rates.length) / 1000);
       upPerWindow.push(rates.reduce((a, r) => a + r.upBps, 0) / Math.max(1, rates.length) / 1000);
     }
-    for (const p of swarm) p.countingShots = false;
+    for (const p of swarm) p.counting = false;
     const holdS = (times.at(-1)! - times[0]!) / 1000;
     const whole = ratesBetween(samples[0]!, samples.at(-1)!, holdS);
     return {
@@ -468,8 +465,8 @@ export async function measureTraffic(
       upPerWindow,
       downClients: range(whole.map((r) => r.downBps / 1000)),
       upClients: range(whole.map((r) => r.upBps / 1000)),
-      shotsPerClientPerSec: swarm.reduce((a, p) => a + p.shotsReceived, 0) / Math.max(1, swarm.length) / holdS,
-      shipEntriesPerClientPerSec: swarm.reduce((a, p) => a + p.shipEntries, 0) / Math.max(1, swarm.length) / holdS,
+      shotsPerClientPerSec: mean(swarm.map((p) => p.shots.added)) / holdS,
+      shipEntriesPerClientPerSec: mean(swarm.map((p) => p.shipEntries.added)) / holdS,
       downByKind: meanByKind(swarm, holdS),
     };
   } finally {

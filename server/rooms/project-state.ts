@@ -30,11 +30,9 @@ interface ShipEntry {
   respawnTick: number;
   kills: number;
   deaths: number;
-  color: number;
-  slot: number;
 }
 
-/** The smallest turn of a ship's aim that is sent (the shots keep their exact direction). */
+/** The smallest turn of a ship's aim that is sent (shots carry their own heading). */
 export const AIM_DEADBAND_RAD = (1 * Math.PI) / 180;
 const AIM_DEADBAND_COS = Math.cos(AIM_DEADBAND_RAD);
 
@@ -63,8 +61,11 @@ export class StateProjector {
       let e = this.ships.get(ship.id);
       if (e === undefined || state.players.get(ship.id) !== e.state) {
         const p = new PlayerState();
+        // A ship's colour and slot never change: written once, with the new entry.
+        p.color = ship.color;
+        p.slot = ship.slot;
         state.players.set(ship.id, p);
-        // NaN and impossible values: every field is written the first time.
+        // NaN and impossible values: every other field is written the first time.
         e = {
           state: p,
           name: "",
@@ -78,8 +79,6 @@ export class StateProjector {
           respawnTick: -1,
           kills: -1,
           deaths: -1,
-          color: -1,
-          slot: -1,
         };
         this.ships.set(ship.id, e);
       }
@@ -105,8 +104,6 @@ export class StateProjector {
       if (ship.respawnTick !== e.respawnTick) p.respawnTick = e.respawnTick = ship.respawnTick;
       if (ship.kills !== e.kills) p.kills = e.kills = ship.kills;
       if (ship.deaths !== e.deaths) p.deaths = e.deaths = ship.deaths;
-      if (ship.color !== e.color) p.color = e.color = ship.color;
-      if (ship.slot !== e.slot) p.slot = e.slot = ship.slot;
     }
     if (this.ships.size > world.ships.size || state.players.size > world.ships.size) {
       for (const id of this.ships.keys()) if (!world.ships.has(id)) this.ships.delete(id);

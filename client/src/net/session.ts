@@ -43,7 +43,7 @@ import {
   shooterOf,
   type ProjectileLaunch,
 } from "./projectiles.ts";
-import { headingRadians, headingVx, headingVy } from "../../../shared/sim/heading.ts";
+import { headingVx, headingVy } from "../../../shared/sim/heading.ts";
 import { TickClock } from "./tick-clock.ts";
 import { RemoteShips } from "./remote-ships.ts";
 import type {
@@ -500,13 +500,12 @@ export class GameSession implements Session {
       vy: headingVy(p.heading, speed),
       spawnTick: p.spawnTick,
     };
-    const angle = headingRadians(p.heading);
     return {
       entry: p,
       launch,
       ownerId: shooterOf(state, p.owner),
-      dirX: Math.cos(angle),
-      dirY: Math.sin(angle),
+      dirX: launch.vx / speed,
+      dirY: launch.vy / speed,
       maxFlight: flightTicks(launch, this.lifetimeTicks, this.map.walls),
       gone: false,
     };
