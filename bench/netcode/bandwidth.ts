@@ -37,6 +37,7 @@ import { ArenaState, type AnyArenaState } from "../../shared/schema.ts";
 import type { InputFrame } from "../../shared/sim/step.ts";
 import { guestToken } from "../../test/integration/harness.ts";
 import { ByteProxy, ratesBetween, type ProxySample } from "./byte-proxy.ts";
+import { DeflateEstimate, type DeflateRatios } from "./deflate-estimate.ts";
 import { connectSession } from "./prediction.ts";
 import { mean, median, note, range, sleep, waitFor } from "./stats.ts";
 
@@ -222,7 +223,16 @@ export interface TrafficResult {
    * WebSocket payloads as the SDK receives them (no frame headers, no pings).
    */
   readonly downByKind: Record<string, number>;
+  /**
+   * What WebSocket compression would have sent of the downstream, as a fraction of it
+   * (deflate-estimate.ts): the mean over the first {@link DEFLATE_SAMPLED} clients' holds;
+   * null when none was measured.
+   */
+  readonly deflate: DeflateRatios | null;
 }
+
+/** Clients of a run whose downstream is also fed to the compression estimate. */
+const DEFLATE_SAMPLED = 4;
 
 /** Rooms and clients of the server (GET /metrics.json), or null when it does not answer. */
 async function serverCounts(url: string): Promise<{ rooms: number; ccu: number } | null> {
@@ -268,6 +278,8 @@ class SwarmPlayer {
   readonly shipEntries = new EntryCounter();
   /** Payload bytes received by kind (see `TrafficResult.downByKind`). */
   readonly bytesByKind = new Map<string, number>();
+  /** When set, every message received while counting is also fed to it. */
+  deflate: DeflateEstimate | null = null;
 
   /** Wraps the room connection's message handler (outside the session's own) to tally kinds. */
   tallyKinds(): void {
@@ -276,8 +288,10 @@ class SwarmPlayer {
     const inner = events.onmessage;
     events.onmessage = (event: unknown) => {
       if (this.counting) {
-        const kind = messageKind((event as { data?: unknown }).data);
+        const bytes = payloadOf((event as { data?: unknown }).data);
+        const kind = bytes === null ? null : messageKind(bytes);
         if (kind !== null) this.bytesByKind.set(kind.kind, (this.bytesByKind.get(kind.kind) ?? 0) + kind.bytes);
+        if (bytes !== null) this.deflate?.add(bytes);
       }
       inner?.(event);
     };
@@ -358,15 +372,18 @@ export function summarizeTraffic(runs: readonly TrafficResult[]): TrafficRuns | 
   };
 }
 
-/** The kind of a received room message and its size, or null for a frame that is not binary. */
-function messageKind(data: unknown): { kind: string; bytes: number } | null {
-  const bytes =
-    data instanceof ArrayBuffer
-      ? new Uint8Array(data)
-      : ArrayBuffer.isView(data)
-        ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-        : null;
-  if (bytes === null || bytes.byteLength === 0) return null;
+/** The bytes of a received frame, or null for one that is not binary. */
+function payloadOf(data: unknown): Uint8Array | null {
+  return data instanceof ArrayBuffer
+    ? new Uint8Array(data)
+    : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : null;
+}
+
+/** The kind of a received room message and its size, or null for an empty one. */
+function messageKind(bytes: Uint8Array): { kind: string; bytes: number } | null {
+  if (bytes.byteLength === 0) return null;
   const code = bytes[0]! & PROTOCOL_CODE_MASK;
   if (code === Protocol.ROOM_STATE_PATCH) return { kind: "patch", bytes: bytes.byteLength };
   if (code === Protocol.ROOM_DATA) {
@@ -408,6 +425,7 @@ export async function measureTraffic(
         const session = await connectSession(proxy.url, `B${i + 1}`);
         const player = new SwarmPlayer(session, seed * 1000 + i);
         player.tallyKinds();
+        if (i < DEFLATE_SAMPLED) player.deflate = new DeflateEstimate();
         swarm.push(player);
       }),
     );
@@ -448,6 +466,9 @@ export async function measureTraffic(
       upPerWindow.push(rates.reduce((a, r) => a + r.upBps, 0) / Math.max(1, rates.length) / 1000);
     }
     for (const p of swarm) p.counting = false;
+    const deflated = (await Promise.all(swarm.map((p) => p.deflate?.finish() ?? null))).filter(
+      (d): d is DeflateRatios => d !== null,
+    );
     const holdS = (times.at(-1)! - times[0]!) / 1000;
     const whole = ratesBetween(samples[0]!, samples.at(-1)!, holdS);
     return {
@@ -468,6 +489,14 @@ export async function measureTraffic(
       shotsPerClientPerSec: mean(swarm.map((p) => p.shots.added)) / holdS,
       shipEntriesPerClientPerSec: mean(swarm.map((p) => p.shipEntries.added)) / holdS,
       downByKind: meanByKind(swarm, holdS),
+      deflate:
+        deflated.length === 0
+          ? null
+          : {
+              defaultWindow: mean(deflated.map((d) => d.defaultWindow)),
+              leanWindow: mean(deflated.map((d) => d.leanWindow)),
+              rawBytes: deflated.reduce((a, d) => a + d.rawBytes, 0),
+            },
     };
   } finally {
     if (driver !== null) clearInterval(driver);

@@ -406,11 +406,17 @@ function ratiosOf(t16: TrafficRuns | null, t64: TrafficRuns): string {
   return ` (÷ the 16-player run before it: ${ratios.map((r) => fmt(r, 2)).join(", ")})`;
 }
 
-/** The downstream by kind, KB/s: "patch 2.31, msg:kill 0.12, …". */
+/** The downstream by kind, KB/s: "patch 2.31, msg:kill 0.12, …", and what compression would leave of it. */
 function kinds(t: TrafficRuns): string {
-  return Object.entries(t.downByKind)
+  const byKind = Object.entries(t.downByKind)
     .map(([k, bps]) => `${k} ${fmt(bps / 1000, 2)}`)
     .join(", ");
+  const deflate =
+    t.deflate === null
+      ? ""
+      : `; permessage-deflate would send ${fmt(t.deflate.defaultWindow, 2)} of it (32 KB window), ` +
+        `${fmt(t.deflate.leanWindow, 2)} (1 KB window)`;
+  return byKind + deflate;
 }
 
 /** JSON with NaN and ±Infinity as null, numbers rounded to 4 decimals. */
