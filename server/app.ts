@@ -86,6 +86,7 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
   const faults = new FaultLog();
   faults.start();
   const roomCount = (): number => matchMaker.stats.local.roomCount;
+  const hasRoomCapacity = (): boolean => roomCount() < limits.maxRooms;
   const metrics = new ServerMetrics(1000 / config.tickRate, () => ({
     ccu: matchMaker.stats.local.ccu,
     rooms: roomCount(),
@@ -178,13 +179,15 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
   const server = defineServer({
     // Quick play fills the fullest open room first; a full room locks itself (maxClients).
     rooms: {
-      // Listed live in the lobby (private and ranked arenas are never listed).
+      // Both arena kinds are listed live in the lobby (private and ranked arenas never are).
       [RoomName.Arena]: defineRoom(arenaRoomWithTokens(tokens), quickPlayOptions)
         .sortBy({ clients: -1 })
         .enableRealtimeListing(),
-      [RoomName.ArenaLarge]: defineRoom(arenaRoomWithTokens(tokens), largeOptions).sortBy({ clients: -1 }),
-      [RoomName.Lobby]: defineRoom(guardedLobbyRoom(faults)),
-      [RoomName.Ranked]: defineRoom(rankedQueueRoom(tokens, store, faults), RANKED_QUEUE_OPTIONS),
+      [RoomName.ArenaLarge]: defineRoom(arenaRoomWithTokens(tokens), largeOptions)
+        .sortBy({ clients: -1 })
+        .enableRealtimeListing(),
+      [RoomName.Lobby]: defineRoom(guardedLobbyRoom(faults, hasRoomCapacity)),
+      [RoomName.Ranked]: defineRoom(rankedQueueRoom(tokens, store, faults, hasRoomCapacity), RANKED_QUEUE_OPTIONS),
     },
     transport,
     // With REDIS_URL: Redis presence and driver shared with sibling processes (scale/).

@@ -1,8 +1,8 @@
 /**
  * The chat rule, one for the browser's field and the server, and the chat wire shapes.
  *
- * A message is at most {@link CHAT_MAX_CODE_UNITS} UTF-16 code units as typed (checked before
- * any other work), then normalised ({@link normalizeChatText}) and held to 1–{@link
+ * A message is at most {@link CHAT_MAX_CODE_UNITS} UTF-16 code units and {@link CHAT_MAX_BYTES}
+ * bytes of UTF-8 as typed (checked before any other work), then normalised ({@link normalizeChatText}) and held to 1–{@link
  * CHAT_MAX_GRAPHEMES} user-perceived characters (grapheme clusters, so "👨‍👩‍👧‍👦", "🇫🇷" and
  * "é" written as e + accent each count once). Any other text is allowed, markup included:
  * clients draw chat as text, never as HTML.
@@ -18,6 +18,37 @@ export const CHAT_MAX_GRAPHEMES = 120;
  * leaves room for 120 ordinary emoji; the text field's `maxlength` is the same.
  */
 export const CHAT_MAX_CODE_UNITS = 480;
+/**
+ * Hard cap on a message's raw length in bytes of UTF-8 (as it travels): with the message's
+ * framing (≈ 15 bytes) every valid line fits the server's 1024-byte frame limit, so a line the
+ * rule accepts never gets its sender disconnected (1009). It binds only for scripts of three
+ * bytes per code unit, e.g. 106 Devanagari conjuncts like "क्ष".
+ */
+export const CHAT_MAX_BYTES = 960;
+
+/** Length of `text` in bytes of UTF-8 (an unpaired surrogate counts as the 3 bytes of U+FFFD). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i += 1;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** Whether raw text is over either hard cap (code units, or bytes of UTF-8). */
+function overRawCaps(raw: string): boolean {
+  // Up to 320 code units cannot reach 960 bytes (at most 3 bytes per unit).
+  return raw.length > CHAT_MAX_CODE_UNITS || (raw.length * 3 > CHAT_MAX_BYTES && utf8Length(raw) > CHAT_MAX_BYTES);
+}
 
 /** Message names, the same both ways: the client sends {@link ChatPayload}, the server {@link ChatLine}. */
 export const ChatMessageType = {
@@ -56,10 +87,16 @@ export interface ChatLine {
 const TOO_LONG = "message is too long";
 const TOO_MANY = `message is longer than ${CHAT_MAX_GRAPHEMES} characters`;
 
-/** Exactly `{ text: string }` with at most {@link CHAT_MAX_CODE_UNITS} code units; no other keys. */
+/**
+ * Exactly `{ text: string }` with at most {@link CHAT_MAX_CODE_UNITS} code units and {@link
+ * CHAT_MAX_BYTES} bytes of UTF-8; no other keys.
+ */
 export const chatPayloadSchema = z.strictObject(
   {
-    text: z.string({ error: "message must be text" }).max(CHAT_MAX_CODE_UNITS, { error: TOO_LONG }),
+    text: z
+      .string({ error: "message must be text" })
+      .max(CHAT_MAX_CODE_UNITS, { error: TOO_LONG })
+      .refine((text) => !overRawCaps(text), { error: TOO_LONG }),
   },
   { error: "message must be { text }" },
 );
@@ -91,13 +128,14 @@ export function normalizeChatText(raw: string): string {
 /**
  * Why `text` (already normalised) breaks the rule, or null when it may be sent: "message is
  * empty" (nothing visible), "message is longer than 120 characters" (clusters), or "message is
- * too long" (over {@link CHAT_MAX_CODE_UNITS} code units, e.g. many long emoji sequences).
+ * too long" (over {@link CHAT_MAX_CODE_UNITS} code units or {@link CHAT_MAX_BYTES} bytes, e.g.
+ * many long emoji sequences).
  */
 export function chatProblem(text: string): string | null {
   if (!VISIBLE.test(text)) return "message is empty";
   // Fewer code units than the limit in clusters cannot be too many clusters.
   if (text.length <= CHAT_MAX_GRAPHEMES) return null;
-  if (text.length > CHAT_MAX_CODE_UNITS) return TOO_LONG;
+  if (overRawCaps(text)) return TOO_LONG;
   if (graphemes(text).length > CHAT_MAX_GRAPHEMES) return TOO_MANY;
   return null;
 }
@@ -111,7 +149,7 @@ export type ChatTextCheck =
  * {@link chatProblem}. The normalised text, or the reason (e.g. "message is empty").
  */
 export function checkChatText(raw: string): ChatTextCheck {
-  if (raw.length > CHAT_MAX_CODE_UNITS) return { ok: false, reason: TOO_LONG };
+  if (overRawCaps(raw)) return { ok: false, reason: TOO_LONG };
   const text = normalizeChatText(raw);
   const problem = chatProblem(text);
   return problem === null ? { ok: true, text } : { ok: false, reason: problem };

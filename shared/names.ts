@@ -36,8 +36,11 @@ const PUNCTUATION = new Set([" ", "'", "’", "-", "_", "."]);
 /** Why `name` (already normalised) breaks the rule, or null when it is a valid nickname. */
 export function nicknameProblem(name: string): string | null {
   if (name.length === 0) return "nickname is empty";
-  if (name.length > NICKNAME_MAX_CODE_UNITS) return `nickname is longer than ${NICKNAME_MAX_LENGTH} characters`;
   const clusters = graphemes(name);
+  if (clusters.length <= NICKNAME_MAX_LENGTH && name.length > NICKNAME_MAX_CODE_UNITS) {
+    // Few characters, but built of long sequences (family emoji, flags with tags): say so.
+    return `nickname is too long: its characters take more than ${NICKNAME_MAX_CODE_UNITS} UTF-16 code units`;
+  }
   if (clusters.length > NICKNAME_MAX_LENGTH) return `nickname is longer than ${NICKNAME_MAX_LENGTH} characters`;
   for (const c of clusters) {
     if (!PUNCTUATION.has(c) && !WORD_CLUSTER.test(c) && !EMOJI_CLUSTER.test(c)) {

@@ -80,6 +80,8 @@ export interface ArenaListing {
   /** When the current phase ends (epoch ms); 0 during the warm-up (it ends when pilots join). */
   readonly phaseEndsAt: number;
   readonly matchNumber: number;
+  /** The room's map id (`MAPS` in map.ts): "standard", or "large" for a big arena (64 pilots). */
+  readonly map: string;
 }
 
 /**

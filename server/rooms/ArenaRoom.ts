@@ -570,6 +570,7 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
           ? 0
           : Date.now() + Math.round((ticksLeft * 1000) / this.world.config.tickRate),
       matchNumber: this.world.matchNumber,
+      map: this.state.map,
     };
   }
 

@@ -9,15 +9,31 @@ import { RANKED_MATCH_PLAYERS } from "../../shared/constants.ts";
 import { RoomName } from "../../shared/protocol.ts";
 import { TokenError, type GuestTokens } from "../identity/guest-tokens.ts";
 import type { FaultLog } from "../log/fault-log.ts";
+import { ROOM_LIMIT_MESSAGE } from "../security/http-guard.ts";
 import { guardMessageRoom } from "../security/message-room-guard.ts";
 import type { PlayerStore } from "../store/player-store.ts";
 
+/** Whether this process may open one more room (`MAX_ROOMS`); every room type asks it. */
+export type RoomCapacity = () => boolean;
+
 /** The lobby: live list of open public arenas (`rooms`, `+`, `-` messages; see PROTOCOL.md). */
-export function guardedLobbyRoom(faults: FaultLog): typeof LobbyRoom {
+export function guardedLobbyRoom(faults: FaultLog, capacity: RoomCapacity): typeof LobbyRoom {
+  /** This server's lobby rooms (at most one). */
+  const liveLobbies = new Set<LobbyRoom>();
   return class GuardedLobbyRoom extends LobbyRoom {
     override async onCreate(options: Parameters<LobbyRoom["onCreate"]>[0]): Promise<void> {
+      // One lobby per process: every client of it sees the same list, and `create("lobby")`
+      // must not open lobby after lobby.
+      if (liveLobbies.size > 0) throw new ServerError(409, 'the lobby is joined with joinOrCreate("lobby")');
+      if (!capacity()) throw new ServerError(503, ROOM_LIMIT_MESSAGE);
+      liveLobbies.add(this);
       guardMessageRoom(this, faults);
       await super.onCreate(options);
+    }
+
+    override onDispose(): void {
+      liveLobbies.delete(this);
+      super.onDispose();
     }
 
     /**
@@ -26,7 +42,7 @@ export function guardedLobbyRoom(faults: FaultLog): typeof LobbyRoom {
      * LobbyRoom.
      */
     override filterItemForClient(room: IRoomCache): boolean {
-      return room.name === RoomName.Arena;
+      return room.name === RoomName.Arena || room.name === RoomName.ArenaLarge;
     }
   };
 }
@@ -55,7 +71,12 @@ export function fitsRatingBand(client: QueueClientData, group: QueueMatchGroup):
 const liveQueues = new Set<QueueRoom>();
 
 /** The ranked queue room type: token-checked, rating from the store. */
-export function rankedQueueRoom(tokens: GuestTokens, store: PlayerStore, faults: FaultLog): typeof QueueRoom {
+export function rankedQueueRoom(
+  tokens: GuestTokens,
+  store: PlayerStore,
+  faults: FaultLog,
+  capacity: RoomCapacity,
+): typeof QueueRoom {
   return class RankedQueueRoom extends QueueRoom {
     static override async onAuth(token: string): Promise<RankedAuth> {
       try {
@@ -73,6 +94,7 @@ export function rankedQueueRoom(tokens: GuestTokens, store: PlayerStore, faults:
       // One queue per process: `create("ranked")` must not open a queue of one's own (a group
       // of alt accounts), and a player must not wait in two queues at once.
       if (liveQueues.size > 0) throw new ServerError(409, 'the ranked queue is joined with joinOrCreate("ranked")');
+      if (!capacity()) throw new ServerError(503, ROOM_LIMIT_MESSAGE);
       liveQueues.add(this);
       guardMessageRoom(this, faults);
       super.onCreate(options);

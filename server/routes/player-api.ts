@@ -8,8 +8,8 @@
 import { matchMaker, ServerError } from "@colyseus/core";
 import express from "express";
 import { z } from "zod";
-import { RoomName, nicknameSchema } from "../../shared/protocol.ts";
-import { generatedNickname } from "../../shared/names.ts";
+import { RoomName } from "../../shared/protocol.ts";
+import { generatedNickname, nicknameProblem, normalizeNickname } from "../../shared/names.ts";
 import { TokenError, type GuestIdentity, type GuestTokens } from "../identity/guest-tokens.ts";
 import type { PlayerStore } from "../store/player-store.ts";
 
@@ -24,7 +24,7 @@ export interface PlayerApiOptions {
   readonly addressOf: (req: express.Request) => string;
 }
 
-const guestBody = z.object({ name: z.union([nicknameSchema, z.literal("")]).optional() });
+const guestBody = z.object({ name: z.string().optional() });
 const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Mounts the routes on `app`. */
@@ -49,14 +49,24 @@ export function mountPlayerApi(app: express.Application, options: PlayerApiOptio
       res.status(400).json({ error: `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`, code: 400 });
       return;
     }
+    // Empty once normalised (absent, "", only spaces): a generated name, or the old token's.
+    const typed = normalizeNickname(parsed.data.name ?? "");
+    const problem = typed === "" ? null : nicknameProblem(typed);
+    if (problem !== null) {
+      res.status(400).json({ error: `name: ${problem}`, code: 400 });
+      return;
+    }
     const bearer = bearerToken(req.headers.authorization);
     const renew = bearer === null ? Promise.resolve(null) : tokens.renewable(bearer);
     renew
       .then(async (previous) => {
-        const name = parsed.data.name || previous?.name || generatedNickname();
+        const name = typed || previous?.name || generatedNickname();
         const issued = await tokens.issue(name, previous?.playerId);
         const record = (await store.ratings([issued.playerId])).get(issued.playerId);
-        res.json({ ...issued, name, rating: record?.rating ?? null, games: record?.games ?? 0 });
+        // Unrated (null) until the player's first ranked match; the store answers the starting
+        // rating for a player it never scored.
+        const games = record?.games ?? 0;
+        res.json({ ...issued, name, rating: games > 0 ? (record?.rating ?? null) : null, games });
       })
       .catch((error: unknown) => {
         if (error instanceof TokenError) {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  CHAT_MAX_BYTES,
   CHAT_MAX_CODE_UNITS,
   CHAT_MAX_GRAPHEMES,
   ChatMessageType,
@@ -12,6 +13,7 @@ import {
   chatProblem,
   checkChatText,
   normalizeChatText,
+  utf8Length,
   type ChatLine,
 } from "../../shared/chat.ts";
 import { ChatChannel, type ChatChannelOptions } from "../../server/rooms/chat-channel.ts";
@@ -70,7 +72,8 @@ describe("chatProblem / checkChatText", () => {
     const cluster = ["👨‍👩‍👧‍👦", "🇫🇷", "👍🏽", "字", "e\u0301", "क्ष"];
     for (const c of cluster) {
       const text = c.repeat(CHAT_MAX_GRAPHEMES);
-      if (text.length <= CHAT_MAX_CODE_UNITS) expect(chatProblem(text)).toBeNull();
+      if (text.length <= CHAT_MAX_CODE_UNITS && utf8Length(text) <= CHAT_MAX_BYTES)
+        expect(chatProblem(text)).toBeNull();
       expect(chatProblem(c.repeat(CHAT_MAX_GRAPHEMES + 1))).not.toBeNull();
     }
   });
@@ -79,6 +82,24 @@ describe("chatProblem / checkChatText", () => {
     // 600 spaces and one letter normalise to "a", but the raw text is over the cap.
     expect(checkChatText(`${" ".repeat(CHAT_MAX_CODE_UNITS)}a`)).toEqual({ ok: false, reason: "message is too long" });
     expect(checkChatText(`${" ".repeat(CHAT_MAX_CODE_UNITS - 1)}a`)).toEqual({ ok: true, text: "a" });
+  });
+
+  it("holds a line to 960 bytes of UTF-8, so every valid line fits the 1024-byte frame limit", () => {
+    // "क्ष": one character, three code units, 9 bytes. 106 fit (954 bytes); 107 do not (963).
+    expect(utf8Length("क्ष")).toBe(9);
+    expect(checkChatText("क्ष".repeat(106))).toEqual({ ok: true, text: "क्ष".repeat(106) });
+    expect(checkChatText("क्ष".repeat(107))).toEqual({ ok: false, reason: "message is too long" });
+    expect(chatPayloadSchema.safeParse({ text: "क्ष".repeat(107) }).success).toBe(false);
+    // The longest valid line of any script, framed as the SDK frames it, is under 1024 bytes.
+    const framing = 1 + 5 + 1 + 5 + 3; // code, "chat", MessagePack map, "text" key, str16 header
+    expect(CHAT_MAX_BYTES + framing).toBeLessThanOrEqual(1024);
+  });
+
+  it("counts UTF-8 bytes as TextEncoder does", () => {
+    for (const text of ["", "abc", "é", "€", "李小龙", "🚀", "👨‍👩‍👧‍👦", "a\uD800b", "\uDC00", "क्ष 🇫🇷"]) {
+      const decoded = JSON.parse(`"${text}"`) as string;
+      expect(utf8Length(decoded), JSON.stringify(text)).toBe(new TextEncoder().encode(decoded).length);
+    }
   });
 });
 

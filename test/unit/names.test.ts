@@ -67,6 +67,9 @@ describe("the nickname rule, in the browser and on the server", () => {
     expect(!long.ok && long.reason).toBe("Nickname is longer than 16 characters.");
     const bad = checkNickname("<b>");
     expect(!bad.ok && bad.reason).toMatch(/letters, digits, emoji/);
+    // 16 characters, but over the code-unit bound: the reason names that bound, not "16 characters".
+    const heavy = checkNickname("👨‍👩‍👧‍👦".repeat(16));
+    expect(!heavy.ok && heavy.reason).toMatch(/too long: .*96 UTF-16 code units/);
   });
 
   it("makes displayed names distinct within a room", () => {

@@ -400,7 +400,8 @@ export class MenuScene extends Phaser.Scene {
       const left = formatClock(Math.max(0, Math.round((listing.phaseEndsAt - now) / 1000)));
       const phase = listing.phase === 1 ? "results" : listing.phase === 2 ? "warm-up" : `${left} left`;
       const watching = listing.spectators > 0 ? ` · ${listing.spectators} watching` : "";
-      label.textContent = `${listing.players}/${listing.maxPlayers} pilots · ${phase}${watching}`;
+      const big = listing.map === "large" ? "Big arena · " : "";
+      label.textContent = `${big}${listing.players}/${listing.maxPlayers} pilots · ${phase}${watching}`;
       label.title = `Match ${listing.matchNumber}`;
       const full = listing.players >= listing.maxPlayers;
       const join = document.createElement("button");

@@ -140,6 +140,22 @@ describe("chat", () => {
     expect(b.lines("player")).toHaveLength(0);
   });
 
+  it("delivers the longest valid line in a three-byte script, and answers one cluster more with a notice", async () => {
+    // "क्ष" is one character of three code units and 9 bytes of UTF-8: 106 of them (954 bytes)
+    // are the most the 960-byte cap allows, and fit the 1024-byte frame limit with their framing.
+    const a = await quickPlay("Devan");
+    const b = await quickPlay("Listener");
+    const longest = "क्ष".repeat(106);
+    a.room.send("chat", { text: longest });
+    await waitFor(() => said(b, longest).length === 1, 3000, "the longest line");
+    a.room.send("chat", { text: "क्ष".repeat(107) });
+    await waitFor(() => a.lines("notice").length === 1, 3000, "a notice");
+    expect(a.lines("notice")[0]!.text).toMatch(/^Not sent: message is too long/);
+    // Still seated: the line was refused, not the client.
+    a.room.send("chat", { text: "still here" });
+    await waitFor(() => said(b, "still here").length === 1, 3000, "a line after the refused one");
+  });
+
   it("closes a client that sends another message type (4002), and nobody else", async () => {
     const bad = await quickPlay("Rogue");
     const good = await quickPlay("Goodie");

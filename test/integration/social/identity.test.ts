@@ -48,7 +48,7 @@ function tampered(token: string): string {
 }
 
 describe("POST /auth/guest", () => {
-  it("issues a token with a new player id, the name asked for, and the starting rating", async () => {
+  it("issues a token with a new player id, the name asked for, and no rating yet", async () => {
     const before = Date.now();
     const { status, body } = await postGuest(server.url, { name: "Alice" });
     expect(status).toBe(200);
@@ -56,7 +56,8 @@ describe("POST /auth/guest", () => {
     expect(body["playerId"]).toMatch(UUID);
     expect(typeof body["token"]).toBe("string");
     expect(body["games"]).toBe(0);
-    expect(body["rating"]).toBe(1200);
+    // Unrated until the first ranked match.
+    expect(body["rating"]).toBeNull();
     // Valid for about 30 days.
     const expiresAt = body["expiresAt"] as number;
     expect(expiresAt).toBeGreaterThan(before + 29 * DAY_MS);
@@ -66,8 +67,21 @@ describe("POST /auth/guest", () => {
     expect(other.body["playerId"]).not.toBe(body["playerId"]);
   });
 
-  it("generates a valid name for an empty or absent name", async () => {
-    for (const body of [{ name: "" }, {}]) {
+  it("reports the rating once the player has played a ranked match", async () => {
+    const first = await postGuest(server.url, { name: "Ranker" });
+    const playerId = first.body["playerId"] as string;
+    const other = await postGuest(server.url, { name: "Rival" });
+    await server.store.recordRankedMatch(`identity-test-${playerId}`, [
+      { playerId, name: "Ranker", score: 3, kills: 3, deaths: 0 },
+      { playerId: other.body["playerId"] as string, name: "Rival", score: -3, kills: 0, deaths: 3 },
+    ]);
+    const renewed = await postGuest(server.url, {}, first.body["token"] as string);
+    expect(renewed.body["games"]).toBe(1);
+    expect(renewed.body["rating"]).toBeGreaterThan(1200);
+  });
+
+  it("generates a valid name for an empty, blank or absent name", async () => {
+    for (const body of [{ name: "" }, { name: "   " }, {}]) {
       const answer = await postGuest(server.url, body);
       expect(answer.status).toBe(200);
       const name = answer.body["name"] as string;
@@ -77,10 +91,17 @@ describe("POST /auth/guest", () => {
   });
 
   it("refuses an invalid name with 400 and a readable message", async () => {
-    for (const name of ["<script>alert(1)</script>", "x".repeat(40), "   ", 42]) {
+    const cases: [unknown, RegExp][] = [
+      ["<b>hi</b>", /^name: nickname may hold letters, digits, emoji/],
+      ["x".repeat(40), /^name: nickname is longer than 16 characters$/],
+      // 16 characters, but 176 UTF-16 code units: the reason says which limit it broke.
+      ["👨‍👩‍👧‍👦".repeat(16), /^name: nickname is too long: .*96 UTF-16 code units/],
+      [42, /^name: /],
+    ];
+    for (const [name, reason] of cases) {
       const answer = await postGuest(server.url, { name });
       expect(answer.status, JSON.stringify(name)).toBe(400);
-      expect(answer.body["error"]).toMatch(/name/);
+      expect(answer.body["error"], JSON.stringify(name)).toMatch(reason);
     }
   });
 

@@ -6,9 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { MAX_PLAYERS } from "../../../shared/constants.ts";
 import { RoomName } from "../../../shared/protocol.ts";
-import { ArenaState } from "../../../shared/schema.ts";
+import { ArenaState, LargeArenaState } from "../../../shared/schema.ts";
 import { sleep, waitFor } from "../harness.ts";
-import { joinLobby, newGuest, watch, type LobbyView, type Seat, useFileServer } from "./social-helpers.ts";
+import { joinLobby, newGuest, refusal, watch, type LobbyView, type Seat, useFileServer } from "./social-helpers.ts";
 
 const served = useFileServer("tick-arena-lobby-", { seed: 31, matchSeconds: 2, resultsSeconds: 1 });
 
@@ -84,6 +84,30 @@ describe("lobby", () => {
     const seat = await quickPlay("Still Listed");
     await waitFor(() => lobby.rooms.has(seat.room.roomId), 3000, "the arena still listed after the filters");
     expect(lobby.room.connection.isOpen).toBe(true);
+  });
+
+  it("lists a public big arena beside the standard ones, with its map and its cap of 64", async () => {
+    const lobby = await joinLobby(served.server.url);
+    const guest = await newGuest(served.server.url, "Bigshot");
+    const big = await guest.client.joinOrCreate(RoomName.ArenaLarge, {}, LargeArenaState);
+    const standard = await quickPlay("Smallfry");
+    await waitFor(() => playersListed(lobby, big.roomId) === 1, 3000, "the big arena listed");
+    await waitFor(() => playersListed(lobby, standard.room.roomId) === 1, 3000, "the standard arena listed");
+    const listing = lobby.rooms.get(big.roomId)!;
+    expect(listing).toMatchObject({ roomId: big.roomId, name: RoomName.ArenaLarge });
+    expect(listing.metadata).toMatchObject({ mode: "quick", players: 1, maxPlayers: 64, map: "large" });
+    expect(lobby.rooms.get(standard.room.roomId)!.metadata).toMatchObject({ maxPlayers: MAX_PLAYERS, map: "standard" });
+    await big.leave();
+    await waitFor(() => lobby.removes.includes(big.roomId), 3000, `"-" for the big arena`);
+  });
+
+  it('keeps one lobby: create("lobby") beside it is refused (409)', async () => {
+    const lobby = await joinLobby(served.server.url);
+    await waitFor(() => lobby.lists.length > 0, 3000, "the first list");
+    const guest = await newGuest(served.server.url, "Second Lobby");
+    const refused = await refusal(guest.client.create(RoomName.Lobby));
+    expect(refused.code).toBe(409);
+    expect(refused.message).toMatch(/joinOrCreate\("lobby"\)/);
   });
 
   it("never lists a private room, in the first list or as an update", async () => {

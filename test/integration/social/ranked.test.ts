@@ -270,6 +270,32 @@ describe("ranked queue", () => {
     expect.soft(outsiderRecord.games, "ranked games recorded for the outsider").toBe(0);
   }, 30_000);
 
+  it("calls a ranked match off (4101) when one of its group never takes the seat, 12 s after the room opened", async () => {
+    const srv = running();
+    const three: Guest[] = [];
+    for (let i = 1; i < RANKED_MATCH_PLAYERS; i++) three.push(await newGuest(srv.url, `Punctual ${i}`));
+    const queued: Queued[] = [];
+    for (const g of three) queued.push(await enqueue(g));
+    // The last of the group is sent its seat like the others, and never takes it.
+    const absent = await newGuest(srv.url, "Absent");
+    const absentQueue = track(await absent.client.joinOrCreate(RoomName.Ranked, {}));
+    const seatSent = new Promise<number>((resolve) => {
+      absentQueue.onMessage("clients", () => undefined);
+      absentQueue.onMessage("seat", () => resolve(performance.now()));
+    });
+    const seats = await within(Promise.all(queued.map((q) => q.seat)), 10_000, "the three seats");
+    const sentAt = await within(seatSent, 1000, "the absent player's seat");
+    const codes = await within(Promise.all(seats.map((seat) => seat.closed)), 20_000, "the call-off");
+    const elapsed = performance.now() - sentAt;
+    expect(codes, JSON.stringify(codes)).toEqual(seats.map(() => CloseCodes.MatchCancelled));
+    // The seat reservation (10 s) and 2 s of grace, from the room's creation just before the seats went out.
+    expect(elapsed).toBeGreaterThan(10_500);
+    expect(elapsed).toBeLessThan(15_000);
+    // A match that never started is not scored.
+    const records = await srv.store.ratings([...three, absent].map((g) => g.playerId));
+    expect([...records.values()].map((r) => r.games)).toEqual([0, 0, 0, 0]);
+  }, 40_000);
+
   it("never puts one player in a ranked match twice, and the others' match is still recorded", async () => {
     const srv = running();
     const [twice, ...others] = [
