@@ -31,6 +31,12 @@ export interface NginxOptions {
   readonly listenAddress?: string;
 }
 
+/**
+ * Idle keep-alive connections per nginx worker in the any-process upstream (`keepalive`).
+ * The room-socket routes need none: a WebSocket holds its upstream connection for its life.
+ */
+export const UPSTREAM_KEEPALIVE = 128;
+
 /** Longest a room socket may stay silent: far above the 3 s heartbeat (2 missed pings close it). */
 const SOCKET_TIMEOUT = "120s";
 
@@ -38,21 +44,17 @@ export function renderNginxConfig(o: NginxOptions): string {
   const listen = (port: number, extra = ""): string =>
     `listen ${o.listenAddress !== undefined ? `${o.listenAddress}:` : ""}${port}${extra};`;
   const run = o.runDir;
-  const global =
-    run === undefined
-      ? ""
-      : [
-          `pid ${run}/nginx.pid;`,
-          `error_log ${run}/error.log warn;`,
-          "daemon off;",
-          "worker_rlimit_nofile 16384;",
-          "",
-        ].join("\n");
+  // Logs: the run folder, or where Debian's and nginx.org's packages keep them.
+  const logs = run ?? "/var/log/nginx";
+  const global = [
+    `error_log ${logs}/error.log warn;`,
+    ...(run === undefined ? [] : [`pid ${run}/nginx.pid;`, "daemon off;", "worker_rlimit_nofile 16384;"]),
+    "",
+  ].join("\n");
   const temp =
     run === undefined
       ? ""
       : [
-          `  access_log ${run}/access.log;`,
           `  client_body_temp_path ${run}/temp/body;`,
           `  proxy_temp_path ${run}/temp/proxy;`,
           `  fastcgi_temp_path ${run}/temp/fastcgi;`,
@@ -67,6 +69,9 @@ export function renderNginxConfig(o: NginxOptions): string {
     location /${p.name}/ {
       proxy_pass http://${p.upstream}/;
       include ${"tick-arena-proxy.conf"};
+      # The SDK puts the player's token in this URL and nginx's error lines quote the request
+      # line: only critical errors here. Failures still show in access.log (status, upstream).
+      error_log ${logs}/error.log crit;
     }`,
     )
     .join("\n\n");
@@ -78,14 +83,36 @@ events {
 }
 
 http {
-${temp}  map $http_upgrade $connection_upgrade {
+${temp}  # Access log without query strings: the SDK sends the player's 30-day token in the room
+  # socket's URL (?_authToken=…), and a reconnection its token (?reconnectionToken=…). So the
+  # path ($uri), never the request line ($request), and the referrer without its query.
+  map $http_referer $tick_arena_referer {
+    default $http_referer;
+    ''      "-";
+    "~^([^?]*)\\?" $1;
+  }
+  log_format tick_arena '$remote_addr - $remote_user [$time_local] '
+                        '"$request_method $uri $server_protocol" $status $body_bytes_sent '
+                        '"$tick_arena_referer" "$http_user_agent" '
+                        'upstream=$upstream_addr upstream_status=$upstream_status '
+                        'request_time=$request_time';
+  access_log ${logs}/access.log tick_arena;
+
+  # "Connection: upgrade" for WebSockets; none for plain requests, so HTTP/1.1 keeps the
+  # upstream connection open for the keep-alive pool (nginx's default would send "close").
+  map $http_upgrade $connection_upgrade {
     default upgrade;
-    ''      close;
+    ''      '';
   }
 
   # Matchmaking, pages, the player API and /events: any live process will do.
   upstream tick_arena_any {
 ${upstreams}
+    # Idle connections kept open to the processes, per nginx worker: matchmaking does not open
+    # a TCP connection per request. Closed after 4 s idle, before Node closes them (5 s), so
+    # nginx never sends a request on a connection the server is closing.
+    keepalive ${UPSTREAM_KEEPALIVE};
+    keepalive_timeout 4s;
   }
 
   # HTTP: everything moves to HTTPS.
@@ -134,6 +161,8 @@ ${nodeLocations}
 /** Headers and timeouts every proxied location shares (`tick-arena-proxy.conf`). */
 export function renderProxyInclude(): string {
   return `# Included by every proxied location of the Tick Arena config (deploy/nginx/render.ts).
+# HTTP/1.1 upstream: WebSocket upgrades, and keep-alive connections for plain requests
+# ($connection_upgrade is "upgrade" for a WebSocket, empty, so no Connection header, otherwise).
 proxy_http_version 1.1;
 proxy_set_header Host $host;
 proxy_set_header Upgrade $http_upgrade;

@@ -4,9 +4,13 @@
  * `wss://` via nginx and play; then the cluster is checked the way an operator would: rooms on
  * both processes and none over cap, every bot receiving state, every lobby listing every room,
  * the server-wide channel reaching players and SSE readers on both processes, private codes and
- * reconnection across processes, and `/metrics` agreeing with the bots connected.
+ * reconnection across processes, `/metrics` agreeing with the bots connected, and no token in
+ * nginx's logs.
  */
 import { Client, type Room } from "@colyseus/sdk";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BotSwarm } from "../../bots/swarm.ts";
 import type { LiveEvent } from "../../shared/live.ts";
@@ -22,14 +26,17 @@ const PLAY_MS = 20_000;
 describe("a cluster of two processes behind nginx with TLS", () => {
   let cluster: Cluster;
   let swarm: BotSwarm;
+  // The supervisor's folder (nginx's logs among it), ours so the last test can read them.
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tick-arena-cluster-test-"));
 
   beforeAll(async () => {
-    cluster = await startCluster({ processes: 2 });
+    cluster = await startCluster({ processes: 2, env: { CLUSTER_DIR: dir } });
   });
 
   afterAll(async () => {
     await swarm?.stop(3000);
     await cluster?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("seats 200 bots through wss:// on both processes, none over cap, all receiving state", async () => {
@@ -250,6 +257,15 @@ describe("a cluster of two processes behind nginx with TLS", () => {
       // The server closes each queue socket after "confirm": leave only what is still open.
       const open = [...seated, ...queued].filter((r) => r.connection.isOpen);
       await Promise.all(open.map((r) => r.leave().catch(() => undefined)));
+    }
+  });
+
+  it("keeps tokens out of nginx's logs (socket URLs carry ?_authToken= and ?reconnectionToken=)", () => {
+    const access = readFileSync(path.join(dir, "nginx", "access.log"), "utf8");
+    // The room sockets of the tests above, logged by path.
+    expect(access).toMatch(/"GET \/node-[12]\/[^ ?"]+\/[^ ?"]+ HTTP\/1\.1" 101 /);
+    for (const log of [access, readFileSync(path.join(dir, "nginx", "error.log"), "utf8")]) {
+      expect(log).not.toMatch(/_authToken|reconnectionToken|eyJ[\w-]{10,}/);
     }
   });
 });

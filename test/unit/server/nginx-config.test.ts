@@ -28,6 +28,41 @@ describe("nginx config", () => {
     expect(timeout).toBeGreaterThan(6);
   });
 
+  it("keeps an upstream keep-alive pool for plain requests and still upgrades WebSockets", () => {
+    const conf = renderNginxConfig(EXAMPLE);
+    const any = /upstream tick_arena_any \{([^}]*)\}/.exec(conf)?.[1] ?? "";
+    expect(any).toMatch(/^\s*keepalive \d+;$/m);
+    // Closed by nginx before Node's 5 s keepAliveTimeout closes them from the other side.
+    expect(Number(/keepalive_timeout (\d+)s;/.exec(any)?.[1])).toBeLessThan(5);
+    // No Connection header (not "close") without an upgrade; "upgrade" with one.
+    const map = /map \$http_upgrade \$connection_upgrade \{([^}]*)\}/.exec(conf)?.[1] ?? "";
+    expect(map).toMatch(/default upgrade;/);
+    expect(map).toMatch(/''\s+'';/);
+    expect(renderProxyInclude()).toContain("proxy_http_version 1.1;");
+  });
+
+  it("logs paths, never query strings (the SDK sends the player's token in the socket URL)", () => {
+    for (const rendered of [renderNginxConfig(EXAMPLE), renderNginxConfig({ ...EXAMPLE, runDir: "/tmp/x" })]) {
+      const conf = rendered.replace(/^\s*#.*$/gm, "");
+      const format = /log_format tick_arena ([^;]*);/.exec(conf)?.[1] ?? "";
+      expect(format).toContain('"$request_method $uri $server_protocol"');
+      // Neither the request line nor anything with the query string; the referrer cut.
+      expect(format).not.toMatch(/\$(request|request_uri|args|query_string|arg_\w+|http_referer)\b/);
+      expect(format).toContain("$tick_arena_referer");
+      expect(conf).toMatch(/map \$http_referer \$tick_arena_referer \{[^}]*"~\^\(\[\^\?\]\*\)\\\?" \$1;/);
+      // Every access_log uses that format (none falls back to "combined", which has $request).
+      const accessLogs = [...conf.matchAll(/^\s*access_log\s+([^;]*);/gm)].map((m) => m[1]!);
+      expect(accessLogs.length).toBeGreaterThan(0);
+      for (const a of accessLogs) expect(a).toMatch(/ tick_arena$/);
+      // nginx's error lines quote the request line: the token-carrying routes log only crit.
+      for (const p of EXAMPLE.processes) {
+        const location = new RegExp(`location /${p.name}/ \\{([^}]*)\\}`).exec(conf)?.[1] ?? "";
+        expect(location).toMatch(/error_log \S+ crit;/);
+      }
+    }
+    expect(renderNginxConfig({ ...EXAMPLE, runDir: "/tmp/x" })).toContain("access_log /tmp/x/access.log tick_arena;");
+  });
+
   it("runs unprivileged from a folder of its own when given one", () => {
     const conf = renderNginxConfig({ ...EXAMPLE, runDir: "/tmp/x", listenAddress: "127.0.0.1" });
     expect(conf).toContain("pid /tmp/x/nginx.pid;");
