@@ -107,6 +107,8 @@ async function startServer(
     env: {
       ...process.env,
       ...LOOPBACK_LOAD_ENV,
+      // Stopping a bench server is not a deploy to drain.
+      DRAIN_SECONDS: "0",
       ...env,
       PORT: String(port),
       HOST: "127.0.0.1",

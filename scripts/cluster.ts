@@ -8,7 +8,9 @@
  *   dies is started again after a second (at most 5 times a minute).
  * - nginx on https://localhost:`HTTPS_PORT` (8443), http://localhost:`HTTP_PORT` (8080) redirecting
  *   to it, with a self-signed certificate made on first use (or `TLS_CERT` and `TLS_KEY`).
- * - Ctrl-C or SIGTERM drains the servers (players get close code 4001), then stops nginx and Redis.
+ * - Ctrl-C or SIGTERM drains the servers (each keeps serving `DRAIN_SECONDS`, default 5, with
+ *   `/healthz` and matchmaking at 503, then its players get close code 4001), then stops nginx and
+ *   Redis. A single process sent SIGTERM drains the same way and is started again.
  *
  * Everything it writes (certificate, nginx config and logs, data) lives in `CLUSTER_DIR`
  * (default `.cluster/`). One JSON line `{"event":"cluster-ready",…}` on stdout tells scripts the
@@ -24,6 +26,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { renderNginxConfig, renderProxyInclude } from "../deploy/nginx/render.ts";
+import { DEFAULT_DRAIN_SECONDS, MAX_DRAIN_SECONDS } from "../server/config.ts";
 import { ensureClientBuilt } from "./build-client.ts";
 
 process.env.NODE_ENV = "production";
@@ -45,6 +48,8 @@ const envSchema = z.object({
   NGINX: z.string().min(1).optional(),
   TLS_CERT: z.string().min(1).optional(),
   TLS_KEY: z.string().min(1).optional(),
+  // The servers' drain window (server/config.ts reads it the same way); the stop waits it out.
+  DRAIN_SECONDS: z.coerce.number().min(0).max(MAX_DRAIN_SECONDS).default(DEFAULT_DRAIN_SECONDS),
 });
 
 const parsed = envSchema.safeParse(process.env);
@@ -151,6 +156,7 @@ function startServer(p: GameProcess): void {
       TRUST_PROXY: "1",
       DATA_DIR: process.env["DATA_DIR"] ?? path.join(dir, "data"),
       JWT_SECRET: jwtSecret,
+      DRAIN_SECONDS: String(env.DRAIN_SECONDS),
     },
   });
   p.child = child;
@@ -262,7 +268,8 @@ async function shutdown(code: number): Promise<void> {
   console.log("start:cluster: stopping (draining the servers)…");
   const game = servers.map((s) => s.child).filter((c): c is ChildProcess => c !== null);
   for (const c of game) c.kill("SIGTERM");
-  await Promise.all(game.map((c) => waitExit(c, 20_000)));
+  // Each drains for DRAIN_SECONDS, then closes its rooms: SIGKILL only well after that.
+  await Promise.all(game.map((c) => waitExit(c, env.DRAIN_SECONDS * 1000 + 15_000)));
   if (nginxChild !== null) {
     nginxChild.kill("SIGQUIT");
     await waitExit(nginxChild, 5000);

@@ -60,9 +60,18 @@ const game = spawn(
   {
     cwd: root,
     stdio: "inherit",
-    env: { ...process.env, PORT: String(gamePort), STATIC_DIR: "", HOST: gameHost },
+    // No drain window unless asked for (DRAIN_SECONDS): no load balancer watches a dev server,
+    // and tsx watch restarts it with SIGTERM on every change (SIGKILL after 5 s).
+    env: {
+      ...process.env,
+      PORT: String(gamePort),
+      STATIC_DIR: "",
+      HOST: gameHost,
+      DRAIN_SECONDS: process.env.DRAIN_SECONDS ?? "0",
+    },
   },
 );
+const gameExited = new Promise<void>((resolve) => game.once("exit", () => resolve()));
 
 const vite = await createServer({
   configFile: path.join(root, "vite.config.ts"),
@@ -77,7 +86,8 @@ async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   game.kill("SIGTERM");
-  await vite.close();
+  // The game server's port is free when this returns (tsx watch kills it 5 s after SIGTERM).
+  await Promise.all([vite.close(), Promise.race([gameExited, new Promise((r) => setTimeout(r, 8000))])]);
   process.exit(code);
 }
 process.on("SIGINT", () => void stop(0));

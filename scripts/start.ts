@@ -1,6 +1,7 @@
 /**
- * `npm start`: builds the client when the build is missing or older than its sources, then
- * runs the production server (the game and the built client on one port).
+ * `npm start`: builds the client when the build is missing or older than its sources (unless
+ * STATIC_DIR names another folder, or none), then runs the production server (the game and
+ * the built client on one port).
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,5 +12,6 @@ import { ensureClientBuilt } from "./build-client.ts";
 process.env.NODE_ENV = "production";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-await ensureClientBuilt(root);
+// STATIC_DIR set (empty: no client; a folder: that one) means dist/client is not served.
+if (process.env["STATIC_DIR"] === undefined) await ensureClientBuilt(root);
 await import("../server/main.ts");

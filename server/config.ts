@@ -16,19 +16,34 @@ import type { ArenaMap } from "../shared/map.ts";
 import { DEFAULT_LIMITS, type ServerLimits } from "./security/limits.ts";
 
 const d = DEFAULT_LIMITS;
-const rate = (fallback: number) => z.coerce.number().positive().max(1_000_000).default(fallback);
-const count = (fallback: number) => z.coerce.number().int().min(1).max(10_000_000).default(fallback);
+
+/**
+ * Seconds a process keeps serving after SIGTERM/SIGINT with `/healthz` and matchmaking at 503
+ * (`DRAIN_SECONDS`), so a load balancer polling `/healthz` every few seconds sees it draining
+ * before the port closes.
+ */
+export const DEFAULT_DRAIN_SECONDS = 5;
+/** The longest drain window `DRAIN_SECONDS` accepts. */
+export const MAX_DRAIN_SECONDS = 600;
+
+/**
+ * A number setting where an empty value (`PORT=` in a shell or a .env file) means unset, the
+ * default: `Number("")` would read it as 0 (and PORT 0 binds a random port).
+ */
+const num = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema);
+const rate = (fallback: number) => num(z.coerce.number().positive().max(1_000_000).default(fallback));
+const count = (fallback: number) => num(z.coerce.number().int().min(1).max(10_000_000).default(fallback));
 
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
+  PORT: num(z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT)),
   HOST: z.string().min(1).default("0.0.0.0"),
-  TICK_RATE: z.coerce.number().int().min(MIN_TICK_RATE).max(MAX_TICK_RATE).default(DEFAULT_TICK_RATE),
-  MATCH_SECONDS: z.coerce.number().positive().max(86_400).default(DEFAULT_MATCH_SECONDS),
-  RESULTS_SECONDS: z.coerce.number().positive().max(600).default(RESULTS_SECONDS),
-  MIN_PLAYERS: z.coerce.number().int().min(1).max(16).default(2),
+  TICK_RATE: num(z.coerce.number().int().min(MIN_TICK_RATE).max(MAX_TICK_RATE).default(DEFAULT_TICK_RATE)),
+  MATCH_SECONDS: num(z.coerce.number().positive().max(86_400).default(DEFAULT_MATCH_SECONDS)),
+  RESULTS_SECONDS: num(z.coerce.number().positive().max(600).default(RESULTS_SECONDS)),
+  MIN_PLAYERS: num(z.coerce.number().int().min(1).max(16).default(2)),
   MAP: z.enum(["standard", "large"]).default("standard"),
-  ROOM_PLAYERS: z.coerce.number().int().min(2).max(64).default(64),
-  LAG_COMPENSATION_MS: z.coerce.number().int().min(0).max(1000).default(LAG_COMPENSATION_MS),
+  ROOM_PLAYERS: num(z.coerce.number().int().min(2).max(64).default(64)),
+  LAG_COMPENSATION_MS: num(z.coerce.number().int().min(0).max(1000).default(LAG_COMPENSATION_MS)),
   STATIC_DIR: z.string().optional(),
   TRUST_PROXY: z.enum(["0", "1", "true", "false"]).default("0"),
   MATCHMAKE_RATE_PER_ADDRESS: rate(d.matchmakePerAddress.perSecond),
@@ -52,6 +67,7 @@ const envSchema = z.object({
     .regex(/^[^\s/:]+(:\d+)?(\/[\w.~-]+)*$/, "must be host[:port][/path], no scheme")
     .optional(),
   ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  DRAIN_SECONDS: num(z.coerce.number().min(0).max(MAX_DRAIN_SECONDS).default(DEFAULT_DRAIN_SECONDS)),
   QUICK_PLAY_MATCHMAKER: z.enum(["spread", "colyseus"]).default("spread"),
   MONITOR_USER: z.string().min(1).max(64).default("admin"),
   MONITOR_PASSWORD: z.string().min(1).optional(),
@@ -122,6 +138,12 @@ export interface ServerConfig {
    */
   quickPlayMatchmaker?: "spread" | "colyseus";
   /**
+   * Seconds `server/main.ts` keeps serving after the first SIGTERM/SIGINT, draining (`/healthz`
+   * and matchmaking answer 503, seated players play on), before it stops (`DRAIN_SECONDS`,
+   * default 5; 0: stop at once). Embedders call `drain()` and `stop()` themselves.
+   */
+  drainSeconds?: number;
+  /**
    * `@colyseus/monitor` at /monitor/ behind basic auth (`MONITOR_USER`, `MONITOR_PASSWORD`);
    * absent: no monitor. `production`: a weak password refuses to start.
    */
@@ -159,6 +181,7 @@ export function configFromEnv(
     ...(e.PUBLIC_ADDRESS !== undefined ? { publicAddress: e.PUBLIC_ADDRESS } : {}),
     ...(e.ADMIN_TOKEN !== undefined ? { adminToken: e.ADMIN_TOKEN } : {}),
     quickPlayMatchmaker: e.QUICK_PLAY_MATCHMAKER,
+    drainSeconds: e.DRAIN_SECONDS,
     ...(e.MONITOR_PASSWORD !== undefined
       ? { monitor: { user: e.MONITOR_USER, password: e.MONITOR_PASSWORD, production: e.NODE_ENV === "production" } }
       : {}),

@@ -63,6 +63,8 @@ export async function startServer(spec: ServerSpec): Promise<BenchServer> {
     env: {
       ...process.env,
       ...LOOPBACK_LOAD_ENV,
+      // Stopping a bench server is not a deploy to drain.
+      DRAIN_SECONDS: "0",
       PORT: "0",
       HOST: "127.0.0.1",
       STATIC_DIR: "",

@@ -55,7 +55,8 @@ export async function npmStart(
   const log: string[] = [];
   const child: ChildProcess = spawn("npm", ["start", "--silent"], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", ...env },
+    // DRAIN_SECONDS=0: a test's stop (SIGTERM, SIGKILL after 5 s) is not a deploy to drain.
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DRAIN_SECONDS: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
