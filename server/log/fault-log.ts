@@ -5,8 +5,11 @@
  * its own. So a fault is counted, not printed: the first occurrence of a (kind, offender) pair
  * in an interval prints one JSON line at once; repeats in the same interval only increase a
  * counter, printed as one summary line when the interval ends. The number of distinct pairs
- * kept per interval is bounded too; beyond it faults are only counted in a total.
+ * kept per interval is bounded too; beyond it faults are only counted in a total. The
+ * framework's own info lines (which a client can trigger, e.g. a reconnection to a room that is
+ * gone) go through the same counter, one line per message template per interval.
  */
+import { clientInDispatch } from "../security/colyseus-seam.ts";
 import { jsonLogSink } from "./logger.ts";
 
 /** Where log lines go; the structured log (logger.ts) in production, a collector in tests. */
@@ -27,7 +30,9 @@ export interface Fault {
 }
 
 interface Entry {
-  readonly fault: Fault;
+  readonly level: "info" | "warn";
+  /** The line for the first occurrence (`repeats` false) or for the repeats of an interval. */
+  readonly render: (count: number, repeats: boolean) => string;
   suppressed: number;
 }
 
@@ -68,25 +73,26 @@ export class FaultLog {
   /** Records a fault; prints it only if it is the first of its kind from this offender this interval. */
   report(fault: Fault): void {
     this.totals.set(fault.kind, (this.totals.get(fault.kind) ?? 0) + 1);
-    this.rollIfDue();
-    const key = `${fault.kind}\u0000${fault.offender}`;
-    const entry = this.entries.get(key);
-    if (entry !== undefined) {
-      entry.suppressed += 1;
-      return;
-    }
-    if (this.entries.size >= this.maxKeys) {
-      this.overflow += 1;
-      return;
-    }
-    this.entries.set(key, { fault, suppressed: 0 });
-    this.sink.warn(line("fault", fault, 1));
+    this.admit(`f\u0000${fault.kind}\u0000${fault.offender}`, "warn", (count, repeats) =>
+      line(repeats ? "fault-repeats" : "fault", fault, count),
+    );
+  }
+
+  /**
+   * Prints a line that is not a client fault (not counted in `totals`) at most once per `key`
+   * per interval, as `{ event, ...fields, count: 1 }`; repeats are counted and printed at the end
+   * of the interval as `{ event: "<event>-repeats", ...fields, count }`.
+   */
+  note(event: string, key: string, fields: Readonly<Record<string, string>>, level: "info" | "warn" = "info"): void {
+    this.admit(`n\u0000${event}\u0000${key}`, level, (count, repeats) =>
+      JSON.stringify({ event: repeats ? `${event}-repeats` : event, ...fields, count }),
+    );
   }
 
   /** Ends the current interval now: prints the repeat counts it gathered. */
   flush(): void {
-    for (const { fault, suppressed } of this.entries.values()) {
-      if (suppressed > 0) this.sink.warn(line("fault-repeats", fault, suppressed));
+    for (const { level, render, suppressed } of this.entries.values()) {
+      if (suppressed > 0) this.sink[level](render(suppressed, true));
     }
     if (this.overflow > 0) {
       this.sink.warn(JSON.stringify({ event: "fault-overflow", count: this.overflow }));
@@ -112,6 +118,22 @@ export class FaultLog {
   private rollIfDue(): void {
     if (this.now() >= this.intervalEndsAt) this.flush();
   }
+
+  /** Prints the first line of `key` in this interval, counts the rest (and keys past `maxKeys`). */
+  private admit(key: string, level: "info" | "warn", render: Entry["render"]): void {
+    this.rollIfDue();
+    const entry = this.entries.get(key);
+    if (entry !== undefined) {
+      entry.suppressed += 1;
+      return;
+    }
+    if (this.entries.size >= this.maxKeys) {
+      this.overflow += 1;
+      return;
+    }
+    this.entries.set(key, { level, render, suppressed: 0 });
+    this.sink[level](render(1, false));
+  }
 }
 
 function line(event: string, fault: Fault, count: number): string {
@@ -119,30 +141,70 @@ function line(event: string, fault: Fault, count: number): string {
   return JSON.stringify({ event, kind: fault.kind, offender: fault.offender, count, detail });
 }
 
+/** What Colyseus calls its logger with (`console`-like: any arguments). */
+export interface ColyseusLogger {
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+  debug(...args: unknown[]): void;
+  trace(...args: unknown[]): void;
+}
+
+/** Longest line of Colyseus's kept in a log record (its first line; the rest is a stack trace). */
+const MAX_COLYSEUS_LINE = 160;
+
 /**
- * A logger for Colyseus (`defineServer({ logger })`) whose error lines go through a fault log:
- * Colyseus prints a stack trace for many client mistakes (a failed socket, an expired seat); the
- * first line of each distinct message is printed once per interval with a repeat count.
+ * A logger for Colyseus (`defineServer({ logger })`) whose lines all go through the fault log,
+ * so none can be multiplied by a client:
+ * - errors and warnings become faults (`colyseus-error`, `colyseus-warning`) whose detail is the
+ *   first line of the message only (no stack trace), cut to {@link MAX_COLYSEUS_LINE}
+ *   characters, so what a client sent is echoed no further than that (msgpackr quotes part of
+ *   an undecodable payload in its message). The offender, and so the rate-limit key, is the
+ *   client whose frame Colyseus was handling when it logged (its session id, see
+ *   `clientInDispatch`), else the message's template (the first line with quoted text and
+ *   numbers blanked): never text a client chose;
+ * - info lines (e.g. `❌ room "…" has been disposed. Did you miss .allowReconnection()?`, one per
+ *   reconnection attempt to a room that is gone, outside production) become
+ *   `{ "event": "colyseus-log", "template", "message" }` records, at most one per template per
+ *   interval, then a `colyseus-log-repeats` count.
  */
-export function colyseusLogger(
-  faults: FaultLog,
-  sink: LogSink = jsonLogSink,
-): LogSink & { debug(): void; trace(): void } {
-  const toText = (args: unknown[]): string =>
-    args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : String(a))).join(" ");
+export function colyseusLogger(faults: FaultLog): ColyseusLogger {
+  const fault = (kind: string, args: unknown[]): void => {
+    const detail = firstLine(toText(args));
+    const client = clientInDispatch();
+    faults.report({ kind, offender: client?.sessionId ?? messageTemplate(detail), detail });
+  };
   return {
-    info: (...args: unknown[]) => sink.info(toText(args)),
-    warn: (...args: unknown[]) => faults.report({ kind: "colyseus-warning", offender: firstLine(toText(args)) }),
-    error: (...args: unknown[]) => {
-      const text = toText(args);
-      faults.report({ kind: "colyseus-error", offender: firstLine(text), detail: text });
+    info: (...args: unknown[]) => {
+      const message = firstLine(toText(args));
+      const template = messageTemplate(message);
+      faults.note("colyseus-log", template, { template, message });
     },
+    warn: (...args: unknown[]) => fault("colyseus-warning", args),
+    error: (...args: unknown[]) => fault("colyseus-error", args),
     debug: () => {},
     trace: () => {},
   };
 }
 
+function toText(args: unknown[]): string {
+  return args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : String(a))).join(" ");
+}
+
+/** The first line of `text`, trimmed and cut to {@link MAX_COLYSEUS_LINE} characters. */
 function firstLine(text: string): string {
   const end = text.indexOf("\n");
-  return (end < 0 ? text : text.slice(0, end)).slice(0, MAX_DETAIL);
+  return (end < 0 ? text : text.slice(0, end)).trim().slice(0, MAX_COLYSEUS_LINE);
+}
+
+/**
+ * A message with what varies blanked: quoted text (a room id) becomes `"…"`, runs of digits `#`,
+ * and a value quoted after a space (msgpackr's view of a payload, `{…}` or `[…]`) `…`.
+ */
+export function messageTemplate(message: string): string {
+  return message
+    .replace(/"[^"]*"?/g, '"…"')
+    .replace(/ [{[].*$/, " …")
+    .replace(/\d+/g, "#")
+    .slice(0, 120);
 }

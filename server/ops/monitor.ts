@@ -36,13 +36,28 @@ export interface MonitorOptions {
   readonly log?: (line: string) => void;
 }
 
+/**
+ * Runs `then` once `matchMaker.processId` exists: at once if it does, else when the matchmaker
+ * is set up (`matchMaker.onReady`, resolved by `setup`; undefined after a shutdown, when the id
+ * already exists).
+ */
+function whenProcessIdKnown(then: () => void): void {
+  const ready = matchMaker.onReady as { then(onReady: () => void): unknown } | undefined;
+  if ((matchMaker.processId as string | undefined) !== undefined || ready === undefined) then();
+  else ready.then(then);
+}
+
 /** The monitor's endpoints, for `createRouter`; throws on a weak password in production. */
 export async function monitorRoutes(options: MonitorOptions): Promise<Record<string, Endpoint>> {
   const weak = weakMonitorPassword(options.user, options.password);
   if (weak !== null) {
     const message = `MONITOR_PASSWORD is not safe: ${weak}`;
     if (options.production) throw new Error(`refusing to start the monitor: ${message}`);
-    (options.log ?? jsonLogSink.error)(JSON.stringify({ event: "monitor-weak-password", message }));
+    const warn = (): void =>
+      (options.log ?? jsonLogSink.error)(JSON.stringify({ event: "monitor-weak-password", message }));
+    // The routes are made before the matchmaker is set up, and every record of the log carries
+    // the process id (logger.ts), which exists only from then on: warn once it does.
+    whenProcessIdKnown(warn);
   }
   const { monitor } = await import("@colyseus/monitor");
   const auth = basicAuth({ users: { [options.user]: options.password }, realm: "Tick Arena monitor" });

@@ -6,7 +6,7 @@
  * alone (4002) and is logged at most once per interval.
  */
 import { Protocol, type Client, type Room } from "@colyseus/core";
-import { MAX_INPUTS_PER_TICK } from "../../shared/constants.ts";
+import { MAX_INPUTS_PER_TICK, MAX_MESSAGES_PER_SECOND } from "../../shared/constants.ts";
 import { CloseCodes, INPUT_BATCH_CODE } from "../../shared/protocol.ts";
 import { PlayerInput } from "../../shared/schema.ts";
 import type { FaultLog } from "../log/fault-log.ts";
@@ -21,6 +21,7 @@ import {
 import { FrameGuard, type FrameFault } from "./frame-guard.ts";
 import { createInputFrameValidator } from "./input-guard.ts";
 import type { ServerLimits } from "./limits.ts";
+import { MessageWindow, TOO_MANY_MESSAGES } from "./rate-limiter.ts";
 
 const inputBody = createInputFrameValidator(PlayerInput);
 /** Largest reliable input frame: code byte, a stamp of up to 5 + 2 bytes, every field once. */
@@ -39,6 +40,8 @@ export class ClientGuard {
   private readonly faulted = new WeakSet<Client>();
   /** Sessions that watch: they have no ship, so an input frame from one is a violation. */
   private readonly watchers = new Set<string>();
+  /** Frames each client had delivered to Colyseus, per second (any kind; a batch's frames each). */
+  private readonly messageWindows = new WeakMap<Client, MessageWindow>();
 
   /** Hooks the guard into `room`; call it in `onCreate`, after `allowRewindState` if used. */
   constructor(
@@ -131,14 +134,30 @@ export class ClientGuard {
     }
     if (head === INPUT_BATCH_CODE) {
       const frames = this.frames.checkBatch(client.sessionId, frame);
-      if (typeof frames !== "string") return frames;
+      if (typeof frames !== "string") return this.withinMessageRate(client, frames.length) ? frames : "drop";
       this.reject(client, frames, describeFault(frames));
       return "drop";
     }
     const fault = this.frames.check(client.sessionId, frame);
-    if (fault === null) return "deliver";
+    if (fault === null) return this.withinMessageRate(client, 1) ? "deliver" : "drop";
     this.reject(client, fault, describeFault(fault));
     return "drop";
+  }
+
+  /**
+   * Counts `n` frames about to reach Colyseus against `MAX_MESSAGES_PER_SECOND`, on the room's
+   * clock as Colyseus's own `maxMessagesPerSecond` check does, one frame earlier than it
+   * (rate-limiter.ts): a client over the limit (a PING flood, say) is closed here, with a reason.
+   */
+  private withinMessageRate(client: Client, n: number): boolean {
+    let window = this.messageWindows.get(client);
+    if (window === undefined) {
+      window = new MessageWindow(MAX_MESSAGES_PER_SECOND);
+      this.messageWindows.set(client, window);
+    }
+    if (window.take(this.room.clock.currentTime, n)) return true;
+    this.reject(client, "message-flood", TOO_MANY_MESSAGES);
+    return false;
   }
 
   /** Closes a client for a protocol violation (4002): logged once per interval, no seat held. */

@@ -49,12 +49,35 @@ export function interceptClientFrames(room: Room, filter: FrameFilter): void {
         `installed is ${installedColyseusCore()}`,
     );
   }
+  const deliver = (self: Room, client: Client, frame: Uint8Array): void => {
+    const outer = dispatching;
+    dispatching = client;
+    try {
+      original.call(self, client, frame);
+    } finally {
+      dispatching = outer;
+    }
+  };
   target._onMessage = function guardedOnMessage(this: Room, client: Client, frame: Uint8Array): void {
     if (frame === undefined) return original.call(this, client, frame);
     const verdict = filter(client, frame);
-    if (verdict === "deliver") original.call(this, client, frame);
-    else if (verdict !== "drop") for (const part of verdict) original.call(this, client, part);
+    if (verdict === "deliver") deliver(this, client, frame);
+    else if (verdict !== "drop") for (const part of verdict) deliver(this, client, part);
   };
+}
+
+/** The client whose frame a guarded room's `_onMessage` is handling at this moment, if any. */
+let dispatching: Client | undefined;
+
+/**
+ * The client whose frame Colyseus is parsing or dispatching right now (synchronously, inside a
+ * guarded room's `_onMessage`), or undefined. Colyseus logs a payload it cannot decode
+ * (`RoomMessages.onData`: `debugAndPrintError(e)`, then `client.leave(4002)`,
+ * core/build/RoomMessages.mjs) without saying whose it was; its logger asks here, so the line
+ * names the client and is rate-limited per client (log/fault-log.ts).
+ */
+export function clientInDispatch(): Client | undefined {
+  return dispatching;
 }
 
 /**

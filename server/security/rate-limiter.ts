@@ -120,3 +120,31 @@ export class TokenBucket {
     return true;
   }
 }
+
+/**
+ * One client's messages per one-second window, counted the way Colyseus counts them for
+ * `Room.maxMessagesPerSecond` (`Room._onMessage`: a window opens at the first message at or after
+ * the end of the last one), but one stricter: the message that opens a window counts here and
+ * not there. Fed the same clock as Colyseus (`room.clock.currentTime`) and every frame delivered
+ * to it, this trips one message before Colyseus would, so the guard closes the client itself,
+ * with a reason (Colyseus closes with 4002 and no reason).
+ */
+export class MessageWindow {
+  private count = 0;
+  private endsAt = -Infinity;
+
+  constructor(private readonly max: number) {}
+
+  /** Counts `n` messages arriving at `now` (ms); false once the window holds more than the max. */
+  take(now: number, n = 1): boolean {
+    if (now >= this.endsAt) {
+      this.count = 0;
+      this.endsAt = now + 1000;
+    }
+    this.count += n;
+    return this.count <= this.max;
+  }
+}
+
+/** The close reason (4002) of a client over `MAX_MESSAGES_PER_SECOND`, in every room. */
+export const TOO_MANY_MESSAGES = "too many messages";

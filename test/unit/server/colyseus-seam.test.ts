@@ -9,7 +9,9 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { Room } from "@colyseus/core";
 import { describe, expect, it } from "vitest";
+import { MessageWindow } from "../../../server/security/rate-limiter.ts";
 import {
+  clientInDispatch,
   hasAcknowledgedJoin,
   inputStampShape,
   installedColyseusCore,
@@ -21,6 +23,8 @@ import {
 const require = createRequire(import.meta.url);
 const corePackage = require.resolve("@colyseus/core/package.json");
 const roomSource = readFileSync(path.join(path.dirname(corePackage), "build", "Room.mjs"), "utf8");
+const messagesSource = readFileSync(path.join(path.dirname(corePackage), "build", "RoomMessages.mjs"), "utf8");
+const debugSource = readFileSync(path.join(path.dirname(corePackage), "build", "Debug.mjs"), "utf8");
 
 describe("the Colyseus seam", () => {
   it("runs on the @colyseus/core version it was verified on (pinned in package.json)", () => {
@@ -65,6 +69,61 @@ describe("the Colyseus seam", () => {
     handler({}, Uint8Array.from([20]));
     expect(seen).toEqual([19]);
     expect(() => interceptClientFrames({} as never, () => "deliver")).toThrow(/verified on @colyseus\/core/);
+  });
+
+  it("names the client whose frame Colyseus is handling while it logs a payload it cannot decode", () => {
+    // RoomMessages.onData logs the decode error synchronously (Debug.mjs: logger.error of the
+    // stack), then closes the client with 4002 and no reason; nothing in the line names the client.
+    expect(messagesSource).toMatch(
+      /catch \(e\) \{\s*debugAndPrintError\(e\);\s*client\.leave\(CloseCode\.WITH_ERROR\);/,
+    );
+    expect(debugSource).toMatch(/var debugAndPrintError = \(e\) => \{[\s\S]*?logger\.error\(message\);/);
+    const seen: unknown[] = [];
+    const fake = { _onMessage: (_client: unknown, _frame: Uint8Array) => seen.push(clientInDispatch()) };
+    interceptClientFrames(fake as never, (_client, frame) => (frame[0] === 28 ? [frame, frame] : "deliver"));
+    const [a, b] = [{ sessionId: "a" }, { sessionId: "b" }];
+    fake._onMessage.call(fake, a, Uint8Array.from([13]));
+    fake._onMessage.call(fake, b, Uint8Array.from([28]));
+    expect(seen).toEqual([a, b, b]);
+    expect(clientInDispatch()).toBeUndefined();
+  });
+
+  it("counts messages per second as the guards' MessageWindow assumes: it trips first, on the same clock", () => {
+    // Room._onMessage: a window opens at the first message at or after the last one's end, and
+    // that message is not counted; over `maxMessagesPerSecond` in a window closes with 4002.
+    expect(roomSource).toMatch(
+      /const now = this\.clock\.currentTime;[\s\S]{0,80}if \(now >= \(client\._messageCountResetsAt \?\? 0\)\) \{\s*client\._numMessagesLastSecond = 0;\s*client\._messageCountResetsAt = now \+ 1e3;\s*\} else if \(\(client\._numMessagesLastSecond = \(client\._numMessagesLastSecond \?\? 0\) \+ 1\) > this\.maxMessagesPerSecond\)/,
+    );
+    // That counter, replayed, against ours on random arrival times and batch sizes.
+    const max = 400;
+    let seed = 12345;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    let tripped = 0;
+    let colyseusFirst = 0;
+    for (let run = 0; run < 200; run++) {
+      const ours = new MessageWindow(max);
+      const colyseus = { count: 0, resetsAt: 0 };
+      let now = 1_000_000;
+      const rate = 200 + random() * 600;
+      for (let i = 0; i < 3000; i++) {
+        now += Math.floor((random() * 2000) / rate);
+        const frames = random() < 0.1 ? 2 + Math.floor(random() * 3) : 1;
+        if (!ours.take(now, frames)) {
+          tripped += 1;
+          break;
+        }
+        for (let f = 0; f < frames; f++) {
+          if (now >= colyseus.resetsAt) {
+            colyseus.count = 0;
+            colyseus.resetsAt = now + 1000;
+          } else if ((colyseus.count += 1) > max) {
+            colyseusFirst += 1;
+          }
+        }
+      }
+    }
+    expect(colyseusFirst, "frames Colyseus would have closed a client for before the guard did").toBe(0);
+    expect(tripped, "runs in which the guard closed the client").toBeGreaterThan(20);
   });
 
   it("reads the input stamp shape from the room's rewind timeline", () => {
