@@ -8,7 +8,7 @@
  *   dies is started again after a second (at most 5 times a minute).
  * - nginx on https://localhost:`HTTPS_PORT` (8443), http://localhost:`HTTP_PORT` (8080) redirecting
  *   to it, with a self-signed certificate made on first use (or `TLS_CERT` and `TLS_KEY`).
- * - Ctrl-C or SIGTERM drains the servers (each keeps serving `DRAIN_SECONDS`, default 5, with
+ * - Ctrl-C or SIGTERM drains the servers (each keeps serving `DRAIN_SECONDS`, default 2, with
  *   `/healthz` and matchmaking at 503, then its players get close code 4001), then stops nginx and
  *   Redis. A single process sent SIGTERM drains the same way and is started again.
  *

@@ -19,10 +19,11 @@ const d = DEFAULT_LIMITS;
 
 /**
  * Seconds a process keeps serving after SIGTERM/SIGINT with `/healthz` and matchmaking at 503
- * (`DRAIN_SECONDS`), so a load balancer polling `/healthz` every few seconds sees it draining
- * before the port closes.
+ * (`DRAIN_SECONDS`): a proxy that retries on 503 moves on and a frequent `/healthz` probe sees
+ * it draining before the port closes, while a deploy (and a client waiting for its 4001) waits
+ * only 2 s. Raise it for probes that poll less often.
  */
-export const DEFAULT_DRAIN_SECONDS = 5;
+export const DEFAULT_DRAIN_SECONDS = 2;
 /** The longest drain window `DRAIN_SECONDS` accepts. */
 export const MAX_DRAIN_SECONDS = 600;
 
@@ -140,7 +141,7 @@ export interface ServerConfig {
   /**
    * Seconds `server/main.ts` keeps serving after the first SIGTERM/SIGINT, draining (`/healthz`
    * and matchmaking answer 503, seated players play on), before it stops (`DRAIN_SECONDS`,
-   * default 5; 0: stop at once). Embedders call `drain()` and `stop()` themselves.
+   * default 2; 0: stop at once). Embedders call `drain()` and `stop()` themselves.
    */
   drainSeconds?: number;
   /**

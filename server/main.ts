@@ -1,7 +1,7 @@
 /**
  * Production entry: reads the environment, starts the game server with the built client,
  * keeps serving through stray errors (process-safety.ts), and shuts down gracefully on
- * SIGTERM/SIGINT: it drains for `DRAIN_SECONDS` (default 5; matchmaking and `/healthz` answer
+ * SIGTERM/SIGINT: it drains for `DRAIN_SECONDS` (default 2; matchmaking and `/healthz` answer
  * 503, seated players play on), then rooms lock and clients get close code 4001.
  */
 import path from "node:path";

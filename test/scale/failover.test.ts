@@ -132,7 +132,7 @@ describe("losing and draining a process", () => {
 
     const drainedPid = proc.pid;
     process.kill(drainedPid, "SIGTERM");
-    // For DRAIN_SECONDS (5 s, scripts/cluster.ts's default) it seats nobody but keeps serving:
+    // For DRAIN_SECONDS (2 s, scripts/cluster.ts's default) it seats nobody but keeps serving:
     // matchmaking straight to it gets 503, and so does its /healthz (a load balancer's probe).
     const refused = await until(
       "a 503 from the draining process",

@@ -73,7 +73,7 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     cwd: ROOT,
     env: {
       ...process.env,
-      // A test's stop is not a deploy to drain (SIGTERM would wait DRAIN_SECONDS, 5 by default).
+      // A test's stop is not a deploy to drain (SIGTERM would wait DRAIN_SECONDS, 2 by default).
       DRAIN_SECONDS: "0",
       PORT: "0",
       HOST: "127.0.0.1",
