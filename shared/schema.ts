@@ -75,7 +75,7 @@ export type ProjectileState = InstanceType<typeof ProjectileState>;
 /**
  * Every pilot of a large room, near or far (the scoreboard, the edge arrows): what a client
  * needs of a ship it does not see. The position is coarse (1/255 of the map per step) and
- * refreshed once a second, so a far pilot costs a few bytes a second.
+ * refreshed every 2 s, so a far pilot costs a few bytes a second.
  */
 export const PilotState = schema(
   {

@@ -146,12 +146,26 @@ export function projectWorld(world: World, state: AnyArenaState): void {
   projector.project(world);
 }
 
-/** Coarse positions of the roster are refreshed this often (ticks): far pilots cost little. */
-const COARSE_EVERY_TICKS = 30;
+/**
+ * Coarse positions of the roster are refreshed this often (seconds): far pilots cost little
+ * (64 pilots × 6 B every 2 s is 0.19 KB/s per client). They point the edge arrows at pilots out
+ * of view, ≥ 1,300 px away, whose direction a 2 s old position moves by at most ≈ 20°.
+ */
+export const COARSE_EVERY_SECONDS = 2;
 
-/** The roster of a large room: every pilot's name, score, life and coarse position. */
+/** The tick of each roster's last coarse refresh. */
+const coarseRefreshedAt = new WeakMap<LargeArenaState, number>();
+
+/**
+ * The roster of a large room: every pilot's name, score, life and coarse position (refreshed at
+ * the first projection a second or more after the last refresh). Projections happen at patches
+ * (20 Hz), not at every tick (30 Hz), so a refresh cannot wait for a tick that is a multiple of
+ * the period: most such ticks are never projected.
+ */
 export function projectPilots(world: World, state: LargeArenaState): void {
-  const refresh = world.tick % COARSE_EVERY_TICKS === 0;
+  const last = coarseRefreshedAt.get(state);
+  const refresh = last === undefined || world.tick - last >= COARSE_EVERY_SECONDS * world.config.tickRate;
+  if (refresh) coarseRefreshedAt.set(state, world.tick);
   for (const ship of world.ships.values()) {
     let p = state.pilots.get(ship.id);
     const fresh = p === undefined;

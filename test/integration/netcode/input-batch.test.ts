@@ -10,7 +10,9 @@ import { connectSession, play, seated, settle } from "../../../bench/netcode/pre
 import type { RunningServer } from "../../../server/app.ts";
 import { DEFAULT_TICK_RATE } from "../../../shared/constants.ts";
 import { INPUT_BATCH_CODE } from "../../../shared/protocol.ts";
-import { joinPlayer, startTestServer } from "../harness.ts";
+import { createWorld } from "../../../shared/sim/index.ts";
+import { moveShip } from "../../../shared/sim/movement.ts";
+import { joinPlayer, sleep, startTestServer, waitFor } from "../harness.ts";
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -58,8 +60,24 @@ describe("batched inputs", () => {
       expect(stats.pending).toBe(0);
       expect(stats.mismatches).toBe(0);
       expect(stats.totalCorrectionPx).toBe(0);
-      // The stock SDK client in the same room still plays (its state arrives).
+      // The stock SDK client in the same room still plays: its state arrives, and its own
+      // inputs, one per message, move its ship exactly as the shared step says.
       expect(stock.room.state.players.size).toBeGreaterThanOrEqual(2);
+      const start = { x: stock.self()!.x, y: stock.self()!.y };
+      const frames = DEFAULT_TICK_RATE;
+      for (let i = 0; i < frames; i++) {
+        stock.send({ moveX: 1, moveY: 0, aimX: 1, aimY: 0 });
+        await sleep(1000 / DEFAULT_TICK_RATE);
+      }
+      const world = createWorld({ seed: 5 });
+      const expected = { ...start };
+      for (let i = 0; i < frames; i++) moveShip(expected, 1, 0, world.config, world.map);
+      expect(expected.x - start.x, "the replay moves the ship (no wall in the way)").toBeGreaterThan(0);
+      await waitFor(
+        () => stock.self()!.x === expected.x && stock.self()!.y === expected.y,
+        3000,
+        `the stock client's ship at the replayed position (${expected.x}, ${expected.y})`,
+      );
     } finally {
       session.dispose();
       await stock.room.leave(true).catch(() => undefined);
