@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../server/app.ts";
 import { CloseCode, Protocol } from "@colyseus/shared-types";
 import { DEFAULT_TICK_RATE, MAX_MESSAGES_PER_SECOND, MAX_PAYLOAD_BYTES } from "../../shared/constants.ts";
-import { CloseCodes } from "../../shared/protocol.ts";
+import { CloseCodes, INPUT_BATCH_CODE } from "../../shared/protocol.ts";
 import { Client } from "@colyseus/sdk";
 import { RoomName } from "../../shared/protocol.ts";
 import { ArenaState } from "../../shared/schema.ts";
@@ -73,6 +73,34 @@ describe("protocol abuse", () => {
     bad.send({ moveX: 1 }); // a good frame first, so the decoder is warm
     bad.room.connection.send(new Uint8Array([Protocol.ROOM_INPUT_RELIABLE, 0xff, 0xfe, 0x13, 0x37, 0xff, 0xff, 0x00]));
     expect(await bad.closed).toBe(CloseCodes.ProtocolError);
+    await expectBystanderPlaysOn();
+  });
+
+  it.each([
+    ["one frame (a batch holds 2 to 4)", (f: Uint8Array) => [INPUT_BATCH_CODE, f.length, ...f]],
+    ["five frames", (f: Uint8Array) => [INPUT_BATCH_CODE, ...Array.from({ length: 5 }, () => [f.length, ...f]).flat()]],
+    ["a length running past the end", (f: Uint8Array) => [INPUT_BATCH_CODE, f.length, ...f, f.length + 9, ...f]],
+    [
+      "a bad frame inside",
+      (f: Uint8Array) => [INPUT_BATCH_CODE, f.length, ...f, 3, Protocol.ROOM_INPUT_RELIABLE, 0xff, 0xfe],
+    ],
+  ])("closes a client that sends a malformed input batch (%s) with 4002", async (_label, build) => {
+    const bad = await offender("Batcher");
+    // A real input frame, as the SDK encodes it, to build the batch from.
+    const sent: Uint8Array[] = [];
+    const transport = (bad.room.connection as unknown as { transport: { send(d: Uint8Array): void } }).transport;
+    const send = transport.send.bind(transport);
+    transport.send = (data: Uint8Array): void => {
+      sent.push(Uint8Array.from(data));
+      send(data);
+    };
+    bad.send({ moveX: 1 });
+    transport.send = send;
+    const frame = sent.find((d) => (d[0]! & 0x1f) === Protocol.ROOM_INPUT_RELIABLE);
+    expect(frame, "the SDK's input frame").toBeDefined();
+    bad.room.connection.send(new Uint8Array(build(frame!)));
+    expect(await bad.closed).toBe(CloseCodes.ProtocolError);
+    await waitFor(() => !bystander.room.state.players.has(bad.id), 3000, "the offender's ship to go");
     await expectBystanderPlaysOn();
   });
 
