@@ -15,3 +15,17 @@ export const NEAR_AND_FAR: ArenaMap = {
     { x: 600, y: 300 },
   ],
 };
+
+/**
+ * The large map's size, open (border walls only), with two spawn points 200 px apart on one
+ * row: two pilots start in each other's view with 3,300 px of open floor to the right.
+ */
+export const OPEN_ROW: ArenaMap = {
+  width: 4000,
+  height: 2600,
+  walls: borderWalls(4000, 2600, 40),
+  spawns: [
+    { x: 300, y: 1300 },
+    { x: 500, y: 1300 },
+  ],
+};
