@@ -44,7 +44,20 @@ describe("reconnection", () => {
     // What the server holds for A just before the cut: ship, position, hp and score.
     const held = (): unknown => {
       const p = b.room.state.players.get(a.id);
-      return p && { name: p.name, x: p.x, y: p.y, hp: p.hp, alive: p.alive, kills: p.kills, deaths: p.deaths };
+      return (
+        p && {
+          name: p.name,
+          x: p.x,
+          y: p.y,
+          hp: p.hp,
+          alive: p.alive,
+          kills: p.kills,
+          deaths: p.deaths,
+          // Colour and slot (which names its shots) are the ship's for its life: kept too.
+          color: p.color,
+          slot: p.slot,
+        }
+      );
     };
     const before = held();
     a.room.connection.close(CloseCode.MAY_TRY_RECONNECT);
@@ -56,6 +69,8 @@ describe("reconnection", () => {
     expect(a.room.sessionId).toBe(a.id);
     expect(held()).toStrictEqual(before);
     const own = a.self()!;
+    expect(own.slot).toBe((before as { slot: number }).slot);
+    expect(own.slot).not.toBe(b.self()!.slot);
     expect({ x: own.x, y: own.y, hp: own.hp, kills: own.kills, deaths: own.deaths }).toStrictEqual({
       x: (before as { x: number }).x,
       y: (before as { y: number }).y,
