@@ -3,7 +3,8 @@
  * view within 1,300 px of yours and leaves it beyond 1,450 px. Two pilots on an open row: one
  * holds still, the other flies away until it drops out of the first one's decoded state, then
  * back until it reappears; where it was when that happened is read from its own client's state
- * at the same tick.
+ * at the same tick. And a shot from a pilot out of your view reaches your decoded state only when
+ * its path passes within 600 px of your ship.
  */
 import type { Room } from "@colyseus/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +13,7 @@ import { INTEREST_RADIUS_PX, LEAVE_RADIUS_PX } from "../../../server/rooms/inter
 import { RoomName } from "../../../shared/protocol.ts";
 import { LargeArenaState } from "../../../shared/schema.ts";
 import { guestClient, sleep, startTestServer, waitFor } from "../harness.ts";
-import { OPEN_ROW } from "./layouts.ts";
+import { FAR_ROW, OPEN_ROW } from "./layouts.ts";
 
 let server: RunningServer;
 const rooms: Room<unknown, LargeArenaState>[] = [];
@@ -101,5 +102,62 @@ describe("interest management distances", () => {
     expect(came).toBeGreaterThanOrEqual(INTEREST_RADIUS_PX - slack);
     // Both in the same room all along, the roster listing both.
     expect(still.state.pilots.size).toBe(2);
+  }, 40_000);
+
+  it("sends you a far pilot's shot only when its path passes within 600 px of your ship", async () => {
+    const far = await startTestServer({ map: FAR_ROW, seed: 2 });
+    const joined: Room<unknown, LargeArenaState>[] = [];
+    try {
+      const seat = async (name: string): Promise<Room<unknown, LargeArenaState>> => {
+        const client = await guestClient(far.url, name);
+        const room = await client.joinOrCreate(RoomName.ArenaLarge, { name }, LargeArenaState);
+        room.onMessage("*", () => undefined);
+        room.reconnection.maxRetries = 0;
+        joined.push(room);
+        await waitFor(() => room.state.players.get(room.sessionId) !== undefined, 5000, `${name}'s ship`);
+        return room;
+      };
+      const target = await seat("Target");
+      const shooter = await seat("Shooter");
+      await waitFor(() => target.state.pilots.has(shooter.sessionId), 3000, "the shooter in the roster");
+      const own = target.state.players.get(target.sessionId)!;
+      const other = shooter.state.players.get(shooter.sessionId)!;
+      expect(Math.abs(other.x - own.x)).toBeGreaterThan(LEAVE_RADIUS_PX);
+      expect(target.state.players.has(shooter.sessionId)).toBe(false);
+      const shooterSlot = target.state.pilots.get(shooter.sessionId)!.slot;
+      const shotsFrom = (): number => {
+        let n = 0;
+        target.state.projectiles.forEach((p) => {
+          if (p.owner === shooterSlot) n += 1;
+        });
+        return n;
+      };
+      let received = 0;
+      target.onStateChange(() => (received = Math.max(received, shotsFrom())));
+      const input = shooter.input();
+      let seq = 0;
+      const fire = async (aimX: number): Promise<void> => {
+        for (let i = 0; i < 24; i++) {
+          input.data.seq = ++seq;
+          input.data.aimX = aimX;
+          input.data.aimY = 0;
+          input.data.fire = i < 12; // 0.4 s of trigger: two or three shots
+          input.send();
+          await sleep(1000 / 30);
+        }
+      };
+      // Away from the target (its path never comes within 600 px): never sent to it.
+      const away = Math.sign(other.x - own.x) * 32767;
+      await fire(away);
+      await sleep(1500);
+      expect(received, "shots fired away from the target").toBe(0);
+      // Towards the target: its path ends 520 px from it, so it is sent.
+      await fire(-away);
+      await waitFor(() => received > 0, 3000, "a shot fired towards the target in its state");
+      expect(target.state.players.has(shooter.sessionId)).toBe(false);
+    } finally {
+      for (const r of joined) await r.leave(true).catch(() => undefined);
+      await far.stop();
+    }
   }, 40_000);
 });

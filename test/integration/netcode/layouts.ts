@@ -29,3 +29,18 @@ export const OPEN_ROW: ArenaMap = {
     { x: 500, y: 1300 },
   ],
 };
+
+/**
+ * The large map's size, open, with two spawn points 1,600 px apart on one row: two pilots start
+ * out of each other's view (beyond 1,450 px), within a shot's reach (900 px/s × 1.2 s = 1,080 px
+ * of flight) of coming within 600 px of the other.
+ */
+export const FAR_ROW: ArenaMap = {
+  width: 4000,
+  height: 2600,
+  walls: borderWalls(4000, 2600, 40),
+  spawns: [
+    { x: 300, y: 1300 },
+    { x: 1900, y: 1300 },
+  ],
+};
