@@ -34,7 +34,7 @@ export interface PlayerStore {
   ratings(playerIds: readonly string[]): Promise<Map<string, PlayerRecord>>;
   /**
    * Applies one ranked match atomically (one transaction): reads current ratings, computes
-   * ratingChanges, upserts players (name updated, games+1, wins+1 for the top score(s)), records
+   * ratingChanges, upserts players (name updated, games+1, wins+1 for the top score(s) unless all tie), records
    * the match row. Idempotent by matchId: a second call with the same matchId changes nothing
    * and returns the stored changes.
    */
@@ -124,8 +124,11 @@ export function checkMatch(matchId: string, results: readonly RankedResult[], fi
     }
     checked.push({ ...r, name: [...r.name].slice(0, MAX_NAME_LENGTH).join("") });
   }
+  // The top score wins, shared by everyone who has it; a match where every score ties (a 0–0)
+  // is a draw: nobody beat anybody, so nobody wins.
   const top = Math.max(...checked.map((r) => r.score));
-  const winners = new Set(checked.filter((r) => r.score === top).map((r) => r.playerId));
+  const draw = checked.every((r) => r.score === top);
+  const winners = new Set(draw ? [] : checked.filter((r) => r.score === top).map((r) => r.playerId));
   return { matchId, results: checked, finishedAt: at, winners };
 }
 

@@ -156,6 +156,14 @@ describe.each([{ backend: sqliteBackend() }, { backend: postgresBackend() }])(
       expect(later.get("r1")).toMatchObject({ games: 2, wins: 2, rating: second.get("r1")!.after });
       expect(later.get("r4")).toMatchObject({ games: 1, wins: 0, rating: second.get("r4")!.after });
       expect(second.get("r4")!.after).toBeLessThan(1200);
+
+      // a match where every score ties is a draw: games counted, nobody wins, ratings unmoved
+      const draw = await store.recordRankedMatch("m-basic-draw", [result("d1", 0), result("d2", 0), result("d3", 0)]);
+      const drawn = await store.ratings(["d1", "d2", "d3"]);
+      for (const id of ["d1", "d2", "d3"]) {
+        expect(drawn.get(id)).toMatchObject({ games: 1, wins: 0, rating: 1200 });
+        expect(draw.get(id)).toEqual({ before: 1200, after: 1200 });
+      }
     });
 
     it("applies a match id once: a repeat changes nothing and returns the stored changes", async () => {
@@ -254,7 +262,8 @@ describe.each([{ backend: sqliteBackend() }, { backend: postgresBackend() }])(
         const played = matches.filter((m) => m.some((r) => r.playerId === id));
         const won = played.filter((m) => {
           const top = Math.max(...m.map((r) => r.score));
-          return m.find((r) => r.playerId === id)!.score === top;
+          const draw = m.every((r) => r.score === top);
+          return !draw && m.find((r) => r.playerId === id)!.score === top;
         });
         expect(final.get(id)!.games, `games of ${id}`).toBe(played.length);
         expect(final.get(id)!.wins, `wins of ${id}`).toBe(won.length);
