@@ -225,11 +225,12 @@ describe("ranked queue", () => {
     expect(lobby.adds.some(([id]) => id === highRoom || id === lowRoom)).toBe(false);
     expect(lobby.lists.flat().some((l) => l.roomId === highRoom || l.roomId === lowRoom)).toBe(false);
 
-    // Recorded: one more game for everyone; a draw (nobody fought) moves each group toward its mean.
+    // Recorded: one more game for everyone; a draw (nobody fought) is nobody's win, and moves
+    // each group toward its mean.
     const after = await ratingsOf(store, everyone);
     for (const g of everyone) {
       expect(after.get(g.playerId)!.games).toBe(before.get(g.playerId)!.games + 1);
-      expect(after.get(g.playerId)!.wins).toBe(before.get(g.playerId)!.wins + 1);
+      expect(after.get(g.playerId)!.wins).toBe(before.get(g.playerId)!.wins);
     }
     for (const group of [highs, lows]) {
       const delta = group.map((g) => after.get(g.playerId)!.rating - before.get(g.playerId)!.rating);
