@@ -1,12 +1,16 @@
 /**
- * Playing together in real Chromium against `npm start`: a private room opened from the menu
- * and joined through its invite link (a party lands together, next to the host), chat that
- * shows HTML as text, names with markup refused by the field, and the lobby list on the menu
- * with a Watch button that opens a spectator seat in a public room.
+ * Playing together in real Chromium against `npm start`: a private room opened from the menu,
+ * its invite link copied from the match and opened by a friend (who lands in that room, next to
+ * the host, without touching the menu), a wrong or dead link, chat that shows HTML as text,
+ * names refused by the field with the shared rule's reason (markup, too long), leaving the
+ * ranked queue, the menu's layout at 1280 and 360 px, and the lobby list on the menu with a
+ * Watch button that opens a spectator seat in a public room.
  */
 import path from "node:path";
+import { Client } from "@colyseus/sdk";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RoomName } from "../../shared/protocol.ts";
 import { ARTIFACTS, collectErrors, launchChromium, npmStart, type StartedServer } from "./browser.ts";
 
 const VIEWPORT = { width: 1280, height: 800 };
@@ -38,6 +42,29 @@ async function openMenu(query = ""): Promise<Tab> {
   return { page, errors };
 }
 
+/**
+ * Opens `query` (an invite link) in a fresh browser that remembers the pilot name `name`, as a
+ * friend's browser that played before would; `clipboard: false` removes the clipboard API, as
+ * on a page served over plain http.
+ */
+async function openLink(query: string, name: string, clipboard = true): Promise<Tab> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addInitScript(
+    ([stored, keepClipboard]) => {
+      localStorage.setItem("tickArena.nickname", stored);
+      if (!keepClipboard) Object.defineProperty(navigator, "clipboard", { value: undefined });
+    },
+    [name, clipboard] as const,
+  );
+  const page = await context.newPage();
+  const errors = collectErrors(page, name);
+  await page.goto(`${server.url}/${query}`);
+  return { page, errors };
+}
+
+/** The browser's own report of a failed request (the matchmaker's 4xx for a code no room has). */
+const FAILED_REQUEST = /console: Failed to load resource: the server responded with a status of 4\d\d/;
+
 async function inGame(page: Page): Promise<{ roomId: string; selfId: string }> {
   await page.waitForFunction(() => window.__tickArena?.scene === "game", undefined, { timeout: 20_000 });
   return page.evaluate(() => {
@@ -54,8 +81,9 @@ function shipsDrawn(page: Page): Promise<{ id: string; name: string; x: number; 
 }
 
 describe("playing together in the browser", () => {
-  it("opens a private room, lets a friend in through the invite link, and shows chat HTML as text", async () => {
+  it("opens a private room, copies its invite link, seats a friend who opens it, and shows chat HTML as text", async () => {
     const host = await openMenu();
+    await host.page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
     await host.page.locator("#nickname").fill("Host");
     await host.page.locator("#create-private").click();
     const hosted = await inGame(host.page);
@@ -63,13 +91,33 @@ describe("playing together in the browser", () => {
     expect(code).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/);
     expect(hosted.roomId).toBe(code);
 
-    // The friend follows the invite link: the code is filled in, Play joins that room.
-    const friend = await openMenu(`?room=${code}`);
-    expect(await friend.page.locator("#room-code").inputValue()).toBe(code);
-    await friend.page.locator("#nickname").fill("Friend");
-    await friend.page.locator("#play").click();
+    // "Copy invite link", clicked as a person does (the button held 150 ms, many frames): the
+    // link is on the clipboard and the button says so.
+    const copy = host.page.locator("[data-testid=copy-invite]");
+    await expect.poll(() => copy.textContent()).toBe("Copy invite link");
+    await copy.click({ delay: 150 });
+    await expect.poll(() => copy.textContent(), { timeout: 5_000 }).toBe("Copied!");
+    const link = await host.page.evaluate(() => navigator.clipboard.readText());
+    expect(link).toBe(`${server.url}/?room=${code}`);
+
+    // The friend opens the link: straight into that room with the name their browser keeps,
+    // no menu to press; the address no longer carries the invite (leaving does not rejoin).
+    const friend = await openLink(`?room=${code}`, "Friend", false);
     const joined = await inGame(friend.page);
     expect(joined.roomId).toBe(code);
+    expect(new URL(friend.page.url()).searchParams.has("room")).toBe(false);
+    await host.page.waitForFunction(
+      () => window.__tickArena?.scene === "game" && window.__tickArena.ships().some((s) => s.name === "Friend"),
+      undefined,
+      { timeout: 10_000 },
+    );
+
+    // Without a clipboard (plain http), the button shows the link itself, selected.
+    await friend.page.locator("[data-testid=copy-invite]").click({ delay: 150 });
+    await expect.poll(() => friend.page.locator("[data-testid=copy-invite]").textContent()).toBe("Copy the link:");
+    const shown = friend.page.locator("[data-testid=invite-link]");
+    expect(await shown.isVisible()).toBe(true);
+    expect(await shown.inputValue()).toBe(`${server.url}/?room=${code}`);
 
     // Both ships in one room, the friend spawned next to the host (the nearest free spawn point
     // is a few hundred px away; across the map is over 1,800), and the match that starts as
@@ -100,16 +148,109 @@ describe("playing together in the browser", () => {
     await friend.page.context().close();
   }, 90_000);
 
-  it("refuses markup in the name field with the shared rule's message", async () => {
+  it("refuses markup and names over either length bound in the name field with the shared rule's message", async () => {
     const tab = await openMenu();
+    const status = tab.page.locator("#menu-status");
     await tab.page.locator("#nickname").fill("<b>x</b>");
     await tab.page.locator("#play").click();
-    await expect
-      .poll(() => tab.page.locator("#menu-status").textContent(), { timeout: 5_000 })
-      .toMatch(/letters, digits, emoji/);
+    await expect.poll(() => status.textContent(), { timeout: 5_000 }).toMatch(/letters, digits, emoji/);
     expect(await tab.page.evaluate(() => window.__tickArena?.scene)).toBe("menu");
+
+    // Sixteen family emoji: 16 characters but 176 UTF-16 code units. The field keeps every
+    // cluster whole (no cut sequence), says why at once, and Play sends nothing.
+    const families = "👨‍👩‍👧‍👦".repeat(16);
+    await tab.page.locator("#nickname").fill(families);
+    expect(await tab.page.locator("#nickname").inputValue()).toBe(families);
+    await expect.poll(() => status.textContent(), { timeout: 5_000 }).toMatch(/too long: .*96 UTF-16 code units/);
+    await tab.page.locator("#play").click();
+    await tab.page.waitForTimeout(1000);
+    expect(await status.textContent()).toMatch(/too long: .*96 UTF-16 code units/);
+    expect(await tab.page.evaluate(() => window.__tickArena?.scene)).toBe("menu");
+    await tab.page.screenshot({ path: path.join(ARTIFACTS, "name-too-long.png") });
+
+    // Seventeen letters: the other bound, also kept whole and refused with its reason.
+    await tab.page.locator("#nickname").fill("A".repeat(17));
+    expect(await tab.page.locator("#nickname").inputValue()).toBe("A".repeat(17));
+    await expect.poll(() => status.textContent()).toBe("Nickname is longer than 16 characters.");
+    await tab.page.locator("#nickname").fill("A".repeat(16));
+    await expect.poll(() => status.textContent()).toBe("");
+    expect(tab.errors).toEqual([]);
     await tab.page.context().close();
-  }, 30_000);
+  }, 60_000);
+
+  it("leaves the menu saying why when an invite link's room is gone or its code is wrong", async () => {
+    const tab = await openLink("?room=QQQQQQ", "Late");
+    const status = tab.page.locator("#menu-status");
+    await tab.page.waitForFunction(() => window.__tickArena?.scene === "menu", undefined, { timeout: 20_000 });
+    await expect
+      .poll(() => status.textContent(), { timeout: 15_000 })
+      .toBe("No room has the code QQQQQQ: check it, or the room may have ended.");
+    expect(await tab.page.evaluate(() => window.__tickArena?.scene)).toBe("menu");
+    // Play now quick-plays: the dead code is not left in the field.
+    expect(await tab.page.locator("#room-code").inputValue()).toBe("");
+    expect(new URL(tab.page.url()).searchParams.has("room")).toBe(false);
+    await tab.page.screenshot({ path: path.join(ARTIFACTS, "invite-gone.png") });
+
+    await tab.page.goto(`${server.url}/?room=AB1`);
+    await expect
+      .poll(() => status.textContent(), { timeout: 15_000 })
+      .toBe('The invite link\'s room code "AB1" is not valid: a code has 6 letters and digits.');
+    // The browser itself logs the matchmaker's 404 for the unknown code; nothing else.
+    expect(tab.errors.filter((e) => !FAILED_REQUEST.test(e))).toEqual([]);
+    await tab.page.context().close();
+  }, 60_000);
+
+  it("leaves the ranked queue without an error when Ranked match is pressed again", async () => {
+    const tab = await openMenu();
+    const status = tab.page.locator("#menu-status");
+    await tab.page.locator("#nickname").fill("Canceller");
+    await tab.page.locator("#ranked").click();
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/: 1 pilot found… press again/);
+    await tab.page.locator("#ranked").click();
+    await expect.poll(() => status.textContent()).toBe("Left the ranked queue.");
+    // The queue's close (code 4000) that follows must not turn it into an error.
+    await tab.page.waitForTimeout(1500);
+    expect(await status.textContent()).toBe("Left the ranked queue.");
+    expect(await status.getAttribute("class")).not.toMatch(/error/);
+    expect(await tab.page.locator("#play").isDisabled()).toBe(false);
+    expect(tab.errors).toEqual([]);
+    await tab.page.context().close();
+  }, 60_000);
+
+  it("keeps the room code's Join beside its field and room lines whole, at 1280 and 360 px", async () => {
+    // A pilot in a big arena (an SDK client: no second browser to render it).
+    const guest = await fetch(`${server.url}/auth/guest`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "Wide" }),
+    });
+    const client = new Client(server.url);
+    client.auth.token = ((await guest.json()) as { token: string }).token;
+    const pilot = await client.joinOrCreate(RoomName.ArenaLarge, { name: "Wide" });
+    const roomId = pilot.roomId;
+    const menu = await openMenu();
+    const row = menu.page.locator(`[data-testid=room-list] li[data-room-id="${roomId}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    for (const viewport of [VIEWPORT, { width: 360, height: 640 }]) {
+      await menu.page.setViewportSize(viewport);
+      await menu.page.waitForTimeout(1000);
+      const field = (await menu.page.locator("#room-code").boundingBox())!;
+      const join = (await menu.page.locator("#join-code").boundingBox())!;
+      expect(Math.abs(join.y - field.y), `Join beside the code field at ${viewport.width} px`).toBeLessThan(2);
+      expect(join.x).toBeGreaterThan(field.x + field.width);
+      const label = row.locator(".room-label");
+      expect(await label.textContent()).toMatch(/^Big arena · 1\/64 pilots · /);
+      const cut = await label.evaluate((el) => el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight);
+      expect(cut, `room line cut at ${viewport.width} px`).toBe(false);
+      const form = (await menu.page.locator(".menu-form").boundingBox())!;
+      expect(form.x).toBeGreaterThanOrEqual(0);
+      expect(form.x + form.width).toBeLessThanOrEqual(viewport.width);
+      await menu.page.screenshot({ path: path.join(ARTIFACTS, `menu-layout-${viewport.width}.png`) });
+    }
+    expect(menu.errors).toEqual([]);
+    await menu.page.context().close();
+    await pilot.leave();
+  }, 90_000);
 
   it("lists public rooms live on the menu, hides private ones, and watches one as a spectator", async () => {
     const menu = await openMenu();

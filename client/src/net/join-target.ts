@@ -47,12 +47,25 @@ export async function joinTarget(client: Client, serverUrl: string, target: Join
   }
 }
 
-/** The code in a page address (`?room=ABC234`), normalised, or null. */
-export function codeFromAddress(search: string): string | null {
+/** An invite in a page address: the room code as written, and normalised (null if it is not a code). */
+export interface Invite {
+  readonly raw: string;
+  readonly code: string | null;
+}
+
+/** The invite in a page address (`?room=ABC234`), or null when the address has none. */
+export function inviteFromAddress(search: string): Invite | null {
   const raw = new URLSearchParams(search).get("room");
   if (raw === null) return null;
   const code = normalizeRoomCode(raw);
-  return isRoomCode(code) ? code : null;
+  return { raw, code: isRoomCode(code) ? code : null };
+}
+
+/** `href` without its invite (`room=`), its other parameters (`?lag=150`…) and hash kept. */
+export function withoutInvite(href: string): string {
+  const url = new URL(href);
+  url.searchParams.delete("room");
+  return url.href;
 }
 
 /** The shareable address of a private room. */

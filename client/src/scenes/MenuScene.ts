@@ -11,9 +11,15 @@ import { parseNetworkConditions } from "../net/network-sim.ts";
 import { rejoin } from "../net/rejoin.ts";
 import { tabTokenStore, type TokenStore } from "../net/resume-token.ts";
 import { GameSession, type SessionOptions } from "../net/session.ts";
-import { codeFromAddress, type JoinTarget } from "../net/join-target.ts";
+import { inviteFromAddress, withoutInvite, type Invite, type JoinTarget } from "../net/join-target.ts";
 import { LobbyFeed, type OpenRoom } from "../net/lobby.ts";
-import { fetchLeaderboard, joinRankedQueue, type RankedWait } from "../net/ranked-queue.ts";
+import {
+  fetchLeaderboard,
+  joinRankedQueue,
+  RankedQueueCancelled,
+  rankedSearchText,
+  type RankedWait,
+} from "../net/ranked-queue.ts";
 import { signIn } from "../net/identity.ts";
 import { formatClock } from "../render/format.ts";
 import { serverUrl } from "../net/server-url.ts";
@@ -28,8 +34,8 @@ import { currentBindings } from "../input/bindings.ts";
 import { setTestHook, type HudBox } from "../test-hook.ts";
 import { isTouchScreen } from "../input/touch-device.ts";
 import { domScale } from "../render/hud-layout.ts";
-import { clampNickname, generatedNickname, NICKNAME_MAX_CODE_UNITS } from "../../../shared/names.ts";
-import { checkNickname, loadNickname, saveNickname } from "../ui/nickname.ts";
+import { generatedNickname } from "../../../shared/names.ts";
+import { checkNickname, loadNickname, saveNickname, typedNicknameProblem } from "../ui/nickname.ts";
 
 /** What other scenes pass when they return to the menu. */
 export interface MenuData {
@@ -45,13 +51,15 @@ const FORM_HTML = `
 <form class="menu-form" autocomplete="off" novalidate>
   <label for="nickname">Pilot name</label>
   <div class="row">
-    <input id="nickname" name="nickname" type="text" maxlength="${NICKNAME_MAX_CODE_UNITS}" placeholder="Your nickname" spellcheck="false" />
+    <input id="nickname" name="nickname" type="text" placeholder="Your nickname" spellcheck="false" />
     <button id="play" type="submit">Play</button>
   </div>
   <div class="row secondary">
     <button id="create-private" type="button">Private room</button>
-    <input id="room-code" type="text" maxlength="9" placeholder="Room code" spellcheck="false" aria-label="Room code" />
-    <button id="join-code" type="button">Join</button>
+    <span class="code-group">
+      <input id="room-code" type="text" maxlength="9" placeholder="Room code" spellcheck="false" aria-label="Room code" />
+      <button id="join-code" type="button">Join</button>
+    </span>
   </div>
   <div class="row secondary">
     <button id="ranked" type="button">Ranked match</button>
@@ -67,6 +75,22 @@ const FORM_HTML = `
     <ol class="panel live-list"></ol>
   </section>
 </form>`;
+
+/**
+ * An open room's line, "Big arena · 1/64 pilots · warm-up": where it is too long for the row it
+ * wraps between the parts (each part stays whole), never cut.
+ */
+function roomLabel(parts: readonly string[]): HTMLSpanElement {
+  const label = document.createElement("span");
+  label.className = "room-label";
+  parts.forEach((part, i) => {
+    if (i > 0) label.append(" · ");
+    const piece = document.createElement("span");
+    piece.textContent = part;
+    label.append(piece);
+  });
+  return label;
+}
 
 /** The title's margin for its glow, px a side. */
 const TITLE_GLOW = 32;
@@ -95,6 +119,8 @@ export class MenuScene extends Phaser.Scene {
   private ranked: RankedWait | null = null;
   private live: LiveFeed | null = null;
   private livePanel: LivePanel | null = null;
+  /** The status line shows why the typed name cannot be sent (cleared once it can). */
+  private nameProblemShown = false;
 
   constructor() {
     super(SceneKeys.Menu);
@@ -153,11 +179,10 @@ export class MenuScene extends Phaser.Scene {
     this.button = this.form.getChildByID("play") as HTMLButtonElement;
     this.status = this.form.getChildByID("menu-status") as HTMLElement;
     this.nameField.value = loadNickname();
-    // The field holds at most as many characters (grapheme clusters) as the server accepts.
-    this.nameField.addEventListener("input", () => {
-      const clamped = clampNickname(this.nameField.value);
-      if (clamped !== this.nameField.value) this.nameField.value = clamped;
-    });
+    // The field never cuts what is typed or pasted (a length limit in UTF-16 code units would
+    // split an emoji sequence): a name over either bound, or with a character the rule refuses,
+    // says why as it is typed, and Play refuses to send it.
+    this.nameField.addEventListener("input", () => this.showNameProblem());
     this.codeField = this.form.getChildByID("room-code") as HTMLInputElement;
     this.roomList = this.form.getChildByID("room-list") as HTMLUListElement;
     this.leaderboard = this.form.getChildByID("leaderboard") as HTMLOListElement;
@@ -183,19 +208,17 @@ export class MenuScene extends Phaser.Scene {
       event.preventDefault();
       void this.joinByCode();
     });
-    // An invite link (`?room=ABC234`): the code is filled in; Play joins that room.
-    const invited = codeFromAddress(window.location.search);
-    if (invited !== null) {
-      this.codeField.value = invited;
-      if (!this.notice) this.notice = `Invited to room ${invited}: press Join (or Play) to enter it.`;
-      this.noticeIsError = false;
-    }
+    // An invite link (`?room=ABC234`) is followed once: it joins that room below, and leaves
+    // the address so that coming back to the menu (or reloading it) does not join again.
+    const invite = inviteFromAddress(window.location.search);
+    if (invite !== null) window.history.replaceState(window.history.state, "", withoutInvite(window.location.href));
     this.drawRooms();
     this.openLobby();
     this.openLiveFeed();
     this.input.keyboard?.on("keydown-ENTER", () => {
       if (document.activeElement !== this.nameField) void this.play();
     });
+    this.input.keyboard?.on("keydown-ESC", () => this.leaveRankedQueue());
     this.showStatus(this.notice, this.notice && this.noticeIsError ? "error" : "idle");
 
     this.layout(this.scale.width, this.scale.height);
@@ -214,8 +237,32 @@ export class MenuScene extends Phaser.Scene {
     });
     // On a phone, focusing the field would open the on-screen keyboard over the menu.
     if (!isTouchScreen()) this.nameField.focus();
+    // A link just opened wins over a seat this tab may still hold (the link was opened in it).
     if (this.rejoinRequested) void this.rejoinAfterServerLoss();
+    else if (invite !== null) void this.followInvite(invite);
     else void this.resumeAfterReload();
+  }
+
+  /**
+   * An invite link: straight into that room with the remembered name (or a generated one), as
+   * Play would. A wrong or ended code, a full room or a refused name leaves the menu showing why.
+   */
+  private async followInvite(invite: Invite): Promise<void> {
+    // Called from create(): the scene does not count as active yet.
+    if (this.busy) return;
+    if (invite.code === null) {
+      const chars = Array.from(invite.raw);
+      const shown = chars.length > 12 ? `${chars.slice(0, 12).join("")}…` : invite.raw;
+      this.showStatus(
+        `The invite link's room code "${shown}" is not valid: a code has ${CODE_LENGTH} letters and digits.`,
+        "error",
+      );
+      return;
+    }
+    this.codeField.value = invite.code;
+    const joined = await this.play({ kind: "code", code: invite.code });
+    // Not joined: Play must not keep aiming at that room (the message names the code).
+    if (!joined && this.sys.isActive() && this.codeField.value === invite.code) this.codeField.value = "";
   }
 
   /**
@@ -310,6 +357,9 @@ export class MenuScene extends Phaser.Scene {
     // Big screens (a 4K monitor at 100 %) draw the menu larger, as the HUD.
     const z = domScale(width, height);
     this.form.setScale(z);
+    // The form's width follows the screen (min(400px, 96vw)): Phaser centres it by the width it
+    // measured, so measure again (else a phone turned or a window narrowed shifts it sideways).
+    this.form.updateSize();
     const formHeight = (): number => node.offsetHeight * z;
     let formTop = this.placeHeading(width, height, width < 640 || height < 600, z);
     if (formTop + formHeight() > height - 8) formTop = this.placeHeading(width, height, true, z);
@@ -396,12 +446,14 @@ export class MenuScene extends Phaser.Scene {
       const { listing } = room;
       const li = document.createElement("li");
       li.dataset["roomId"] = room.roomId;
-      const label = document.createElement("span");
       const left = formatClock(Math.max(0, Math.round((listing.phaseEndsAt - now) / 1000)));
       const phase = listing.phase === 1 ? "results" : listing.phase === 2 ? "warm-up" : `${left} left`;
-      const watching = listing.spectators > 0 ? ` · ${listing.spectators} watching` : "";
-      const big = listing.map === "large" ? "Big arena · " : "";
-      label.textContent = `${big}${listing.players}/${listing.maxPlayers} pilots · ${phase}${watching}`;
+      const label = roomLabel([
+        ...(listing.map === "large" ? ["Big arena"] : []),
+        `${listing.players}/${listing.maxPlayers} pilots`,
+        phase,
+        ...(listing.spectators > 0 ? [`${listing.spectators} watching`] : []),
+      ]);
       label.title = `Match ${listing.matchNumber}`;
       const full = listing.players >= listing.maxPlayers;
       const join = document.createElement("button");
@@ -453,39 +505,40 @@ export class MenuScene extends Phaser.Scene {
     }
   }
 
-  private async joinByCode(): Promise<void> {
+  private async joinByCode(): Promise<boolean> {
     const code = normalizeRoomCode(this.codeField.value);
     if (!isRoomCode(code)) {
       this.showStatus(`A room code has ${CODE_LENGTH} letters and digits, e.g. K7PQ2M.`, "error");
       this.codeField.focus();
-      return;
+      return false;
     }
     this.codeField.value = code;
-    await this.play({ kind: "code", code });
+    return this.play({ kind: "code", code });
+  }
+
+  /** Leaves the ranked queue if this menu waits in it (the button again, or Esc). */
+  private leaveRankedQueue(): void {
+    if (this.ranked === null) return;
+    this.ranked.cancel();
+    this.ranked = null;
+    this.setBusy(false);
+    this.showStatus("Left the ranked queue.", "idle");
   }
 
   /** Waits in the ranked queue (Esc or the button again cancels), then plays the match it found. */
   private async queueRanked(): Promise<void> {
-    if (this.ranked !== null) {
-      this.ranked.cancel();
-      this.ranked = null;
-      this.setBusy(false);
-      this.showStatus("Left the ranked queue.", "idle");
-      return;
-    }
+    if (this.ranked !== null) return this.leaveRankedQueue();
     const name = this.validName();
     if (name === null || this.busy) return;
     this.setBusy(true);
     (this.form.getChildByID("ranked") as HTMLButtonElement).disabled = false;
     this.showStatus("Joining the ranked queue…", "busy");
+    let wait: RankedWait | null = null;
     try {
       const identity = await signIn(serverUrl(), name);
-      const wait = await joinRankedQueue(serverUrl(), identity.token, (grouped) =>
-        this.showStatus(
-          `Searching for a ranked match (rating ${identity.rating ?? "new"}): ${grouped} pilots found… press again to cancel`,
-          "busy",
-        ),
-      );
+      wait = await joinRankedQueue(serverUrl(), identity.token, (grouped) => {
+        if (this.ranked === wait) this.showStatus(rankedSearchText(grouped, identity.rating), "busy");
+      });
       this.ranked = wait;
       const reservation = await wait.seat;
       const session = await GameSession.connect(serverUrl(), name, {
@@ -493,11 +546,14 @@ export class MenuScene extends Phaser.Scene {
         target: { kind: "seat", reservation },
       });
       wait.confirm();
+      // Cancelled while the seat was being taken, or the menu is gone: do not play it.
+      if (this.ranked !== wait || !this.sys.isActive()) return session.dispose();
       this.ranked = null;
-      if (!this.sys.isActive()) return session.dispose();
       this.scene.start(SceneKeys.Game, { session });
     } catch (error) {
-      this.ranked?.cancel();
+      // Left on purpose (leaveRankedQueue said so already), or a later queue took over.
+      if (error instanceof RankedQueueCancelled || (wait !== null && this.ranked !== wait)) return;
+      wait?.cancel();
       this.ranked = null;
       this.setBusy(false);
       this.showStatus(error instanceof Error ? error.message : String(error), "error");
@@ -510,6 +566,7 @@ export class MenuScene extends Phaser.Scene {
     const check = checkNickname(this.nameField.value);
     if (!check.ok) {
       this.showStatus(check.reason, "error");
+      this.nameProblemShown = true;
       this.nameField.focus();
       return null;
     }
@@ -518,13 +575,14 @@ export class MenuScene extends Phaser.Scene {
     return check.name;
   }
 
-  private async play(target?: JoinTarget): Promise<void> {
-    if (this.busy) return;
+  /** Joins `target` (quick play by default) and starts the match; false if it did not. */
+  private async play(target?: JoinTarget): Promise<boolean> {
+    if (this.busy) return false;
     // Play with an invite code in the field joins that room.
     const code = this.codeField.value.trim();
     if (target === undefined && code !== "") return this.joinByCode();
     const name = this.validName();
-    if (name === null) return;
+    if (name === null) return false;
     this.setBusy(true);
     this.showStatus(target?.kind === "private" ? "Opening a private room…" : "Connecting…", "busy");
     try {
@@ -532,12 +590,14 @@ export class MenuScene extends Phaser.Scene {
       const session = await GameSession.connect(serverUrl(), name, { ...options, target: target ?? { kind: "quick" } });
       if (!this.sys.isActive()) {
         session.dispose();
-        return;
+        return false;
       }
       this.scene.start(SceneKeys.Game, { session });
+      return true;
     } catch (error) {
       this.setBusy(false);
       this.showStatus(error instanceof Error ? error.message : String(error), "error");
+      return false;
     }
   }
 
@@ -551,7 +611,20 @@ export class MenuScene extends Phaser.Scene {
     this.drawRooms();
   }
 
+  /** As the name is typed: why it cannot be sent, or (once it can) the line cleared. */
+  private showNameProblem(): void {
+    if (this.busy) return;
+    const problem = typedNicknameProblem(this.nameField.value);
+    if (problem !== null) {
+      this.showStatus(problem, "error");
+      this.nameProblemShown = true;
+    } else if (this.nameProblemShown) {
+      this.showStatus("", "idle");
+    }
+  }
+
   private showStatus(text: string, kind: "idle" | "busy" | "error"): void {
+    this.nameProblemShown = false;
     this.status.textContent = text;
     this.status.className = `menu-status ${kind}`;
   }

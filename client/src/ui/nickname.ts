@@ -15,6 +15,17 @@ export function checkNickname(raw: string): NicknameCheck {
   return { ok: false, reason: `${message.charAt(0).toUpperCase()}${message.slice(1)}.` };
 }
 
+/**
+ * Why what is typed in the field cannot be sent, or null when it can (an empty field is fine:
+ * Play fills in a generated name). Shown as the player types, so a pasted name over either
+ * bound (16 characters, 96 UTF-16 code units) says why at once instead of being cut.
+ */
+export function typedNicknameProblem(raw: string): string | null {
+  if (raw.trim() === "") return null;
+  const check = checkNickname(raw);
+  return check.ok ? null : check.reason;
+}
+
 /** The last nickname used in this browser, or "". */
 export function loadNickname(storage: Pick<Storage, "getItem"> | undefined = safeStorage()): string {
   try {
