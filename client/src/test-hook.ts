@@ -70,6 +70,10 @@ export interface GameHook extends AudioHook, KeysHook {
   hudBoxes(): Record<string, HudBox>;
   /** The text of the controls hint. */
   hudHint(): string;
+  /** The text of the score panel (top left): your kills and deaths, or whom a spectator watches. */
+  hudScore(): string;
+  /** A spectator: the id of the pilot the camera follows (null: none, or not a spectator). */
+  watched(): string | null;
   /** The thumb sticks a finger holds now (base and knob, CSS px), null where none. */
   touchSticks(): { readonly move: StickProbe | null; readonly aim: StickProbe | null };
 }

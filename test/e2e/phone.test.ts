@@ -5,11 +5,18 @@
  * and DOM ones); on the phone a real touch drag on the left half (touchStart, touchMoves,
  * touchEnd over CDP) moves your ship, with a second finger on the aim stick at the same time,
  * and the Leave button (two taps) goes back to the menu.
+ *
+ * Then, with bots playing (kill feed lines coming and going), the layouts QA found
+ * overlapping: a phone held sideways (640 × 360, 844 × 390), a small desktop window in a
+ * private room (room badge, warm-up clock), a spectator on a phone (360 × 640, "Watching"
+ * badge, no thumb sticks); a spectator's click (desktop) and tap (phone) follow the next
+ * pilot, and the closed chat log shows only whole lines.
  */
 import path from "node:path";
 import type { Browser, CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HudBox } from "../../client/src/test-hook.ts";
+import { BotSwarm } from "../../bots/swarm.ts";
 import { ARTIFACTS, collectErrors, launchChromium, npmStart, type StartedServer, waitForOwnShip } from "./browser.ts";
 
 let server: StartedServer;
@@ -59,6 +66,15 @@ function hudBoxes(page: Page): Promise<Record<string, HudBox>> {
     if (hook?.scene !== "game") throw new Error("not in a match");
     return hook.hudBoxes();
   });
+}
+
+/** A text the match's test hook reports (hint, score panel, followed pilot). */
+function hudText(page: Page, what: "hudHint" | "hudScore" | "watched"): Promise<string | null> {
+  return page.evaluate((key) => {
+    const hook = window.__tickArena;
+    if (hook?.scene !== "game") throw new Error("not in a match");
+    return hook[key]();
+  }, what);
 }
 
 /** Asserts every box lies in the viewport and no two share any area. */
@@ -222,6 +238,158 @@ describe("a phone (390 × 844, touch) and a desktop (1280 × 800)", () => {
       await page.evaluate(() => (window.__tickArena?.scene === "game" ? window.__tickArena.hudHint() : "")),
     ).toMatch(/move/);
     await page.screenshot({ path: path.join(ARTIFACTS, "desktop-match.png") });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+});
+
+/**
+ * Samples the HUD `times` times, 600 ms apart, checking each layout; resolves with every panel
+ * name seen.
+ */
+async function expectLaidOutWhile(page: Page, viewport: { width: number; height: number }, times: number) {
+  const seen = new Set<string>();
+  for (let i = 0; i < times; i++) {
+    const boxes = await hudBoxes(page);
+    for (const name of Object.keys(boxes)) seen.add(name);
+    expectLaidOut(boxes, viewport);
+    await page.waitForTimeout(600);
+  }
+  return seen;
+}
+
+describe("the layouts QA found overlapping, with bots playing", () => {
+  let bots: BotSwarm;
+
+  beforeAll(async () => {
+    bots = new BotSwarm({ url: server.url, count: 6, seed: 11, staggerMs: 100 });
+    await bots.start();
+  }, 60_000);
+
+  afterAll(async () => {
+    await bots?.stop(2000);
+  });
+
+  it("a phone held sideways (640 × 360, 844 × 390): the kill feed clears the hint and the aim stick", async () => {
+    for (const viewport of [
+      { width: 640, height: 360 },
+      { width: 844, height: 390 },
+    ]) {
+      const { page, errors } = await openPage(viewport, true);
+      await play(page, "WWWWWWWWWWWWWWW6", true);
+      // Kill-feed lines come and go: look until some showed, and never on another panel.
+      const seen = await expectLaidOutWhile(page, viewport, 10);
+      expect([...seen]).toEqual(expect.arrayContaining(["hint", "moveStick", "aimStick", "feed0"]));
+      await page.screenshot({ path: path.join(ARTIFACTS, `phone-sideways-${viewport.width}.png`) });
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
+  }, 180_000);
+
+  it("a 640 × 360 window, private room: the room badge and the hint stay apart and off your ship", async () => {
+    const viewport = { width: 640, height: 360 };
+    const { page, errors } = await openPage(viewport, false);
+    await page.locator("#nickname").fill("WWWWWWWWWWWWWWW0");
+    // The live room list (the bots' room) keeps the menu moving: a DOM click, not a pointer one.
+    await page.locator("#create-private").dispatchEvent("click");
+    await waitForOwnShip(page, 20_000);
+    await page.waitForTimeout(1500);
+    const boxes = await hudBoxes(page);
+    expect(Object.keys(boxes)).toEqual(expect.arrayContaining(["room", "hint"]));
+    expectLaidOut(boxes, viewport);
+    // Your ship (its frame, 58 px square) where the camera draws it.
+    const ship = await page.evaluate(() => {
+      const hook = window.__tickArena;
+      if (hook?.scene !== "game") throw new Error("not in a match");
+      const self = hook.ships().find((s) => s.id === hook.selfId)!;
+      const view = hook.view();
+      return { x: self.x - view.x - 29, y: self.y - view.y - 29, width: 58, height: 58 };
+    });
+    for (const name of ["room", "hint"]) {
+      const b = boxes[name]!;
+      const over =
+        b.x < ship.x + ship.width && ship.x < b.x + b.width && b.y < ship.y + ship.height && ship.y < b.y + b.height;
+      expect(over, `${name} ${JSON.stringify(b)} covers your ship ${JSON.stringify(ship)}`).toBe(false);
+    }
+    await page.screenshot({ path: path.join(ARTIFACTS, "private-640x360.png") });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it("a spectator on a phone (360 × 640): a watching HUD, no thumb sticks, a tap follows the next pilot", async () => {
+    const viewport = { width: 360, height: 640 };
+    const { page, errors } = await openPage(viewport, true);
+    const watch = page.locator("[data-testid=room-list] li button", { hasText: "Watch" }).first();
+    await watch.waitFor({ timeout: 15_000 });
+    await watch.tap();
+    await page.waitForFunction(
+      () => window.__tickArena?.scene === "game" && window.__tickArena.role() === "spectator",
+      undefined,
+      { timeout: 20_000 },
+    );
+    await page.waitForFunction(() => window.__tickArena?.scene === "game" && window.__tickArena.watched() !== null);
+    await page.waitForTimeout(800);
+    expect(await hudText(page, "hudScore")).toMatch(/^Watching · Bot \d/);
+    const hint = await hudText(page, "hudHint");
+    expect(hint).toMatch(/Tap: follow the next pilot/);
+    expect(hint).not.toMatch(/drag to move/);
+    const seen = await expectLaidOutWhile(page, viewport, 8);
+    expect([...seen]).toEqual(expect.arrayContaining(["room", "hint", "leaveButton", "feed0"]));
+    expect([...seen]).not.toContain("moveStick");
+    expect([...seen]).not.toContain("aimStick");
+    await page.screenshot({ path: path.join(ARTIFACTS, "phone-watching.png") });
+
+    // A tap anywhere on the arena: the next pilot, and no stick under the finger.
+    const before = await hudText(page, "watched");
+    await page.touchscreen.tap(180, 330);
+    await expect.poll(() => hudText(page, "watched"), { timeout: 5_000 }).not.toBe(before);
+    expect(
+      await page.evaluate(() => (window.__tickArena?.scene === "game" ? window.__tickArena.touchSticks() : null)),
+    ).toEqual({
+      move: null,
+      aim: null,
+    });
+    expect(await hudText(page, "hudScore")).not.toMatch(/Joining/);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it("a spectator at a desktop: the mouse button and the fire key follow the next pilot", async () => {
+    const { page, errors } = await openPage(DESKTOP, false);
+    const watch = page.locator("[data-testid=room-list] li button", { hasText: "Watch" }).first();
+    await watch.waitFor({ timeout: 15_000 });
+    await watch.click();
+    await page.waitForFunction(
+      () =>
+        window.__tickArena?.scene === "game" &&
+        window.__tickArena.role() === "spectator" &&
+        window.__tickArena.watched() !== null,
+      undefined,
+      { timeout: 20_000 },
+    );
+    expect(await hudText(page, "hudHint")).toMatch(/^click \/ Space: next pilot/);
+    expect(await hudText(page, "hudScore")).toMatch(/^Watching · Bot \d/);
+    // Left click on the arena (a fire binding): the next pilot.
+    const first = await hudText(page, "watched");
+    await page.mouse.click(DESKTOP.width / 2, DESKTOP.height / 2 + 60);
+    await expect.poll(() => hudText(page, "watched"), { timeout: 5_000 }).not.toBe(first);
+    // Space (the fire key) too.
+    const second = await hudText(page, "watched");
+    await page.keyboard.press("Space");
+    await expect.poll(() => hudText(page, "watched"), { timeout: 5_000 }).not.toBe(second);
+    await page.screenshot({ path: path.join(ARTIFACTS, "desktop-watching.png") });
+    expectLaidOut(await hudBoxes(page), DESKTOP);
+
+    // The chat log, full of kill lines by now, shows only whole lines.
+    const cut = await page.evaluate(() => {
+      const log = document.querySelector(".chat-log")!.getBoundingClientRect();
+      return [...document.querySelectorAll<HTMLElement>(".chat-line")]
+        .filter((line) => getComputedStyle(line).visibility !== "hidden")
+        .map((line) => ({ text: line.textContent, top: line.getBoundingClientRect().top }))
+        .filter((line) => line.top < log.top - 0.5);
+    });
+    expect(await page.locator(".chat-line").count()).toBeGreaterThan(3);
+    expect(cut).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
   }, 120_000);

@@ -158,17 +158,54 @@ export function actionKeysLabel(bindings: Bindings, action: Action): string {
 }
 
 /**
+ * Movement keys that form a cluster everyone reads as up-left-down-right (WASD; ZQSD on AZERTY;
+ * ESDF; IJKL): shown as one word, like "WASD".
+ */
+const MOVE_CLUSTERS: ReadonlySet<string> = new Set(["WASD", "ZQSD", "ESDF", "IJKL"]);
+
+/**
+ * The movement keys for the hint: "WASD / arrows" for a familiar cluster (the arrows as the
+ * second keys), else each key with its direction, in the settings' order: "I up, S down,
+ * D left, → right".
+ */
+export function movementHint(bindings: Bindings): string {
+  const order: Action[] = ["up", "left", "down", "right"];
+  const arrows = order.every((a, i) => bindings[a][1] === ["ArrowUp", "ArrowLeft", "ArrowDown", "ArrowRight"][i]);
+  const word = order.map((a) => bindings[a][0] ?? "").join("");
+  if (MOVE_CLUSTERS.has(word)) return `${word}${arrows ? " / arrows" : ""}: move`;
+  const directions: ReadonlyArray<[Action, string]> = [
+    ["up", "up"],
+    ["down", "down"],
+    ["left", "left"],
+    ["right", "right"],
+  ];
+  const keys = directions.map(([a, label]) => `${keyLabel(bindings[a][0])} ${label}`).join(", ");
+  return `move: ${keys}${arrows ? " (or arrows)" : ""}`;
+}
+
+/** "click / Space": the mouse button and the fire key. */
+function fireKeys(bindings: Bindings): string {
+  return `click${bindings.fire[0] ? ` / ${keyLabel(bindings.fire[0])}` : ""}`;
+}
+
+/**
  * The HUD's controls hint for `bindings`, e.g. "WASD / arrows: move · mouse: aim · click /
  * Space: fire · Tab: scores · M: sound · Esc: leave".
  */
 export function controlsHint(bindings: Bindings): string {
-  const moves: Action[] = ["up", "left", "down", "right"];
-  const primaries = moves.map((a) => bindings[a][0]);
-  const letters = primaries.every((k) => k !== undefined && [...k].length === 1);
-  const main = letters ? primaries.join("") : primaries.map(keyLabel).join(" ");
-  const arrows = moves.every((a, i) => bindings[a][1] === ["ArrowUp", "ArrowLeft", "ArrowDown", "ArrowRight"][i]);
-  const move = `${main}${arrows ? " / arrows" : ""}: move`;
-  const parts = [move, "mouse: aim", `click${bindings.fire[0] ? ` / ${keyLabel(bindings.fire[0])}` : ""}: fire`];
+  const parts = [movementHint(bindings), "mouse: aim", `${fireKeys(bindings)}: fire`];
+  if (bindings.scores[0]) parts.push(`${keyLabel(bindings.scores[0])}: scores`);
+  if (bindings.mute[0]) parts.push(`${keyLabel(bindings.mute[0])}: sound`);
+  parts.push("Esc: leave");
+  return parts.join("   ·   ");
+}
+
+/**
+ * A spectator's hint: the fire keys (mouse button included) follow the next pilot, e.g.
+ * "click / Space: next pilot · Tab: scores · M: sound · Esc: leave".
+ */
+export function watchingHint(bindings: Bindings): string {
+  const parts = [`${fireKeys(bindings)}: next pilot`];
   if (bindings.scores[0]) parts.push(`${keyLabel(bindings.scores[0])}: scores`);
   if (bindings.mute[0]) parts.push(`${keyLabel(bindings.mute[0])}: sound`);
   parts.push("Esc: leave");

@@ -20,6 +20,8 @@ export class TouchInput {
   private readonly cleanups: Array<() => void> = [];
   private touched = false;
   private drewNothing = false;
+  /** False for a spectator: fingers take no stick (a tap picks the next pilot instead). */
+  private enabled = true;
 
   /** `onFirstTouch` runs once, when the first finger lands (the HUD switches its hint). */
   constructor(
@@ -38,7 +40,7 @@ export class TouchInput {
         this.touched = true;
         this.onFirstTouch();
       }
-      this.sticks.down(p.id, p.x, p.y, scene.scale.width);
+      if (this.enabled) this.sticks.down(p.id, p.x, p.y, scene.scale.width);
     };
     const move = (p: Phaser.Input.Pointer): void => {
       if (p.wasTouch && p.isDown) this.sticks.drag(p.id, p.x, p.y);
@@ -65,6 +67,12 @@ export class TouchInput {
   /** Whether a finger has touched the canvas in this match. */
   get wasTouched(): boolean {
     return this.touched;
+  }
+
+  /** Turns the sticks on or off (a spectator has none); off lets go of any held. */
+  setEnabled(enabled: boolean): void {
+    this.enabled = enabled;
+    if (!enabled) this.sticks.release();
   }
 
   /** The controls the sticks hold now (null while no finger is down). */

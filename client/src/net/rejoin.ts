@@ -14,6 +14,12 @@ export function rejoinDelayMs(attempt: number): number {
 /** How long to keep trying before giving the menu back to the player. */
 export const REJOIN_GIVE_UP_MS = 120_000;
 
+/**
+ * How long one attempt may take before it is given up and the next is counted down (a server
+ * that accepts the connection but does not answer, a join that never gets its first state).
+ */
+export const REJOIN_ATTEMPT_TIMEOUT_MS = 8_000;
+
 const REJOIN_CODES: ReadonlySet<number> = new Set([
   Close.Normal,
   Close.GoingAway,
@@ -37,15 +43,33 @@ export interface RejoinHooks<T> {
   attempt(): Promise<T>;
   /** Shown while waiting: seconds until the next attempt and the attempt number (1-based). */
   countdown(secondsLeft: number, attempt: number): void;
+  /**
+   * Shown while attempt number `attempt` (1-based) is in flight, e.g. with
+   * {@link connectingText}; without it the last countdown stays up.
+   */
+  connecting?(attempt: number): void;
+  /**
+   * Releases what an attempt given up on (timed out, or cancelled meanwhile) delivered late
+   * (default: calls its `dispose()` if it has one, so no seat stays behind).
+   */
+  discard?(late: T): void;
+  /** How long one attempt may take (default {@link REJOIN_ATTEMPT_TIMEOUT_MS}). */
+  attemptTimeoutMs?: number;
   /** Waits `ms` (a timer in the game, a fake in tests); resolves false when cancelled. */
   wait(ms: number): Promise<boolean>;
   /** Milliseconds since the rejoin started. */
   elapsed(): number;
 }
 
+/** The status line while attempt `attempt` (1-based) is in flight. */
+export function connectingText(attempt: number): string {
+  return `Connecting… (attempt ${attempt})`;
+}
+
 /**
  * Tries to rejoin until it works, the player cancels, or `REJOIN_GIVE_UP_MS` passes; the
- * countdown ticks every second. Resolves with the new session, or null.
+ * countdown ticks every second, and an attempt that takes longer than its timeout is given up
+ * (what it delivers later is discarded). Resolves with the new session, or null.
  */
 export async function rejoin<T>(hooks: RejoinHooks<T>): Promise<T | null> {
   for (let attempt = 0; hooks.elapsed() < REJOIN_GIVE_UP_MS; attempt++) {
@@ -54,11 +78,43 @@ export async function rejoin<T>(hooks: RejoinHooks<T>): Promise<T | null> {
       hooks.countdown(left, attempt + 1);
       if (!(await hooks.wait(Math.min(1000, delay - (Math.ceil(delay / 1000) - left) * 1000)))) return null;
     }
+    hooks.connecting?.(attempt + 1);
     try {
-      return await hooks.attempt();
+      return await withTimeout(hooks.attempt(), hooks.attemptTimeoutMs ?? REJOIN_ATTEMPT_TIMEOUT_MS, (late) =>
+        (hooks.discard ?? disposeIfPossible)(late),
+      );
     } catch {
-      // Not up yet: wait longer and try again.
+      // Not up yet (or no answer in time): wait longer and try again.
     }
   }
   return null;
+}
+
+/** `promise`, or a rejection after `ms`; a value that arrives after that goes to `discard`. */
+function withTimeout<T>(promise: Promise<T>, ms: number, discard: (late: T) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      reject(new Error(`no answer in ${ms} ms`));
+    }, ms);
+    promise.then(
+      (value) => {
+        if (timedOut) discard(value);
+        else {
+          clearTimeout(timer);
+          resolve(value);
+        }
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+function disposeIfPossible(late: unknown): void {
+  const dispose = (late as { dispose?: unknown } | null)?.dispose;
+  if (typeof dispose === "function") dispose.call(late);
 }

@@ -1,19 +1,20 @@
 /**
- * The heads-up display, fixed to the screen: score, match clock, ping and player count, kill
- * feed, respawn countdown and the reconnecting banner.
+ * The heads-up display, fixed to the screen: score (or, for a spectator, whom the camera
+ * follows), match clock, ping and player count, kill feed, respawn countdown, the controls hint
+ * and the reconnecting banner. Where each goes is decided by hud-layout.ts.
  */
 import { Phase } from "../../../shared/sim/world.ts";
 import type Phaser from "phaser";
 import type { GameSnapshot, KillEvent } from "../net/types.ts";
 import { controlsHint, DEFAULT_BINDINGS } from "../input/bindings.ts";
-import { formatClock, formatPing, secondsUntil } from "./format.ts";
+import { ellipsize, formatClock, formatPing, secondsUntil } from "./format.ts";
 import { colorOfPlayer, cssColor, UI, UI_FONT } from "./palette.ts";
 import {
-  hintMaxWidth,
+  FEED_LINES,
   hudMargin,
   hudScale,
   layoutHud,
-  NARROW_WIDTH,
+  compactHud,
   type Box,
   type HudLayout,
   type Size,
@@ -21,12 +22,13 @@ import {
 
 const FONT = UI_FONT;
 const HUD_DEPTH = 1000;
-const FEED_SIZE = 4;
 const FEED_SHOW_MS = 5000;
 const FEED_FADE_MS = 800;
 const HINT_MS = 10000;
 /** The hint on touch screens (the thumb sticks, client/src/input/touch-sticks.ts). */
 export const TOUCH_HINT = "Left thumb: drag to move   ·   Right thumb: drag to aim, hold to fire";
+/** A spectator's hint on a touch screen (no sticks: a tap follows the next pilot). */
+export const TOUCH_WATCH_HINT = "Tap: follow the next pilot   ·   Leave: top right";
 /** The keyboard-and-mouse hint (GameScene passes the current bindings' text). */
 const DEFAULT_HINT = controlsHint(DEFAULT_BINDINGS);
 
@@ -58,15 +60,29 @@ export class Hud {
   private scale = 1;
   private margin = 16;
   private touch: boolean;
+  /** The thumb sticks' resting places are kept free (a touch screen, not a spectator). */
+  private sticks: boolean;
+  /** A spectator: the score panel names the pilot followed (null: none yet). */
+  private watching: { readonly name: string | null } | null = null;
+  /** The spectator's text last fitted, and for which screen width. */
+  private watchShown = "";
+  /** The DOM panels the layout must keep clear of: the room badge and the sound badge. */
+  private badgeSize: Size | null = null;
+  private soundSize: Size | null = null;
+  /** Whether the controls hint has faded out (the layout then gives its place away). */
+  private hintGone = false;
   private placed: HudLayout | null = null;
+  /** Counts layouts: a new one means the DOM widgets and the camera must follow. */
+  version = 0;
   /** The measured sizes the current layout was made for (re-laid out when a text grows or shrinks). */
   private laidOutFor = "";
 
   constructor(
     private readonly scene: Phaser.Scene,
-    options: { readonly touch?: boolean; readonly hint?: string } = {},
+    options: { readonly touch?: boolean; readonly sticks?: boolean; readonly hint?: string } = {},
   ) {
     this.touch = options.touch ?? false;
+    this.sticks = options.sticks ?? this.touch;
     const fixed = <T extends Phaser.GameObjects.Components.ScrollFactor & Phaser.GameObjects.Components.Depth>(
       o: T,
     ): T => {
@@ -106,7 +122,7 @@ export class Hud {
     this.height = height;
     const s = hudScale(width, height);
     this.scale = s;
-    this.margin = hudMargin(width);
+    this.margin = hudMargin(width, height);
     const px = (n: number): string => `${Math.round(n * s)}px`;
     this.score.setFontSize(px(18));
     this.matchLabel.setFontSize(px(12));
@@ -115,21 +131,45 @@ export class Hud {
     this.respawn.setFontSize(px(30));
     this.banner.setFontSize(px(18));
     this.banner.setWordWrapWidth(width - 2 * this.margin - 36, true);
-    this.hint.setFontSize(px(width < NARROW_WIDTH ? 15 : 14));
-    // Wraps on narrow screens, never wider than the screen.
-    this.hint.setWordWrapWidth(hintMaxWidth(width, height, this.touch) - 28, true);
-    for (const entry of this.feed) this.styleFeedLine(entry.text);
+    this.hint.setFontSize(px(compactHud(width, height) ? 15 : 14));
+    for (const entry of this.feed) entry.text.setFontSize(px(15));
     this.place();
   }
 
-  /** Whether the controls hint and the reserved space are for touch screens. */
-  setTouch(touch: boolean, hint: string): void {
-    if (touch === this.touch && hint === this.hint.text) return;
+  /**
+   * Whether the screen is a touch screen (Scores and Leave buttons), whether the thumb sticks
+   * are used (not by a spectator), and the controls hint for them.
+   */
+  setTouch(touch: boolean, hint: string, sticks = touch): void {
+    if (touch === this.touch && sticks === this.sticks && hint === this.hint.text) return;
     this.touch = touch;
+    this.sticks = sticks;
     this.hint.setText(hint);
-    this.hint.setWordWrapWidth(hintMaxWidth(this.width, this.height, touch) - 28, true);
     // Shown again for a while: the controls changed.
     this.startedMs = null;
+    this.hintGone = false;
+    this.hint.setAlpha(1);
+    this.place();
+  }
+
+  /**
+   * A spectator's HUD: the score panel says whom the camera follows (`name`, null while
+   * nobody); null goes back to a player's kills and deaths.
+   */
+  setWatching(name: string | null | undefined): void {
+    const next = name === undefined ? null : { name };
+    if (next?.name === this.watching?.name && (next === null) === (this.watching === null)) return;
+    this.watching = next;
+    this.watchShown = "";
+  }
+
+  /** The sizes of the room badge (null: none shown) and the sound badge, CSS px. */
+  setDomPanels(badge: Size | null, sound: Size | null): void {
+    const same = (a: Size | null, b: Size | null): boolean =>
+      a === b || (a !== null && b !== null && Math.abs(a.width - b.width) < 1 && Math.abs(a.height - b.height) < 1);
+    if (same(badge, this.badgeSize) && same(sound, this.soundSize)) return;
+    this.badgeSize = badge;
+    this.soundSize = sound;
     this.place();
   }
 
@@ -140,14 +180,19 @@ export class Hud {
     this.place();
   }
 
-  /** How visible the controls hint is now (0 once it has faded). */
+  /** How visible the controls hint is now (0 once it has faded, or while it is not shown). */
   hintAlpha(): number {
-    return this.hint.alpha;
+    return this.hint.visible ? this.hint.alpha : 0;
   }
 
   /** The text of the controls hint. */
   hintText(): string {
     return this.hint.text;
+  }
+
+  /** The text of the score panel. */
+  scoreText(): string {
+    return this.score.text;
   }
 
   /** The current layout (the thumb sticks' resting places come from it). */
@@ -160,7 +205,7 @@ export class Hud {
     const placed = this.placed;
     if (placed === null) return {};
     const out: Record<string, Box> = { score: placed.score, clock: placed.clock, net: placed.net };
-    if (this.hint.alpha > 0.05) {
+    if (this.hintAlpha() > 0.05) {
       if (placed.hint !== null) out["hint"] = placed.hint;
       // The thumb sticks' resting places show (faintly) as long as the hint does.
       if (placed.moveStick !== null) out["moveStick"] = placed.moveStick;
@@ -168,7 +213,9 @@ export class Hud {
     }
     if (this.banner.visible) out["banner"] = textBox(this.banner);
     if (this.respawn.visible) out["respawn"] = textBox(this.respawn);
-    this.feed.forEach((entry, i) => (out[`feed${i}`] = textBox(entry.text)));
+    this.feed.forEach((entry, i) => {
+      if (entry.text.visible) out[`feed${i}`] = textBox(entry.text);
+    });
     return out;
   }
 
@@ -184,9 +231,28 @@ export class Hud {
       width: Math.max(110 * s, this.net.width + 24 * s),
       height: Math.max(50 * s, this.net.height + 14 * s),
     };
-    const hint: Size = { width: this.hint.width, height: this.hint.height };
-    const l = layoutHud({ width: this.width, height: this.height, touch: this.touch, score, clock, net, hint });
+    // The hint is measured at each wrap width the layout tries.
+    const measure = (maxWidth: number): Size => {
+      this.hint.setWordWrapWidth(Math.max(40, maxWidth - 28), true);
+      return { width: this.hint.width, height: this.hint.height };
+    };
+    const l = layoutHud({
+      width: this.width,
+      height: this.height,
+      touch: this.touch,
+      sticks: this.sticks,
+      score,
+      clock,
+      net,
+      // While you are destroyed the respawn countdown takes the middle, and the hint waits.
+      hint: this.hintGone || this.respawn.visible ? null : measure,
+      badge: this.badgeSize,
+      sound: this.soundSize,
+      respawn: this.respawn.visible ? { width: this.respawn.width, height: this.respawn.height } : null,
+    });
+    if (l.hint !== null) measure(l.hintWrap);
     this.placed = l;
+    this.version += 1;
     this.laidOutFor = this.sizeKey();
     this.score.setPosition(l.score.x + 14 * s, l.score.y + l.score.height / 2);
     const cx = l.clock.x + l.clock.width / 2;
@@ -196,22 +262,26 @@ export class Hud {
     // No room for the hint on a tiny screen: not shown.
     this.hint.setVisible(l.hint !== null);
     if (l.hint !== null) this.hint.setPosition(l.hint.x, l.hint.y);
-    this.respawn.setPosition(this.width / 2, Math.max(this.height * 0.38, l.feedTop + FEED_SIZE * 34 * s + 40 * s));
+    if (l.respawn !== null) {
+      this.respawn.setPosition(l.respawn.x + l.respawn.width / 2, l.respawn.y + l.respawn.height / 2);
+    }
     this.banner.setPosition(this.width / 2, l.topBottom + this.margin);
     this.layoutFeed();
     this.drawPanels();
   }
 
   private sizeKey(): string {
-    return [this.score, this.clock, this.matchLabel, this.net, this.hint]
-      .map((t) => `${t.width}x${t.height}`)
-      .join(",");
+    return [this.score, this.clock, this.matchLabel, this.net, this.hint, this.respawn]
+      .map((t) => (t.visible || t !== this.respawn ? `${t.width}x${t.height}` : "-"))
+      .join(",")
+      .concat(this.hintGone ? ",gone" : "");
   }
 
   /** Refreshes every readout from `s`. */
   update(s: GameSnapshot, nowMs: number): void {
     const self = s.players.find((p) => p.isSelf);
-    this.score.setText(self ? `Kills ${self.kills}    Deaths ${self.deaths}` : "Joining…");
+    if (this.watching !== null) this.showWatching(this.watching.name);
+    else this.score.setText(self ? `Kills ${self.kills}    Deaths ${self.deaths}` : "Joining…");
 
     const warmup = s.phase === Phase.Warmup;
     this.matchLabel.setText(warmup ? "WAITING FOR PILOTS" : `MATCH ${s.matchNumber}`);
@@ -231,6 +301,8 @@ export class Hud {
     this.banner.setVisible(s.connection === "reconnecting");
     this.startedMs ??= nowMs;
     this.hint.setAlpha(Math.max(0, Math.min(1, (HINT_MS - (nowMs - this.startedMs)) / 1000)));
+    // Faded out: its place goes to the kill feed.
+    this.hintGone = this.hint.alpha <= 0;
     this.fadeFeed(nowMs);
     if (this.sizeKey() !== this.laidOutFor) this.place();
   }
@@ -258,7 +330,7 @@ export class Hud {
       .setDepth(HUD_DEPTH);
     this.styleFeedLine(text);
     this.feed.unshift({ text, bornMs: nowMs });
-    while (this.feed.length > FEED_SIZE) this.feed.pop()?.text.destroy();
+    while (this.feed.length > FEED_LINES) this.feed.pop()?.text.destroy();
     this.layoutFeed();
   }
 
@@ -278,15 +350,40 @@ export class Hud {
 
   private styleFeedLine(text: Phaser.GameObjects.Text): void {
     text.setFontSize(`${Math.round(15 * this.scale)}px`);
-    text.setWordWrapWidth(this.width - 2 * this.margin - 20, true);
   }
 
+  /**
+   * The score panel of a spectator: "Watching · <name>", the name shortened with "…" so the
+   * panel never pushes past its share of the top row.
+   */
+  private showWatching(name: string | null): void {
+    const full = name === null ? "Watching" : `Watching · ${name}`;
+    if (this.watchShown === `${full}@${this.width}`) return;
+    const s = this.scale;
+    const maxWidth = Math.max(120 * s, Math.min(360 * s, this.width - 3 * this.margin - 110 * s) - 28 * s);
+    const text =
+      name === null
+        ? full
+        : `Watching · ${ellipsize(name, maxWidth, (n) => this.score.setText(`Watching · ${n}`).width)}`;
+    this.score.setText(text);
+    this.watchShown = `${full}@${this.width}`;
+  }
+
+  /** The feed's lines, newest on top, wrapped to its box; lines that would end below it wait. */
   private layoutFeed(): void {
-    const top = this.placed?.feedTop ?? this.margin + 66;
-    let y = top;
+    const area = this.placed?.feed ?? null;
+    let y = area?.y ?? this.margin + 66;
+    const right = area === null ? this.width - this.margin : area.x + area.width;
+    const end = area === null ? this.height : area.y + area.height;
+    const wrap = Math.max(60, (area?.width ?? this.width - 2 * this.margin) - 20);
+    let full = false;
     for (const entry of this.feed) {
-      entry.text.setPosition(this.width - this.margin, y);
-      y += entry.text.height + 4;
+      const text = entry.text;
+      if (text.style.wordWrapWidth !== wrap) text.setWordWrapWidth(wrap, true);
+      text.setPosition(right, y);
+      full ||= y + text.height > end;
+      text.setVisible(!full);
+      y += text.height + 4;
     }
   }
 

@@ -10,7 +10,7 @@ import { GameSounds } from "../audio/game-sounds.ts";
 import { SceneKeys } from "../game/keys.ts";
 import { toInputFrame } from "../input/controls.ts";
 import { KeyboardMouse } from "../input/keyboard-mouse.ts";
-import { controlsHint, currentBindings } from "../input/bindings.ts";
+import { controlsHint, currentBindings, watchingHint } from "../input/bindings.ts";
 import { HeldKeys } from "../input/held-keys.ts";
 import { TouchInput } from "../input/touch-input.ts";
 import { mergeControls } from "../input/touch-sticks.ts";
@@ -20,8 +20,8 @@ import { LIVE_HISTORY, type LiveEvent } from "../../../shared/live.ts";
 import { drawArena } from "../render/arena.ts";
 import { DebugOverlay } from "../render/debug-overlay.ts";
 import { EdgeArrows } from "../render/edge-arrows.ts";
-import { Hud, TOUCH_HINT } from "../render/hud.ts";
-import { domScale, type Box } from "../render/hud-layout.ts";
+import { Hud, TOUCH_HINT, TOUCH_WATCH_HINT } from "../render/hud.ts";
+import { domScale, hudMargin, type Box, type Size } from "../render/hud-layout.ts";
 import { isTouchScreen } from "../input/touch-device.ts";
 import { ProjectileLayer } from "../render/projectile-sprites.ts";
 import { ShipLayer } from "../render/ship-sprites.ts";
@@ -70,8 +70,12 @@ export class GameScene extends Phaser.Scene {
   private watchedChosenAt = 0;
   /** Touch screen: the HUD hint describes the thumb sticks and keeps room for them. */
   private touch = false;
-  /** Where the room badge was last put (px from the top). */
-  private badgeTop = -1;
+  /** This seat only watches (known once the server's welcome arrived). */
+  private spectator = false;
+  /** The HUD layout the DOM widgets and the camera were last fitted to (Hud.version). */
+  private layoutVersion = -1;
+  /** What the room badge and the sound badge showed when last measured (re-measured on change). */
+  private domPanelsKey = "";
   /** Scores and Leave buttons (touch screens: no Tab or Esc there). */
   private touchBar: TouchBar | null = null;
   /** The scoreboard is shown by the Scores touch button. */
@@ -96,7 +100,9 @@ export class GameScene extends Phaser.Scene {
     this.liveEvents = [];
     this.watched = null;
     this.watchedChosenAt = 0;
-    this.badgeTop = -1;
+    this.spectator = false;
+    this.layoutVersion = -1;
+    this.domPanelsKey = "";
     this.touchBar = null;
     this.scoreboardPinned = false;
     this.keepSession = false;
@@ -108,10 +114,8 @@ export class GameScene extends Phaser.Scene {
     this.shots = new ProjectileLayer(this);
     this.ships = new ShipLayer(this);
     this.touch = isTouchScreen();
-    this.hud = new Hud(
-      this,
-      this.touch ? { touch: true, hint: TOUCH_HINT } : { hint: controlsHint(currentBindings()) },
-    );
+    this.spectator = this.session.info()?.role === "spectator";
+    this.hud = new Hud(this, { touch: this.touch, sticks: this.touch && !this.spectator, hint: this.hintText() });
     this.debug = new DebugOverlay(this);
     this.debug.layout(this.scale.width);
     setDomScale(this.scale.width, this.scale.height);
@@ -126,7 +130,7 @@ export class GameScene extends Phaser.Scene {
         // Sound on/off (remembered; the menu has the same switch and the volume).
         else if (action === "mute") gameAudio().toggleMuted();
         // Spectators: the fire key moves the camera to the next pilot.
-        else if (action === "fire" && this.session.info()?.role === "spectator") this.watchNext(true);
+        else if (action === "fire" && this.spectator) this.watchNext(true);
       },
       onRelease: (action) => {
         if (action === "scores") this.scoreboardHeld = false;
@@ -135,6 +139,12 @@ export class GameScene extends Phaser.Scene {
     this.controls = new KeyboardMouse(this, this.keys);
     // The thumb sticks: the first touch switches the hint to them (a laptop's touch screen too).
     this.touchInput = new TouchInput(this, () => this.useTouch());
+    this.touchInput.setEnabled(!this.spectator);
+    // Spectators: every fire binding follows the next pilot, the mouse button (and, on a touch
+    // screen, a tap) as well as the fire key.
+    this.input.on(Phaser.Input.Events.POINTER_DOWN, (pointer: Phaser.Input.Pointer) => {
+      if (this.spectator && !this.chat?.isTyping() && (pointer.wasTouch || pointer.button === 0)) this.watchNext(true);
+    });
     this.cameras.main.setBounds(0, 0, this.session.map.width, this.session.map.height);
     this.input.setDefaultCursor("crosshair");
 
@@ -193,6 +203,8 @@ export class GameScene extends Phaser.Scene {
       },
       hudBoxes: () => this.hudBoxes(),
       hudHint: () => this.hud.hintText(),
+      hudScore: () => this.hud.scoreText(),
+      watched: () => this.watched,
       touchSticks: () => this.touchInput.sticks.views(),
       keyBindings: () => currentBindings(),
       createdAt: this.createdAt,
@@ -233,18 +245,12 @@ export class GameScene extends Phaser.Scene {
     this.arrows.update(snap.pilots);
     const topBottom = this.hud.current()?.topBottom ?? 48;
     this.debug.update(() => this.session.debugInfo(now), this.game.loop.actualFps, topBottom + 8);
-    // The room badge (DOM) hangs below the HUD's top panels, wherever they are; the touch
-    // buttons go where the layout put them.
-    if (topBottom !== this.badgeTop) {
-      this.badgeTop = topBottom;
-      this.badge?.setTop(topBottom + 8);
-      this.touchBar?.place(placed?.scoresButton ?? null, placed?.leaveButton ?? null);
-      this.fitCamera();
-    }
     const info = this.session.info();
-    if (info?.role === "spectator") this.followWatched(snap);
+    if ((info?.role === "spectator") !== this.spectator) this.setSpectator(info?.role === "spectator");
+    if (this.spectator) this.followWatched(snap);
     else this.followSelf(snap.selfId);
     if (info?.code != null) this.badge?.showCode(info.code);
+    this.placeDomPanels();
     // A respawn is a teleport: cut to the new spot instead of panning across the map.
     if (self?.alive && !this.selfAlive) this.cameras.main.centerOn(self.x, self.y);
     this.selfAlive = self?.alive ?? false;
@@ -268,7 +274,50 @@ export class GameScene extends Phaser.Scene {
     if (target !== undefined) {
       this.cameras.main.startFollow(target.container, false, CAMERA_LERP, CAMERA_LERP);
     }
-    this.badge?.showWatching(snap.players.find((p) => p.id === this.watched)?.name ?? null);
+    const name = snap.players.find((p) => p.id === this.watched)?.name ?? null;
+    this.badge?.showWatching(name);
+    this.hud.setWatching(name);
+  }
+
+  /**
+   * The room badge (DOM) hangs where the HUD layout put it, below the top panels and clear of
+   * the kill feed; the touch buttons go where the layout put them. The layout keeps clear of
+   * the badges' measured sizes (measured again when their text changes).
+   */
+  private placeDomPanels(): void {
+    const badge = this.badge?.element;
+    const sound = this.soundBadge?.element;
+    const key = `${badge?.hidden === false ? badge.textContent : ""}|${sound?.textContent ?? ""}`;
+    if (key !== this.domPanelsKey) {
+      this.domPanelsKey = key;
+      this.hud.setDomPanels(measure(badge), measure(sound));
+    }
+    if (this.hud.version !== this.layoutVersion) this.onLayoutChanged();
+  }
+
+  /** A spectator sees a watching HUD: no score or thumb sticks, its own hint. */
+  private setSpectator(spectator: boolean): void {
+    this.spectator = spectator;
+    this.touchInput.setEnabled(!spectator);
+    if (!spectator) this.hud.setWatching(undefined);
+    this.hud.setTouch(this.touch, this.hintText(), this.touch && !spectator);
+    this.onLayoutChanged();
+  }
+
+  /** The controls hint for this screen and seat. */
+  private hintText(): string {
+    if (this.spectator) return this.touch ? TOUCH_WATCH_HINT : watchingHint(currentBindings());
+    return this.touch ? TOUCH_HINT : controlsHint(currentBindings());
+  }
+
+  /** The HUD was laid out anew: the DOM widgets and the camera follow it. */
+  private onLayoutChanged(): void {
+    this.layoutVersion = this.hud.version;
+    const placed = this.hud.current();
+    if (placed === null) return;
+    this.badge?.setTop(placed.badge?.y ?? placed.topBottom + hudMargin(this.scale.width, this.scale.height));
+    this.touchBar?.place(placed.scoresButton, placed.leaveButton);
+    this.fitCamera();
   }
 
   /** Picks the pilot to watch: the next one in order (Space), or the leader by kills. */
@@ -301,12 +350,12 @@ export class GameScene extends Phaser.Scene {
   }
 
   private onResize(size: Phaser.Structs.Size): void {
-    this.hud.layout(size.width, size.height);
     setDomScale(size.width, size.height);
+    // The badges' sizes change with the screen (their scale, the badge's wrapping).
+    this.domPanelsKey = "";
+    this.hud.layout(size.width, size.height);
     this.debug.layout(size.width);
-    const placed = this.hud.current();
-    this.touchBar?.place(placed?.scoresButton ?? null, placed?.leaveButton ?? null);
-    this.fitCamera();
+    this.onLayoutChanged();
   }
 
   /**
@@ -323,7 +372,11 @@ export class GameScene extends Phaser.Scene {
     // monitor) shows it in the middle.
     const pad = screen.height < height;
     const top = pad ? placed.topBottom + 8 : Math.max(0, (screen.height - height) / 2);
-    const bottom = !pad ? top : placed.moveStick !== null ? screen.height - placed.moveStick.y : 56;
+    const bottom = !pad
+      ? top
+      : placed.moveStick !== null
+        ? screen.height - Math.min(placed.moveStick.y, placed.aimStick?.y ?? Infinity)
+        : 56;
     const side = Math.max(0, (screen.width - width) / 2);
     this.cameras.main.setBounds(-side, -top, width + 2 * side, height + top + bottom);
   }
@@ -331,7 +384,7 @@ export class GameScene extends Phaser.Scene {
   /** A touch screen (or the first touch): the hint describes the sticks; Scores and Leave buttons. */
   private useTouch(): void {
     this.touch = true;
-    this.hud.setTouch(true, TOUCH_HINT);
+    this.hud.setTouch(true, this.hintText(), !this.spectator);
     this.chat?.setHintText("Tap to chat");
     if (this.touchBar === null) {
       this.touchBar = new TouchBar(document.body, {
@@ -339,8 +392,7 @@ export class GameScene extends Phaser.Scene {
         onLeave: () => this.session.leave(),
       });
     }
-    const placed = this.hud.current();
-    this.touchBar.place(placed?.scoresButton ?? null, placed?.leaveButton ?? null);
+    this.onLayoutChanged();
   }
 
   /**
@@ -397,6 +449,13 @@ export class GameScene extends Phaser.Scene {
     this.keys.destroy();
     this.latest = null;
   }
+}
+
+/** The size a DOM widget takes on screen (its scale included), or null while it is hidden. */
+function measure(el: HTMLElement | undefined): Size | null {
+  if (el === undefined || el.hidden) return null;
+  const r = el.getBoundingClientRect();
+  return r.width > 0 && r.height > 0 ? { width: r.width, height: r.height } : null;
 }
 
 /** Scales the HUD's DOM widgets (chat, sound badge, room badge) with the screen. */

@@ -8,7 +8,7 @@ import { RoomName } from "../../../shared/protocol.ts";
 import { CODE_LENGTH, isRoomCode, normalizeRoomCode } from "../../../shared/room-code.ts";
 import { SceneKeys } from "../game/keys.ts";
 import { parseNetworkConditions } from "../net/network-sim.ts";
-import { rejoin } from "../net/rejoin.ts";
+import { connectingText, rejoin } from "../net/rejoin.ts";
 import { tabTokenStore, type TokenStore } from "../net/resume-token.ts";
 import { GameSession, type SessionOptions } from "../net/session.ts";
 import { inviteFromAddress, withoutInvite, type Invite, type JoinTarget } from "../net/join-target.ts";
@@ -284,6 +284,7 @@ export class MenuScene extends Phaser.Scene {
       attempt: () => GameSession.connect(serverUrl(), check.name, this.sessionOptions(tabTokenStore())),
       countdown: (left, attempt) =>
         this.showStatus(`${this.notice} Rejoining in ${left} s (attempt ${attempt}) · Esc to cancel`, "busy"),
+      connecting: (attempt) => this.showStatus(`${this.notice} ${connectingText(attempt)} · Esc to cancel`, "busy"),
       wait: (ms) =>
         new Promise<boolean>((resolve) => {
           if (cancelled) return resolve(false);

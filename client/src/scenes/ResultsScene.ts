@@ -6,7 +6,7 @@
 import Phaser from "phaser";
 import { SceneKeys } from "../game/keys.ts";
 import type { GameSnapshot, PilotView } from "../net/types.ts";
-import { formatClock, rankPlayers, secondsUntil } from "../render/format.ts";
+import { formatClock, rankPlayers, scoreboardName, secondsUntil } from "../render/format.ts";
 import { SELF_MARK, shipColor, UI, UI_FONT } from "../render/palette.ts";
 
 /** What the match scene passes: a reader for its latest snapshot. */
@@ -21,6 +21,10 @@ const HEADER_HEIGHT = 118;
 const FOOTER_HEIGHT = 64;
 /** Columns: rank, colour swatch, name, kills, deaths (x offsets inside the panel). */
 const COLUMNS = { rank: 32, swatch: 60, name: 76, kills: 400, deaths: 478 } as const;
+/** The name cell ends this far left of the kills column's centre (room for a 3-digit count). */
+const NAME_END_GAP = 28;
+/** How wide a name cell (with "(you)" on your row) may be. */
+export const NAME_MAX_WIDTH = COLUMNS.kills - NAME_END_GAP - COLUMNS.name;
 
 export class ResultsScene extends Phaser.Scene {
   private read: () => GameSnapshot | null = () => null;
@@ -117,9 +121,12 @@ export class ResultsScene extends Phaser.Scene {
         this.add
           .text(x, y, text, { fontFamily: FONT, fontSize: "17px", fontStyle: self ? "bold" : "normal", color: UI.text })
           .setOrigin(originX, 0.5);
+      // A long name is shortened ("…") so it, and your "(you)", end before the kills column.
+      const name = cell(COLUMNS.name, "", 0);
+      name.setText(scoreboardName(p.name, self, NAME_MAX_WIDTH, (text) => name.setText(text).width));
       this.rows.add([
         cell(COLUMNS.rank, String(i + 1), 0.5),
-        cell(COLUMNS.name, self ? `${p.name}  (you)` : p.name, 0),
+        name,
         cell(COLUMNS.kills, String(p.kills), 0.5),
         cell(COLUMNS.deaths, String(p.deaths), 0.5),
       ]);

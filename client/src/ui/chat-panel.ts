@@ -10,6 +10,9 @@
  * window). A release whose press the game saw (a movement key held while opening the chat, a
  * mouse button pressed over the canvas) is let through, so nothing stays stuck down. While
  * the field is closed the panel lets the pointer through to the game, apart from its hint.
+ *
+ * The closed log shows the newest lines that fit whole: a line the log's top edge would cut
+ * is hidden (the open log scrolls, and shows every line).
  */
 import { CHAT_MAX_CODE_UNITS, checkChatText, type ChatLine } from "../../../shared/chat.ts";
 import type { LiveEvent } from "../../../shared/live.ts";
@@ -152,6 +155,8 @@ export class ChatPanel {
     if (view !== null) {
       this.listen(view, "mouseup", () => (this.pressedInside = false));
       this.listen(view, "touchend", () => (this.pressedInside = false));
+      // The log's height follows the window's (vh): other lines fit whole.
+      this.listen(view, "resize", () => this.hideCutLines());
       // Enter anywhere in the game opens the field.
       this.listen(view, "keydown", (event) => {
         if (event.key !== "Enter" || event.repeat || this.typing || event.defaultPrevented) return;
@@ -230,6 +235,27 @@ export class ChatPanel {
       first.remove();
     }
     if (stick || !this.typing) this.log.scrollTop = this.log.scrollHeight;
+    this.hideCutLines();
+  }
+
+  /**
+   * The closed log scrolled to its end: hides the lines whose top the log's top edge cuts
+   * (only whole lines show); the open log shows them all.
+   */
+  private hideCutLines(): void {
+    const lines = this.log.children;
+    if (this.typing) {
+      for (const line of lines) line.classList.remove("chat-cut");
+      return;
+    }
+    this.log.scrollTop = this.log.scrollHeight;
+    // Positions in the log's own coordinates (offsetTop ignores the panel's scale transform).
+    const visibleTop = this.log.scrollTop;
+    const origin = (lines[0] as HTMLElement | undefined)?.offsetTop ?? 0;
+    for (const line of lines) {
+      const el = line as HTMLElement;
+      el.classList.toggle("chat-cut", el.offsetTop - origin < visibleTop - 0.5);
+    }
   }
 
   /** Removes every line (e.g. on joining another room). */
@@ -246,6 +272,7 @@ export class ChatPanel {
     this.form.hidden = false;
     this.hint.hidden = true;
     this.root.classList.add("open");
+    this.hideCutLines();
     this.input.focus();
   }
 
@@ -294,7 +321,7 @@ export class ChatPanel {
     this.form.hidden = true;
     this.hint.hidden = false;
     this.root.classList.remove("open");
-    this.log.scrollTop = this.log.scrollHeight;
+    this.hideCutLines();
     if (this.root.ownerDocument.activeElement === this.input) this.input.blur();
   }
 
@@ -376,6 +403,10 @@ function injectStyle(doc: Document): void {
   overflow-wrap: anywhere;
   white-space: pre-wrap;
   align-self: flex-start;
+}
+/* A line the closed log's top edge would cut in half: hidden (render/hud-layout.ts chatArea). */
+.chat-panel:not(.open) .chat-line.chat-cut {
+  visibility: hidden;
 }
 .chat-panel .chat-name {
   font-weight: 700;

@@ -7,6 +7,8 @@ import {
   DEFAULT_BINDINGS,
   keyName,
   loadBindings,
+  movementHint,
+  watchingHint,
   parseBindings,
   rebind,
   saveBindings,
@@ -137,6 +139,37 @@ describe("labels and the HUD hint", () => {
     expect(controlsHint(b)).toMatch(/^IJKL: move .* click \/ ↑: fire/);
     expect(actionKeysLabel(b, "up")).toBe("I");
     expect(actionKeysLabel(rebind(b, "mute", "I"), "up")).toBe("—");
+  });
+
+  it("names each movement key with its direction unless they form a familiar cluster", () => {
+    // QA's case: up I, left D, down S, right → read as "I D S →" before.
+    let b: Bindings = DEFAULT_BINDINGS;
+    for (const [a, k] of [
+      ["up", "I"],
+      ["left", "D"],
+      ["right", "ArrowRight"],
+    ] as const)
+      b = rebind(b, a, k);
+    expect(movementHint(b)).toBe("move: I up, S down, D left, → right");
+    expect(controlsHint(b)).toMatch(/^move: I up, S down, D left, → right {3}· {3}mouse: aim/);
+    // Only W rebound to... W: the arrows stay as second keys.
+    const jl = rebind(rebind(DEFAULT_BINDINGS, "left", "J"), "right", "L");
+    expect(movementHint(jl)).toBe("move: W up, S down, J left, L right (or arrows)");
+    // Familiar clusters stay one word: ZQSD (AZERTY), ESDF, IJKL.
+    const zqsd = rebind(rebind(DEFAULT_BINDINGS, "up", "Z"), "left", "Q");
+    expect(movementHint(zqsd)).toBe("ZQSD / arrows: move");
+    expect(movementHint(DEFAULT_BINDINGS)).toBe("WASD / arrows: move");
+    // An action left without a key shows a dash.
+    const noUp = rebind(rebind(DEFAULT_BINDINGS, "fire", "W"), "fire", "ArrowUp");
+    expect(movementHint(noUp)).toBe("move: — up, S down, A left, D right");
+  });
+
+  it("gives a spectator the fire keys (the mouse button too) for the next pilot, no movement", () => {
+    expect(watchingHint(DEFAULT_BINDINGS)).toBe(
+      "click / Space: next pilot   ·   Tab: scores   ·   M: sound   ·   Esc: leave",
+    );
+    expect(watchingHint(rebind(DEFAULT_BINDINGS, "fire", "F"))).toMatch(/^click \/ F: next pilot/);
+    expect(watchingHint(DEFAULT_BINDINGS)).not.toMatch(/move|aim/);
   });
 });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { formatClock, formatPing, rankPlayers, secondsUntil } from "../../../client/src/render/format.ts";
+import {
+  ellipsize,
+  formatClock,
+  formatPing,
+  rankPlayers,
+  scoreboardName,
+  secondsUntil,
+} from "../../../client/src/render/format.ts";
 import {
   colorOfPlayer,
   cssColor,
@@ -65,5 +72,32 @@ describe("palette", () => {
   it("formats ping", () => {
     expect(formatPing(null)).toBe("— ms");
     expect(formatPing(41.6)).toBe("42 ms");
+  });
+});
+
+describe("ellipsize and scoreboardName", () => {
+  // A stand-in for a text's drawn width: 12 px a character, 6 px a space.
+  const measure = (text: string): number => [...text].reduce((w, c) => w + (c === " " ? 6 : 12), 0);
+
+  it("keeps a text that fits and shortens one that does not, with an ellipsis", () => {
+    expect(ellipsize("Bot 5", 100, measure)).toBe("Bot 5");
+    const cut = ellipsize("WWWWWWWWWWWWWWW6", 100, measure);
+    expect(cut).toBe("WWWWWWW…");
+    expect(measure(cut)).toBeLessThanOrEqual(100);
+    expect(ellipsize("WWWW", 5, measure)).toBe("…");
+    // Whole characters only: a family emoji is never split.
+    const family = "👨‍👩‍👧‍👦";
+    expect(ellipsize(`${family}${family}${family}`, 30, (t) => 12 * [...new Intl.Segmenter().segment(t)].length)).toBe(
+      `${family}…`,
+    );
+  });
+
+  it("fits your row's name and its (you) before the kills column, shortening the name only", () => {
+    // QA's case: 16 wide letters with "(you)" ran over the kill count.
+    const cell = scoreboardName("WWWWWWWWWWWWWWW6", true, 200, measure);
+    expect(cell.endsWith("…  (you)")).toBe(true);
+    expect(measure(cell)).toBeLessThanOrEqual(200);
+    expect(scoreboardName("Bot 5", true, 200, measure)).toBe("Bot 5  (you)");
+    expect(scoreboardName("WWWWWWWWWWWWWWW6", false, 150, measure)).toBe("WWWWWWWWWWW…");
   });
 });

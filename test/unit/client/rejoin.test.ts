@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { rejoin, rejoinDelayMs, REJOIN_GIVE_UP_MS, shouldRejoin } from "../../../client/src/net/rejoin.ts";
+import {
+  connectingText,
+  rejoin,
+  REJOIN_ATTEMPT_TIMEOUT_MS,
+  rejoinDelayMs,
+  REJOIN_GIVE_UP_MS,
+  shouldRejoin,
+} from "../../../client/src/net/rejoin.ts";
 
 describe("rejoin", () => {
   it("backs off exponentially up to 10 s", () => {
@@ -50,5 +57,74 @@ describe("rejoin", () => {
     });
     expect(gaveUp).toBeNull();
     expect(now).toBeGreaterThanOrEqual(REJOIN_GIVE_UP_MS);
+  });
+
+  it("says it is connecting while an attempt is in flight, not the last second of the countdown", async () => {
+    const shown: string[] = [];
+    let tries = 0;
+    await rejoin({
+      attempt: async () => {
+        tries += 1;
+        shown.push(`attempt ${tries} started`);
+        if (tries < 2) throw new Error("down");
+        return "session";
+      },
+      countdown: (left, attempt) => shown.push(`${attempt}:${left}`),
+      connecting: (attempt) => shown.push(connectingText(attempt)),
+      wait: async () => true,
+      elapsed: () => 0,
+    });
+    expect(shown).toEqual([
+      "1:1",
+      "Connecting… (attempt 1)",
+      "attempt 1 started",
+      "2:2",
+      "2:1",
+      "Connecting… (attempt 2)",
+      "attempt 2 started",
+    ]);
+  });
+
+  it("gives up on an attempt that hangs, tries again, and disposes what the hung one delivers late", async () => {
+    expect(REJOIN_ATTEMPT_TIMEOUT_MS).toBeLessThanOrEqual(10_000);
+    const late: Array<{ id: number; disposed: boolean }> = [];
+    interface FakeSession {
+      id: number;
+      disposed: boolean;
+      dispose(): void;
+    }
+    let finishHung: ((session: FakeSession) => void) | null = null;
+    const make = (id: number): FakeSession => {
+      const session: FakeSession = {
+        id,
+        disposed: false,
+        dispose() {
+          session.disposed = true;
+        },
+      };
+      late.push(session);
+      return session;
+    };
+    let tries = 0;
+    const started = Date.now();
+    const session = await rejoin<FakeSession>({
+      attempt: () => {
+        tries += 1;
+        // The first attempt never answers (a connection that hangs); the second works.
+        if (tries === 1) return new Promise((resolve) => (finishHung = resolve));
+        return Promise.resolve(make(2));
+      },
+      countdown: () => {},
+      wait: async () => true,
+      elapsed: () => Date.now() - started,
+      attemptTimeoutMs: 50,
+    });
+    expect(tries).toBe(2);
+    expect(session?.id).toBe(2);
+    // The hung attempt answers after all: its seat is released, not kept as a ghost.
+    finishHung!(make(1));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(late.find((s) => s.id === 1)?.disposed).toBe(true);
+    expect(session?.disposed).toBe(false);
   });
 });
