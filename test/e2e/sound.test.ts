@@ -129,11 +129,15 @@ describe("sound in Chromium", () => {
     expect(unlocked.contexts).toEqual(["running"]);
     const code = (await host.page.locator("[data-testid=room-code]").textContent())?.trim() ?? "";
 
+    // The invite link seats the friend by itself: no click, so no sound yet ...
     const friend = await openMenu(`?room=${code}`);
-    expect((await audioReport(friend.page)).contexts).toEqual([]);
-    await friend.page.locator("#nickname").fill("Target");
-    await friend.page.locator("#play").click();
     const target = await inGame(friend.page);
+    expect((await audioReport(friend.page)).contexts).toEqual([]);
+    // ... until its first key press (one no action is bound to).
+    await friend.page.keyboard.press("KeyX");
+    await friend.page.waitForFunction(() => window.__tickArena?.audioUnlocked() === true, undefined, {
+      timeout: 5_000,
+    });
     await host.page.waitForFunction(
       () => window.__tickArena?.scene === "game" && window.__tickArena.ships().length === 2,
       undefined,
