@@ -53,8 +53,10 @@ async function openPage(
 
 async function play(page: Page, name: string, touch: boolean): Promise<void> {
   await page.locator("#nickname").fill(name);
-  if (touch) await page.locator("#play").tap();
-  else await page.locator("#play").click();
+  // force: the live room list above re-lays the menu as its clocks tick (with bots playing, every
+  // second), so the button is rarely "stable" for Playwright; it is there and enabled.
+  if (touch) await page.locator("#play").tap({ force: true });
+  else await page.locator("#play").click({ force: true });
   await waitForOwnShip(page, 20_000);
   // The HUD has drawn its first readouts (score, ping) and laid itself out for them.
   await page.waitForTimeout(800);
