@@ -8,6 +8,7 @@
  * clients draw chat as text, never as HTML.
  */
 import { z } from "zod";
+import { MAX_PAYLOAD_BYTES } from "./constants.ts";
 import { graphemes } from "./names.ts";
 
 /** Longest message in user-perceived characters (grapheme clusters). */
@@ -24,7 +25,7 @@ export const CHAT_MAX_CODE_UNITS = 480;
  * rule accepts never gets its sender disconnected (1009). It binds only for scripts of three
  * bytes per code unit, e.g. 106 Devanagari conjuncts like "क्ष".
  */
-export const CHAT_MAX_BYTES = 960;
+export const CHAT_MAX_BYTES = MAX_PAYLOAD_BYTES - 64;
 
 /** Length of `text` in bytes of UTF-8 (an unpaired surrogate counts as the 3 bytes of U+FFFD). */
 export function utf8Length(text: string): number {

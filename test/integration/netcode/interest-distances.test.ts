@@ -26,8 +26,9 @@ afterAll(async () => {
   await server.stop();
 });
 
-async function join(name: string): Promise<Room<unknown, LargeArenaState>> {
-  const client = await guestClient(server.url, name);
+/** Quick-plays `name` into a large arena of the server at `url`; resolves once its ship is in. */
+async function join(url: string, name: string): Promise<Room<unknown, LargeArenaState>> {
+  const client = await guestClient(url, name);
   const room = await client.joinOrCreate(RoomName.ArenaLarge, { name }, LargeArenaState);
   room.onMessage("*", () => undefined);
   room.reconnection.maxRetries = 0;
@@ -61,8 +62,8 @@ function watchPresence(viewer: Room<unknown, LargeArenaState>, other: string, pr
 
 describe("interest management distances", () => {
   it("drops a ship from your view beyond 1,450 px and takes it back within 1,300 px", async () => {
-    const still = await join("Still");
-    const mover = await join("Mover");
+    const still = await join(server.url, "Still");
+    const mover = await join(server.url, "Mover");
     const moverX = trackOwn(mover);
     await waitFor(() => still.state.players.has(mover.sessionId), 3000, "the mover in view at the start");
     const stillX = still.state.players.get(still.sessionId)!.x;
@@ -106,19 +107,9 @@ describe("interest management distances", () => {
 
   it("sends you a far pilot's shot only when its path passes within 600 px of your ship", async () => {
     const far = await startTestServer({ map: FAR_ROW, seed: 2 });
-    const joined: Room<unknown, LargeArenaState>[] = [];
     try {
-      const seat = async (name: string): Promise<Room<unknown, LargeArenaState>> => {
-        const client = await guestClient(far.url, name);
-        const room = await client.joinOrCreate(RoomName.ArenaLarge, { name }, LargeArenaState);
-        room.onMessage("*", () => undefined);
-        room.reconnection.maxRetries = 0;
-        joined.push(room);
-        await waitFor(() => room.state.players.get(room.sessionId) !== undefined, 5000, `${name}'s ship`);
-        return room;
-      };
-      const target = await seat("Target");
-      const shooter = await seat("Shooter");
+      const target = await join(far.url, "Target");
+      const shooter = await join(far.url, "Shooter");
       await waitFor(() => target.state.pilots.has(shooter.sessionId), 3000, "the shooter in the roster");
       const own = target.state.players.get(target.sessionId)!;
       const other = shooter.state.players.get(shooter.sessionId)!;
@@ -156,7 +147,7 @@ describe("interest management distances", () => {
       await waitFor(() => received > 0, 3000, "a shot fired towards the target in its state");
       expect(target.state.players.has(shooter.sessionId)).toBe(false);
     } finally {
-      for (const r of joined) await r.leave(true).catch(() => undefined);
+      for (const r of rooms.splice(0)) await r.leave(true).catch(() => undefined);
       await far.stop();
     }
   }, 40_000);

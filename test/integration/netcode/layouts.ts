@@ -16,31 +16,26 @@ export const NEAR_AND_FAR: ArenaMap = {
   ],
 };
 
-/**
- * The large map's size, open (border walls only), with two spawn points 200 px apart on one
- * row: two pilots start in each other's view with 3,300 px of open floor to the right.
- */
-export const OPEN_ROW: ArenaMap = {
-  width: 4000,
-  height: 2600,
-  walls: borderWalls(4000, 2600, 40),
-  spawns: [
-    { x: 300, y: 1300 },
-    { x: 500, y: 1300 },
-  ],
-};
+/** The large map's size, open (border walls only), with these spawn points. */
+function openLargeField(spawns: ArenaMap["spawns"]): ArenaMap {
+  return { width: 4000, height: 2600, walls: borderWalls(4000, 2600, 40), spawns };
+}
 
 /**
- * The large map's size, open, with two spawn points 1,600 px apart on one row: two pilots start
- * out of each other's view (beyond 1,450 px), within a shot's reach (900 px/s × 1.2 s = 1,080 px
- * of flight) of coming within 600 px of the other.
+ * Two spawn points 200 px apart on one row: two pilots start in each other's view with 3,300 px
+ * of open floor to the right.
  */
-export const FAR_ROW: ArenaMap = {
-  width: 4000,
-  height: 2600,
-  walls: borderWalls(4000, 2600, 40),
-  spawns: [
-    { x: 300, y: 1300 },
-    { x: 1900, y: 1300 },
-  ],
-};
+export const OPEN_ROW = openLargeField([
+  { x: 300, y: 1300 },
+  { x: 500, y: 1300 },
+]);
+
+/**
+ * Two spawn points 1,600 px apart on one row: two pilots start out of each other's view (beyond
+ * 1,450 px), within a shot's reach (900 px/s × 1.2 s = 1,080 px of flight) of coming within
+ * 600 px of the other.
+ */
+export const FAR_ROW = openLargeField([
+  { x: 300, y: 1300 },
+  { x: 1900, y: 1300 },
+]);
