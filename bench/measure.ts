@@ -69,6 +69,8 @@ export class ChildRegistry {
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** A bound for a race: its timer does not keep the process alive once the race is won. */
+const atMost = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -145,7 +147,7 @@ async function stopServer(server: RunningServer): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise((r) => child.once("exit", r));
     child.kill("SIGTERM");
-    await Promise.race([exited, sleep(10_000)]);
+    await Promise.race([exited, atMost(10_000)]);
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   }
   rmSync(server.dataDir, { recursive: true, force: true });

@@ -96,7 +96,8 @@ export class LoadWorker {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
     await this.request({ type: "stop" }, "stopped", 15_000).catch(() => undefined);
-    await Promise.race([exited, sleep(5000)]);
+    // An unref'd bound: once the worker has exited it must not hold the bench open for 5 s.
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
   }
 
@@ -121,8 +122,4 @@ export class LoadWorker {
       this.child.send(command);
     });
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

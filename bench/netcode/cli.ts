@@ -16,7 +16,8 @@
  * measurements run one after another so they do not disturb each other, except the two
  * lag-compensation duels, which run side by side (one per server process), and, with --ci, the
  * prediction figures, which run beside the duels (both are exact or tick-counted figures, not
- * timings). Methods: see each module's header.
+ * timings), and the tick-rate check (its own server, under its own load), which runs beside
+ * the byte counts. Methods: see each module's header.
  */
 import {
   measureEntityUpdates,
@@ -530,37 +531,52 @@ async function main(): Promise<number> {
       measured.interpolation = await attempt("remote ship interpolation", settings.interpolationSeconds + 5, () =>
         measureInterpolation(fieldServer.url, settings.interpolationSeconds),
       );
-    if (wanted("entities"))
-      measured.entities = await attempt(
-        "bytes per entity update",
-        settings.entityWindows * settings.entityWindowSeconds + 10,
-        () => measureEntityUpdates(mainServer.url, settings.entityWindows, settings.entityWindowSeconds),
-      );
-    if (wanted("traffic")) {
-      // Run i of 16 players, then run i of 64: a fresh swarm and room each time, so a lull or a
-      // brawl in one run does not set the figure.
-      const runs16: TrafficResult[] = [];
-      const runs64: TrafficResult[] = [];
-      const runs = settings.trafficRuns;
-      const label = (r: number): string => (runs > 1 ? `, run ${r + 1} of ${runs}` : "");
-      for (let r = 0; r < runs; r++) {
-        const t16 = await attempt(
-          `traffic, 16 players${label(r)}`,
-          settings.trafficWindows * settings.trafficWindowSeconds + 10,
-          () =>
-            measureTraffic(mainServer.url, 16, settings.trafficWindows, settings.trafficWindowSeconds, 16 + 100 * r),
+    // Byte counts (entities, traffic) do not depend on timing; with --ci the tick-rate check,
+    // which has a server of its own, runs beside them to keep the CI run short.
+    const bytes = async (): Promise<void> => {
+      if (wanted("entities"))
+        measured.entities = await attempt(
+          "bytes per entity update",
+          settings.entityWindows * settings.entityWindowSeconds + 10,
+          () => measureEntityUpdates(mainServer.url, settings.entityWindows, settings.entityWindowSeconds),
         );
-        if (t16 !== null) runs16.push(t16);
-        const t64 = await attempt(
-          `traffic, 64 players (MAP=large ROOM_PLAYERS=64)${label(r)}`,
-          settings.trafficWindows * settings.trafficWindowSeconds + 15,
-          () =>
-            measureTraffic(largeServer.url, 64, settings.trafficWindows, settings.trafficWindowSeconds, 64 + 100 * r),
-        );
-        if (t64 !== null) runs64.push(t64);
+      if (wanted("traffic")) {
+        // Run i of 16 players, then run i of 64: a fresh swarm and room each time, so a lull or a
+        // brawl in one run does not set the figure.
+        const runs16: TrafficResult[] = [];
+        const runs64: TrafficResult[] = [];
+        const runs = settings.trafficRuns;
+        const label = (r: number): string => (runs > 1 ? `, run ${r + 1} of ${runs}` : "");
+        for (let r = 0; r < runs; r++) {
+          const t16 = await attempt(
+            `traffic, 16 players${label(r)}`,
+            settings.trafficWindows * settings.trafficWindowSeconds + 10,
+            () =>
+              measureTraffic(mainServer.url, 16, settings.trafficWindows, settings.trafficWindowSeconds, 16 + 100 * r),
+          );
+          if (t16 !== null) runs16.push(t16);
+          const t64 = await attempt(
+            `traffic, 64 players (MAP=large ROOM_PLAYERS=64)${label(r)}`,
+            settings.trafficWindows * settings.trafficWindowSeconds + 15,
+            () =>
+              measureTraffic(largeServer.url, 64, settings.trafficWindows, settings.trafficWindowSeconds, 64 + 100 * r),
+          );
+          if (t64 !== null) runs64.push(t64);
+        }
+        measured.traffic16 = summarizeTraffic(runs16);
+        measured.traffic64 = summarizeTraffic(runs64);
       }
-      measured.traffic16 = summarizeTraffic(runs16);
-      measured.traffic64 = summarizeTraffic(runs64);
+    };
+    const tick = async (): Promise<void> => {
+      if (wanted("tick"))
+        measured.tick = await attempt("tick rate under load", settings.tickSeconds + 10, () =>
+          measureTickRate(clockServer.url, settings.tickSeconds),
+        );
+    };
+    if (ci) await Promise.all([bytes(), tick()]);
+    else {
+      await bytes();
+      await tick();
     }
     const t64 = measured.traffic64;
     if (t64 !== null) {
@@ -579,10 +595,6 @@ async function main(): Promise<number> {
         warn(`the bots' brain failed on ${t.brainErrors} frames (${t.players} players); random moves were sent`);
       }
     }
-    if (wanted("tick"))
-      measured.tick = await attempt("tick rate under load", settings.tickSeconds + 10, () =>
-        measureTickRate(clockServer.url, settings.tickSeconds),
-      );
   } catch (error) {
     errors.push(`setup: ${error instanceof Error ? error.message : String(error)}`);
     process.stderr.write(`ERROR ${errors.at(-1)}\n`);

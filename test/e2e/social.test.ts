@@ -7,7 +7,7 @@
  * Watch button that opens a spectator seat in a public room.
  */
 import path from "node:path";
-import { Client } from "@colyseus/sdk";
+import { Client, type Room } from "@colyseus/sdk";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RoomName } from "../../shared/protocol.ts";
@@ -60,6 +60,21 @@ async function openLink(query: string, name: string, clipboard = true): Promise<
   const errors = collectErrors(page, name);
   await page.goto(`${server.url}/${query}`);
   return { page, errors };
+}
+
+/**
+ * A pilot seated by the stock SDK with a guest token (no browser to render it): quick play in
+ * `room`, or with `{ private: true }` a private room it creates.
+ */
+async function sdkPilot(room: RoomName, name: string, options: { private?: boolean } = {}): Promise<Room> {
+  const guest = await fetch(`${server.url}/auth/guest`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
+  const client = new Client(server.url);
+  client.auth.token = ((await guest.json()) as { token: string }).token;
+  return options.private === true ? client.create(room, { name, private: true }) : client.joinOrCreate(room, { name });
 }
 
 /** The browser's own report of a failed request (the matchmaker's 4xx for a code no room has). */
@@ -219,14 +234,7 @@ describe("playing together in the browser", () => {
 
   it("keeps the room code's Join beside its field and room lines whole, at 1280 and 360 px", async () => {
     // A pilot in a big arena (an SDK client: no second browser to render it).
-    const guest = await fetch(`${server.url}/auth/guest`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: "Wide" }),
-    });
-    const client = new Client(server.url);
-    client.auth.token = ((await guest.json()) as { token: string }).token;
-    const pilot = await client.joinOrCreate(RoomName.ArenaLarge, { name: "Wide" });
+    const pilot = await sdkPilot(RoomName.ArenaLarge, "Wide");
     const roomId = pilot.roomId;
     const menu = await openMenu();
     const row = menu.page.locator(`[data-testid=room-list] li[data-room-id="${roomId}"]`);
@@ -253,11 +261,11 @@ describe("playing together in the browser", () => {
   }, 90_000);
 
   it("lists public rooms live on the menu, hides private ones, and watches one as a spectator", async () => {
+    // The pilots are SDK clients: the browser's own Play and private-room paths are the first
+    // test's; two more rendering pages would only slow this one down.
     const menu = await openMenu();
-    const player = await openMenu();
-    await player.page.locator("#nickname").fill("Listed");
-    await player.page.locator("#play").click();
-    const { roomId } = await inGame(player.page);
+    const player = await sdkPilot(RoomName.Arena, "Listed");
+    const roomId = player.roomId;
 
     // The room appears on the open menu without a reload.
     const row = menu.page.locator(`[data-testid=room-list] li[data-room-id="${roomId}"]`);
@@ -266,11 +274,10 @@ describe("playing together in the browser", () => {
     await menu.page.screenshot({ path: path.join(ARTIFACTS, "lobby.png") });
 
     // A private room never shows.
-    const secret = await openMenu();
-    await secret.page.locator("#create-private").click();
-    const hidden = await inGame(secret.page);
+    const secret = await sdkPilot(RoomName.Arena, "Secret", { private: true });
     await menu.page.waitForTimeout(1500);
-    expect(await menu.page.locator(`[data-testid=room-list] li[data-room-id="${hidden.roomId}"]`).count()).toBe(0);
+    expect(await menu.page.locator(`[data-testid=room-list] li[data-room-id="${secret.roomId}"]`).count()).toBe(0);
+    await secret.leave();
 
     // Watch: a spectator seat in that room, no ship of its own, the player's ship drawn.
     await row.locator("button", { hasText: "Watch" }).click();
@@ -290,7 +297,8 @@ describe("playing together in the browser", () => {
     expect(seen.some((s) => s.id === watching.selfId)).toBe(false);
     expect(seen.some((s) => s.name === "Listed")).toBe(true);
 
-    expect([...menu.errors, ...player.errors, ...secret.errors]).toEqual([]);
-    for (const tab of [menu, player, secret]) await tab.page.context().close();
+    expect(menu.errors).toEqual([]);
+    await menu.page.context().close();
+    await player.leave();
   }, 90_000);
 });
