@@ -17,7 +17,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { LOOPBACK_LOAD_ENV } from "../server/config.ts";
+import { LOOPBACK_LOAD_ENV, SERVER_NODE_FLAGS } from "../server/config.ts";
 import type { MetricsSnapshot } from "../server/metrics/server-metrics.ts";
 import { fetchGuestTokens } from "./light/guest-tokens.ts";
 import type { PhaseStats } from "./load/loadtest.ts";
@@ -83,6 +83,15 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The V8 flags of every measured server (all three the same way): the production ones, or for an
+ * A/B the space-separated list in BENCH_SERVER_NODE_FLAGS (set but empty: none).
+ */
+export function serverNodeFlags(env: NodeJS.ProcessEnv = process.env): readonly string[] {
+  const override = env["BENCH_SERVER_NODE_FLAGS"];
+  return override === undefined ? SERVER_NODE_FLAGS : override.split(" ").filter((f) => f !== "");
+}
+
 interface RunningServer {
   readonly url: string;
   readonly child: ChildProcess;
@@ -102,7 +111,7 @@ async function startServer(
 ): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "tick-arena-bench-data-"));
-  const nodeArgs = ["--import", "tsx", path.join(ROOT, SCRIPTS[kind])];
+  const nodeArgs = [...serverNodeFlags(), "--import", "tsx", path.join(ROOT, SCRIPTS[kind])];
   const [cmd, args] = pinned ? ["taskset", ["-c", "0", process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
   const child = spawn(cmd, args, {
     cwd: ROOT,

@@ -26,7 +26,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { renderNginxConfig, renderProxyInclude } from "../deploy/nginx/render.ts";
-import { DEFAULT_DRAIN_SECONDS, MAX_DRAIN_SECONDS } from "../server/config.ts";
+import { DEFAULT_DRAIN_SECONDS, MAX_DRAIN_SECONDS, SERVER_NODE_FLAGS } from "../server/config.ts";
 import { ensureClientBuilt } from "./build-client.ts";
 
 process.env.NODE_ENV = "production";
@@ -143,22 +143,26 @@ const servers: GameProcess[] = [];
 let jwtSecret = process.env["JWT_SECRET"];
 
 function startServer(p: GameProcess): void {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server", "main.ts")], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(p.port),
-      HOST: "127.0.0.1",
-      REDIS_URL: redisUrl,
-      PUBLIC_ADDRESS: `${publicHost}/${p.name}`,
-      TRUST_PROXY: "1",
-      DATA_DIR: process.env["DATA_DIR"] ?? path.join(dir, "data"),
-      JWT_SECRET: jwtSecret,
-      DRAIN_SECONDS: String(env.DRAIN_SECONDS),
+  const child = spawn(
+    process.execPath,
+    [...SERVER_NODE_FLAGS, "--import", "tsx", path.join(root, "server", "main.ts")],
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        PORT: String(p.port),
+        HOST: "127.0.0.1",
+        REDIS_URL: redisUrl,
+        PUBLIC_ADDRESS: `${publicHost}/${p.name}`,
+        TRUST_PROXY: "1",
+        DATA_DIR: process.env["DATA_DIR"] ?? path.join(dir, "data"),
+        JWT_SECRET: jwtSecret,
+        DRAIN_SECONDS: String(env.DRAIN_SECONDS),
+      },
     },
-  });
+  );
   p.child = child;
   children.add(child);
   pipeOutput(child, p.name);
