@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { configFromEnv, type ServerConfig } from "../../../server/config.ts";
+import { configFromEnv, DEFAULT_DRAIN_SECONDS, type ServerConfig } from "../../../server/config.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const STATIC_DEFAULT = "dist/client";
@@ -90,6 +90,17 @@ describe("the README's settings table", () => {
   it("derives the global bursts the table describes (twice and five times the rates)", () => {
     expect(defaults.limits!.matchmakeGlobal.burst).toBe(2 * defaults.limits!.matchmakeGlobal.perSecond);
     expect(defaults.limits!.createGlobal.burst).toBe(5 * defaults.limits!.createGlobal.perSecond);
+  });
+});
+
+describe("the drain default as the other documents quote it", () => {
+  // The README's table is checked above; these restate it in prose (PROTOCOL.md's /healthz
+  // line, DEPLOY.md's drain and cluster sections), where a stale number went unnoticed once.
+  it.each(["README.md", "docs/PROTOCOL.md", "docs/DEPLOY.md"])("%s", (file) => {
+    const text = readFileSync(path.join(ROOT, file), "utf8");
+    const quoted = [...text.matchAll(/DRAIN_SECONDS`?[^.;]{0,80}?\(default (\d+)/g)].map((m) => Number(m[1]));
+    expect(quoted.length, `${file} quotes the drain default`).toBeGreaterThan(0);
+    expect(new Set(quoted)).toEqual(new Set([DEFAULT_DRAIN_SECONDS]));
   });
 });
 
