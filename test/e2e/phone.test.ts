@@ -335,6 +335,9 @@ describe("the layouts QA found overlapping, with bots playing", () => {
     const hint = await hudText(page, "hudHint");
     expect(hint).toMatch(/Tap: follow the next pilot/);
     expect(hint).not.toMatch(/drag to move/);
+    // The badge names the phone's control too: there is no Space key to press.
+    const badge = await page.locator("[data-testid=room-badge]").textContent();
+    expect(badge).toMatch(/^Watching · following Bot \d+ · Tap: next pilot$/);
     const seen = await expectLaidOutWhile(page, viewport, 8);
     expect([...seen]).toEqual(expect.arrayContaining(["room", "hint", "leaveButton", "feed0"]));
     expect([...seen]).not.toContain("moveStick");
@@ -370,6 +373,9 @@ describe("the layouts QA found overlapping, with bots playing", () => {
       { timeout: 20_000 },
     );
     expect(await hudText(page, "hudHint")).toMatch(/^click \/ Space: next pilot/);
+    expect(await page.locator("[data-testid=room-badge]").textContent()).toMatch(
+      /^Watching · following Bot \d+ · click \/ Space: next pilot$/,
+    );
     expect(await hudText(page, "hudScore")).toMatch(/^Watching · Bot \d/);
     // Left click on the arena (a fire binding): the next pilot.
     const first = await hudText(page, "watched");

@@ -184,7 +184,8 @@ export function movementHint(bindings: Bindings): string {
 }
 
 /** "click / Space": the mouse button and the fire key. */
-function fireKeys(bindings: Bindings): string {
+/** What fires (and, for a spectator, follows the next pilot): "click / Space". */
+export function fireKeys(bindings: Bindings): string {
   return `click${bindings.fire[0] ? ` / ${keyLabel(bindings.fire[0])}` : ""}`;
 }
 

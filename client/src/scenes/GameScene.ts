@@ -10,7 +10,7 @@ import { GameSounds } from "../audio/game-sounds.ts";
 import { SceneKeys } from "../game/keys.ts";
 import { toInputFrame } from "../input/controls.ts";
 import { KeyboardMouse } from "../input/keyboard-mouse.ts";
-import { controlsHint, currentBindings, watchingHint } from "../input/bindings.ts";
+import { controlsHint, currentBindings, fireKeys, watchingHint } from "../input/bindings.ts";
 import { HeldKeys } from "../input/held-keys.ts";
 import { TouchInput } from "../input/touch-input.ts";
 import { mergeControls } from "../input/touch-sticks.ts";
@@ -275,7 +275,7 @@ export class GameScene extends Phaser.Scene {
       this.cameras.main.startFollow(target.container, false, CAMERA_LERP, CAMERA_LERP);
     }
     const name = snap.players.find((p) => p.id === this.watched)?.name ?? null;
-    this.badge?.showWatching(name);
+    this.badge?.showWatching(name, this.touch ? "Tap" : fireKeys(currentBindings()));
     this.hud.setWatching(name);
   }
 

@@ -121,9 +121,13 @@ export class RoomBadge {
     link.select();
   }
 
-  /** Shows that this seat only watches, and whom the camera follows. */
-  showWatching(following: string | null): void {
-    const text = following === null ? "Watching" : `Watching · following ${following} · Space: next pilot`;
+  /**
+   * Shows that this seat only watches, whom the camera follows, and `next`: what follows the
+   * next pilot on this screen ("Tap" on a touch screen, else the bound controls, e.g.
+   * "click / Space").
+   */
+  showWatching(following: string | null, next: string): void {
+    const text = following === null ? "Watching" : `Watching · following ${following} · ${next}: next pilot`;
     this.root.hidden = false;
     if (this.shown === `watch:${text}`) return;
     this.shown = `watch:${text}`;

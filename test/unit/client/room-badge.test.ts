@@ -208,11 +208,14 @@ describe("room badge", () => {
     badge.showCode("ABC234");
     expect(button()).not.toBe(first);
     expect(root.find((e) => e.dataset["testid"] === "room-code")?.textContent).toBe("ABC234");
-    badge.showWatching("Ann");
+    badge.showWatching("Ann", "click / Space");
     const watching = root.textContent;
-    expect(watching).toBe("Watching · following Ann · Space: next pilot");
-    badge.showWatching("Ann");
+    expect(watching).toBe("Watching · following Ann · click / Space: next pilot");
+    badge.showWatching("Ann", "click / Space");
     expect(root.textContent).toBe(watching);
+    // A touch screen has no Space key: a tap follows the next pilot.
+    badge.showWatching("Ann", "Tap");
+    expect(root.textContent).toBe("Watching · following Ann · Tap: next pilot");
     badge.showCode("ABC234");
     expect(button().textContent).toBe(COPY_LABEL);
   });
