@@ -117,6 +117,15 @@ interface Row {
   readonly spread: string;
 }
 
+/** Runs two parts of the benchmark side by side (`--ci`, to keep the run short) or one after the other. */
+async function pair(sideBySide: boolean, first: () => Promise<void>, second: () => Promise<void>): Promise<void> {
+  if (sideBySide) await Promise.all([first(), second()]);
+  else {
+    await first();
+    await second();
+  }
+}
+
 function parseArgs(argv: readonly string[]): { ci: boolean; json: boolean; only: ReadonlySet<Part> | null } {
   let ci = false;
   let json = false;
@@ -521,11 +530,7 @@ async function main(): Promise<number> {
         ),
       ]);
     };
-    if (ci) await Promise.all([prediction(), duels()]);
-    else {
-      await prediction();
-      await duels();
-    }
+    await pair(ci, prediction, duels);
 
     if (wanted("interpolation"))
       measured.interpolation = await attempt("remote ship interpolation", settings.interpolationSeconds + 5, () =>
@@ -573,11 +578,7 @@ async function main(): Promise<number> {
           measureTickRate(clockServer.url, settings.tickSeconds),
         );
     };
-    if (ci) await Promise.all([bytes(), tick()]);
-    else {
-      await bytes();
-      await tick();
-    }
+    await pair(ci, bytes, tick);
     const t64 = measured.traffic64;
     if (t64 !== null) {
       if (t64.serverRooms !== 1) {
