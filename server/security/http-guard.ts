@@ -198,7 +198,7 @@ export class HttpGuard {
       }
       // joinOrCreate may create too: the room's onCreate holds the same limit (ArenaRoom).
       if (this.options.roomCount() >= this.options.limits.maxRooms) {
-        return refuse(503, ROOM_LIMIT_MESSAGE, "room-limit", { "Retry-After": "10" });
+        return refuse(503, ROOM_LIMIT_MESSAGE, "room-limit", ROOM_LIMIT_HEADERS);
       }
     }
 
@@ -254,7 +254,7 @@ export class HttpGuard {
         typeof code === "number"
           ? (MATCHMAKE_STATUS[code] ?? (Number.isInteger(code) && code >= 400 && code <= 599 ? code : 500))
           : 500;
-      return jsonError(status, message);
+      return jsonError(status, message, retryHeaders(status, message));
     }
   }
 
@@ -271,8 +271,19 @@ export class HttpGuard {
     } catch {
       // Keep the generic message.
     }
-    return jsonError(status, error);
+    return jsonError(status, error, retryHeaders(status, error));
   };
+}
+
+/**
+ * `MAX_ROOMS` reached: try again in 10 s. Said by `create` here, and by `joinOrCreate`, whose
+ * room refuses to open (`onCreate` throws `ROOM_LIMIT_MESSAGE` with 503) when it had to create.
+ */
+const ROOM_LIMIT_HEADERS: Readonly<Record<string, string>> = { "Retry-After": "10" };
+
+/** The headers of a matchmaking error answer: `Retry-After` when it is the room limit's. */
+function retryHeaders(status: number, error: string): Record<string, string> {
+  return status === 503 && error === ROOM_LIMIT_MESSAGE ? { ...ROOM_LIMIT_HEADERS } : {};
 }
 
 /** A JSON error answer `{ error, code }`, the shape the SDK reads. */

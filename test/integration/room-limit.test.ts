@@ -62,6 +62,26 @@ describe("MAX_ROOMS", () => {
     }
     expect(await roomsOnServer()).toBe(MAX_ROOMS);
 
+    // Over HTTP, as PROTOCOL.md gives it: 503 with `Retry-After: 10`, whichever call needed the room.
+    for (const [method, room, options] of [
+      ["create", RoomName.Arena, { private: true }],
+      ["joinOrCreate", RoomName.Arena, {}],
+      ["joinOrCreate", RoomName.ArenaLarge, {}],
+      ["joinOrCreate", RoomName.Lobby, {}],
+      ["joinOrCreate", RoomName.Ranked, {}],
+    ] as const) {
+      const res = await fetch(`${server.url}/matchmake/${method}/${room}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${guest.token}` },
+        body: JSON.stringify(options),
+      });
+      const what = `${method} ${room}`;
+      expect(res.status, what).toBe(503);
+      expect(res.headers.get("retry-after"), what).toBe("10");
+      expect(((await res.json()) as { error: string }).error, what).toMatch(/holds all the rooms it can/);
+    }
+    expect(await roomsOnServer()).toBe(MAX_ROOMS);
+
     // A room that exists still takes players.
     const friend = await newGuest(server.url, "Friend");
     track(await friend.client.joinById(first.roomId, {}, ArenaState));
