@@ -232,7 +232,7 @@ describe("playing together in the browser", () => {
     await tab.page.context().close();
   }, 60_000);
 
-  it("keeps the room code's Join beside its field and room lines whole, at 1280 and 360 px", async () => {
+  it("keeps the room code's Join beside its field, room lines whole and the sound row inside the form, at 1280 and 360 px", async () => {
     // A pilot in a big arena (an SDK client: no second browser to render it).
     const pilot = await sdkPilot(RoomName.ArenaLarge, "Wide");
     const roomId = pilot.roomId;
@@ -253,6 +253,13 @@ describe("playing together in the browser", () => {
       const form = (await menu.page.locator(".menu-form").boundingBox())!;
       expect(form.x).toBeGreaterThanOrEqual(0);
       expect(form.x + form.width).toBeLessThanOrEqual(viewport.width);
+      // The sound row (and the Keys button it carries on a desktop) stays inside the form.
+      for (const control of ["#mute", "#volume", "#keys-toggle"]) {
+        const box = (await menu.page.locator(control).boundingBox())!;
+        expect(box.x + box.width, `${control} inside the form at ${viewport.width} px`).toBeLessThanOrEqual(
+          form.x + form.width,
+        );
+      }
       await menu.page.screenshot({ path: path.join(ARTIFACTS, `menu-layout-${viewport.width}.png`) });
     }
     expect(menu.errors).toEqual([]);

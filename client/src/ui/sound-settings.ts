@@ -23,7 +23,15 @@ const STYLE = `
 .menu-form .sound-settings input[type="range"] { flex: 1; min-width: 60px; padding: 0; margin: 0; height: 28px;
   background: none; border: 0; box-shadow: none; accent-color: #3ef0b4; cursor: pointer; }
 .menu-form .sound-settings output { flex: none; width: 40px; text-align: right; font-size: 14px; color: #8d9bb8;
-  font-variant-numeric: tabular-nums; }`;
+  font-variant-numeric: tabular-nums; }
+@media (max-width: 399px) {
+  /* A narrow window: the row gives its slider and labels less room, and wraps the Keys button
+     (ui/key-settings.ts) to a line of its own rather than push it out of the form. */
+  .menu-form .sound-settings { flex-wrap: wrap; row-gap: 8px; }
+  .menu-form .sound-settings button { min-width: 0; padding: 7px 10px; }
+  .menu-form .sound-settings input[type="range"] { min-width: 48px; }
+  .menu-form .sound-settings output { width: 34px; }
+}`;
 
 /** Element lookup of the menu's DOM form (Phaser's `DOMElement.getChildByID`). */
 interface FormRoot {
