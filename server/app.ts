@@ -34,8 +34,8 @@ import { LiveKind, LIVE_TEXT_MAX } from "../shared/live.ts";
 import { logger } from "./log/logger.ts";
 
 /** Heartbeat: ping every 3 s; a socket that misses two pings in a row is terminated. */
-const PING_INTERVAL_MS = 3000;
-const PING_MAX_RETRIES = 2;
+export const PING_INTERVAL_MS = 3000;
+export const PING_MAX_RETRIES = 2;
 /** WebSocket fragments one message may arrive in, and unanswered pings from a client. */
 const MAX_FRAGMENTS_PER_MESSAGE = 64;
 const MAX_PENDING_PONGS = 16;

@@ -142,7 +142,7 @@ export function arenaRoomWithTokens(tokens: GuestTokens): typeof ArenaRoom {
  * away, no status, abnormal closure, "may try reconnect").
  */
 /** Beyond the seat reservation's lifetime, how long a ranked group may take before it is called off. */
-const RANKED_SEATING_GRACE_MS = 2_000;
+export const RANKED_SEATING_GRACE_MS = 2_000;
 /** Ticks between checks of the room's lock against its player count. */
 const LOCK_CHECK_EVERY_TICKS = 10;
 /** Score given to a ranked player who left before the end: below anyone who stayed. */

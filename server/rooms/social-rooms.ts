@@ -58,8 +58,8 @@ interface RankedAuth {
  * A group may take a player whose rating is within this many points of the group's average,
  * widened every second the player has waited, so nobody waits forever for a perfect match.
  */
-const RATING_BAND = 150;
-const BAND_WIDENING_PER_CYCLE = 50;
+export const RATING_BAND = 150;
+export const BAND_WIDENING_PER_CYCLE = 50;
 
 /** Whether `client` fits `group` (the QueueRoom's `compare`). */
 export function fitsRatingBand(client: QueueClientData, group: QueueMatchGroup): boolean {

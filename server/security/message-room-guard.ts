@@ -15,9 +15,9 @@ import { interceptClientFrames } from "./colyseus-seam.ts";
 import { MessageWindow, TokenBucket, TOO_MANY_MESSAGES } from "./rate-limiter.ts";
 
 /** Largest message frame these rooms take (a lobby filter, a queue confirm). */
-const MAX_MESSAGE_BYTES = 512;
+export const MAX_MESSAGE_BYTES = 512;
 /** Messages per second a client may send, and at once. */
-const MESSAGE_RATE = { perSecond: 5, burst: 20 };
+export const MESSAGE_RATE = { perSecond: 5, burst: 20 };
 
 /** Hooks the guard into `room`; call it first thing in `onCreate`. */
 export function guardMessageRoom(room: Room, faults: FaultLog): void {
