@@ -135,6 +135,39 @@ describe("spectators", () => {
     await waitForAsync(async () => (await listing(roomId))?.spectators === 0, 3000, "the spectator count back to 0");
   });
 
+  it("answers 409 to a 33rd spectator (the room has 32), and seats one again once a spectator leaves", async () => {
+    const player = await quickPlay("Watched");
+    const roomId = player.room.roomId;
+    const guests = await Promise.all(
+      Array.from({ length: 34 }, (_, i) => newGuest(served.server.url, `Crowd ${i + 1}`)),
+    );
+    // 32 spectators (docs/PROTOCOL.md "Spectators": "409: the room has 32 spectators"), all seated.
+    const spectators = await Promise.all(guests.slice(0, 32).map((g) => watchRoom(g, roomId)));
+    await waitForAsync(async () => (await listing(roomId))?.spectators === 32, 3000, "32 spectators listed");
+    for (const s of spectators) expect(s.room.connection.isOpen).toBe(true);
+
+    // The 33rd: 409, with the JSON error of every matchmaking answer.
+    const refused = await spectate(roomId, guests[32]!.token);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 409 });
+    expect(refused.body["error"]).toEqual(expect.any(String));
+    expect((refused.body["error"] as string).length).toBeGreaterThan(0);
+    // The refusal reserved nothing: still 32 spectators, and the player plays on.
+    expect((await listing(roomId))?.spectators).toBe(32);
+    expect(player.room.connection.isOpen).toBe(true);
+
+    // One spectator leaves: the room has 31, and a new spectator is seated again.
+    await spectators[5]!.room.leave(true);
+    await waitForAsync(async () => (await listing(roomId))?.spectators === 31, 3000, "31 spectators listed");
+    const back = await watchRoom(guests[32]!, roomId);
+    await waitFor(() => back.welcomes.length > 0, 3000, "the new spectator's welcome");
+    expect(back.welcomes[0]).toMatchObject({ role: "spectator" });
+    await waitFor(() => back.room.state.players.has(player.sessionId), 3000, "the player's ship seen");
+    await waitForAsync(async () => (await listing(roomId))?.spectators === 32, 3000, "32 spectators listed again");
+    // And at 32 again the next one is refused.
+    expect((await spectate(roomId, guests[33]!.token)).status).toBe(409);
+  }, 15_000);
+
   it("refuses to watch a private room (404), an unknown room (404), or without a valid token (401)", async () => {
     const guest = await newGuest(served.server.url, "Nosy");
     const hostGuest = await newGuest(served.server.url, "Private Host");
