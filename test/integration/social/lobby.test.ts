@@ -134,7 +134,7 @@ describe("lobby", () => {
     await f.room.leave();
   });
 
-  it("shows a full room with 16 players, and the 17th quick play in a room of its own", async () => {
+  it("shows a full room with 16 players and locked, and the 17th quick play in a room of its own", async () => {
     const lobby = await joinLobby(served.server.url);
     const seats: Seat[] = [];
     for (let i = 0; i < MAX_PLAYERS; i++) seats.push(await quickPlay(`Full ${i + 1}`));
@@ -145,5 +145,8 @@ describe("lobby", () => {
     expect(extra.room.roomId).not.toBe(roomId);
     await waitFor(() => playersListed(lobby, extra.room.roomId) === 1, 3000, "the overflow room listed");
     expect(playersListed(lobby, roomId)).toBe(MAX_PLAYERS);
+    // PROTOCOL.md: a full arena stays listed with `locked: true` (it can still be watched).
+    await waitFor(() => lobby.rooms.get(roomId)?.locked === true, 3000, "the full room listed as locked");
+    expect(lobby.rooms.get(extra.room.roomId)?.locked).toBe(false);
   }, 45_000);
 });
