@@ -15,6 +15,7 @@ import type { Bot } from "../../bots/bot.ts";
 import { BotSwarm } from "../../bots/swarm.ts";
 import { CloseCodes, RoomName } from "../../shared/protocol.ts";
 import { freePort, startCluster, until, type Cluster, type Listing } from "./cluster.ts";
+import { guestToken } from "./helpers.ts";
 
 /** Where each bot's room lives: bot name → processId (from the listings). */
 async function placement(cluster: Cluster, bots: readonly Bot[]): Promise<Map<string, string | undefined>> {
@@ -230,8 +231,34 @@ describe("Redis restarted mid-game", () => {
     expect(swarm.bots.every((b) => b.connected)).toBe(true);
     const ticks = new Map(swarm.bots.map((b) => [b.name, b.serverTick ?? -1]));
 
+    const token = await guestToken(cluster.processes[0]!.direct, "Outage");
     redis.kill("SIGKILL");
-    await new Promise((r) => setTimeout(r, 3000));
+    const killedAt = performance.now();
+    await new Promise((r) => setTimeout(r, 300));
+    // Every process says it is up but degraded (200, no registry, an error line) ...
+    for (const p of cluster.processes) {
+      const res = await fetch(`${p.direct}/healthz`);
+      const body = (await res.json()) as { status: string; processes: unknown[]; error?: string };
+      expect({ code: res.status, status: body.status, processes: body.processes.length }, p.name).toEqual({
+        code: 200,
+        status: "degraded",
+        processes: 0,
+      });
+      expect(body.error, p.name).toMatch(/registry unavailable/);
+    }
+    // ... and matchmaking fails with an error instead of hanging.
+    const asked = performance.now();
+    const answer = await fetch(`${cluster.processes[0]!.direct}/matchmake/joinOrCreate/arena`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      body: "{}",
+      signal: AbortSignal.timeout(20_000),
+    });
+    const answeredMs = performance.now() - asked;
+    console.log(`[failover] quick play without Redis: HTTP ${answer.status} after ${answeredMs.toFixed(0)} ms`);
+    expect(answer.status).toBeGreaterThanOrEqual(500);
+    expect(((await answer.json()) as { error?: unknown }).error).toEqual(expect.any(String));
+    await new Promise((r) => setTimeout(r, Math.max(0, 3000 - (performance.now() - killedAt))));
     // Still playing: every bot connected, in the same room, receiving state.
     for (const b of swarm.bots) {
       expect(b.connected, `${b.name} connected without Redis`).toBe(true);
