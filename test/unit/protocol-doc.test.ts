@@ -142,7 +142,7 @@ const ROWS: [string, RegExp, number[]][] = [
   ],
   [
     "lobby and queue messages",
-    /at most (\d+) bytes and (\d+) per second \(bursts of (\d+)\), and, as in the arena, at most (\d+) frames a second/,
+    /at most (\d+) bytes \(`message too large`\) and (\d+) per second \(bursts of (\d+); `message flood`\), and, as in the arena, at most (\d+) frames a second/,
     [MAX_MESSAGE_BYTES, MESSAGE_RATE.perSecond, MESSAGE_RATE.burst, MAX_MESSAGES_PER_SECOND],
   ],
   [
