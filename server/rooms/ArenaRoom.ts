@@ -46,7 +46,7 @@ import { ChatChannel } from "./chat-channel.ts";
 import { RoomLiveEvents } from "./live-events.ts";
 import { InputPacer } from "./input-surplus.ts";
 import { InterestManager } from "./interest.ts";
-import { projectPilots, projectWorld } from "./project-state.ts";
+import { patchEncoded, projectPilots, projectWorld } from "./project-state.ts";
 import { inputLayoutOf, usePlainInputs } from "./plain-input.ts";
 import { uniqueRoomCode } from "./room-code.ts";
 import { logger } from "../log/logger.ts";
@@ -707,6 +707,7 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
         this.interest.shareProjectiles(this.world);
       }
       changed = super.broadcastPatch();
+      patchEncoded(this.state);
     } catch (error) {
       this.fail("patch", error);
       return false;

@@ -46,8 +46,39 @@ export class StateProjector {
   /** Projectile id → the generation that last saw it in the world. */
   private readonly projectiles = new Map<number, number>();
   private generation = 0;
+  /**
+   * Projectile instances are reused (a standard room's state only; see the constructor): one
+   * removed from `projectiles` waits in `retired` until the patch that removed it has been
+   * encoded ({@link patchEncoded}), then in `spare` for the next launch.
+   *
+   * Why: every schema instance gets a refId that `@colyseus/schema` never hands out again, and
+   * refIds go on the wire as variable-length numbers (1 B under 128, 3 B under 65,536, then 5).
+   * A room that launched thousands of projectiles sends each new one's refId twice at 3–5 B,
+   * addresses a late joiner's ship with a 3–5 B refId on every move, and keeps one `refCount`
+   * entry per refId ever used in its encoder's root (≈ 10 MB per million launches, for the
+   * room's life). A re-added instance keeps its refId (`Root.add` re-stages its fields as a
+   * fresh ADD), so the refIds in use stay as few as the projectiles ever in flight at once.
+   */
+  private readonly retired: ProjectileState[] = [];
+  private readonly spare: ProjectileState[] = [];
+  private readonly reuseProjectiles: boolean;
 
-  constructor(private readonly state: AnyArenaState) {}
+  constructor(private readonly state: AnyArenaState) {
+    // Not in a large room: its projectiles are filtered per client (StateView), and a reused
+    // instance would carry its last life's visibility into the next.
+    this.reuseProjectiles = !("pilots" in state);
+  }
+
+  /**
+   * The patch that followed the last projection has been encoded (or, with nobody to send it
+   * to, its changes dropped): the instances it removed may be reused. Before that, one would
+   * be removed and re-added in a single patch, handing a client the same object as the gone
+   * projectile and the new one.
+   */
+  patchEncoded(): void {
+    for (const s of this.retired) this.spare.push(s);
+    this.retired.length = 0;
+  }
 
   /** Brings the state in line with `world`: players, projectiles and the match clock. */
   project(world: World): void {
@@ -116,7 +147,7 @@ export class StateProjector {
       const seen = this.projectiles.get(pr.id);
       this.projectiles.set(pr.id, generation);
       if (seen !== undefined) continue;
-      const s = new ProjectileState();
+      const s = this.spare.pop() ?? new ProjectileState();
       s.owner = pr.ownerSlot;
       s.x = pr.originX;
       s.y = pr.originY;
@@ -128,7 +159,10 @@ export class StateProjector {
       for (const [id, seen] of this.projectiles) {
         if (seen === generation) continue;
         this.projectiles.delete(id);
-        state.projectiles.delete(projectileKey(id));
+        const key = projectileKey(id);
+        const gone = state.projectiles.get(key);
+        state.projectiles.delete(key);
+        if (gone !== undefined && this.reuseProjectiles) this.retired.push(gone);
       }
     }
   }
@@ -144,6 +178,11 @@ export function projectWorld(world: World, state: AnyArenaState): void {
     projectors.set(state, projector);
   }
   projector.project(world);
+}
+
+/** Call after each patch of `state` is encoded (see {@link StateProjector.patchEncoded}). */
+export function patchEncoded(state: AnyArenaState): void {
+  projectors.get(state)?.patchEncoded();
 }
 
 /**
