@@ -181,10 +181,25 @@ export function colyseusLogger(faults: FaultLog): ColyseusLogger {
       faults.note("colyseus-log", template, { template, message });
     },
     warn: (...args: unknown[]) => fault("colyseus-warning", args),
-    error: (...args: unknown[]) => fault("colyseus-error", args),
+    error: (...args: unknown[]) => {
+      // The transport's server "error" listener also hears the server's own listen failure (a
+      // taken port): starting rejects with it and the starter reports it, in one line for a
+      // person (server/main.ts). It is nobody's fault to file.
+      if (args.some(isListenError)) return;
+      fault("colyseus-error", args);
+    },
     debug: () => {},
     trace: () => {},
   };
+}
+
+/**
+ * An error of the server's own `listen` (EADDRINUSE, EACCES, ...), as an error or as the stack
+ * text Colyseus's `debugAndPrintError` hands the logger.
+ */
+function isListenError(arg: unknown): boolean {
+  if (arg instanceof Error) return (arg as NodeJS.ErrnoException).syscall === "listen";
+  return typeof arg === "string" && /^Error: listen E[A-Z]+\b/.test(arg);
 }
 
 function toText(args: unknown[]): string {

@@ -58,6 +58,22 @@ describe("FaultLog", () => {
     });
   });
 
+  it("files no fault for the server's own listen failure (a taken port): the starter reports it", () => {
+    const sink = collector();
+    const logger = colyseusLogger(new FaultLog({ sink, now: () => 0 }));
+    const taken = Object.assign(new Error("listen EADDRINUSE: address already in use 127.0.0.1:2567"), {
+      code: "EADDRINUSE",
+      syscall: "listen",
+    });
+    logger.error(taken);
+    // Colyseus's debugAndPrintError hands the logger the stack text, not the error.
+    logger.error(taken.stack);
+    expect(sink.lines).toEqual([]);
+    // Any other error of the transport still is one.
+    logger.error(Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET", syscall: "read" }));
+    expect(sink.lines).toHaveLength(1);
+  });
+
   it("logs a payload Colyseus cannot decode once per client, first line only, no stack trace", () => {
     const sink = collector();
     const faults = new FaultLog({ sink, now: () => 0 });
