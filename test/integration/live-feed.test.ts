@@ -2,17 +2,77 @@
  * The live feed on one process (the default, no Redis): `GET /events` as Server-Sent Events,
  * `POST /admin/announce` behind the operator token, and the arenas' own events (match start and
  * end) reaching players as the `live` message and pages as SSE. Private arenas never publish
- * their code. (Across processes: test/scale/cluster.test.ts.)
+ * their code. The stream's wire format (docs/PROTOCOL.md, `GET /events`): any origin,
+ * `retry: 3000` first, then up to 20 recent events oldest first, then each new one, each as
+ * `id: <id>` / `event: live` / `data: <JSON>` with the id `<processId>-<n>`. (Across processes:
+ * test/scale/cluster.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../server/app.ts";
-import { LiveKind, type LiveEvent } from "../../shared/live.ts";
+import { LiveKind, liveEventSchema, type LiveEvent } from "../../shared/live.ts";
 import { RoomName } from "../../shared/protocol.ts";
 import { ArenaState } from "../../shared/schema.ts";
 import { readSse } from "../scale/helpers.ts";
-import { arenaMessages, guestClient, joinPlayer, startTestServer, waitFor, type TestPlayer } from "./harness.ts";
+import { arenaMessages, guestClient, joinPlayer, sleep, startTestServer, waitFor, type TestPlayer } from "./harness.ts";
 
 const ADMIN = "integration-admin-token-42";
+
+/** A `GET /events` stream read as raw SSE frames (the text between blank lines), headers kept. */
+interface RawSse {
+  /** Resolves with the response once its headers arrived. */
+  readonly opened: Promise<Response>;
+  /** Every complete frame so far, in order, without its closing blank line. */
+  readonly frames: string[];
+  close(): void;
+}
+
+function readRawSse(url: string, headers: Record<string, string> = {}): RawSse {
+  const frames: string[] = [];
+  const abort = new AbortController();
+  const opened = (async () => {
+    const res = await fetch(url, { signal: abort.signal, headers: { Accept: "text/event-stream", ...headers } });
+    if (res.body === null) throw new Error(`GET ${url}: ${res.status} without a body`);
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    void (async () => {
+      let buffer = "";
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          buffer += value;
+          let end: number;
+          while ((end = buffer.indexOf("\n\n")) >= 0) {
+            frames.push(buffer.slice(0, end));
+            buffer = buffer.slice(end + 2);
+          }
+        }
+      } catch {
+        // aborted
+      }
+    })();
+    return res;
+  })();
+  opened.catch(() => undefined);
+  return { opened, frames, close: () => abort.abort() };
+}
+
+/**
+ * An event frame as the protocol has it: exactly `id: <id>`, `event: live`, `data: <JSON
+ * LiveEvent>`, the id line naming the data's own id. Returns the event.
+ */
+function liveFrame(frame: string): LiveEvent {
+  const lines = frame.split("\n");
+  expect(lines, `frame ${JSON.stringify(frame)}`).toHaveLength(3);
+  const [idLine = "", eventLine, dataLine = ""] = lines;
+  expect(idLine).toMatch(/^id: \S+$/);
+  expect(eventLine).toBe("event: live");
+  expect(dataLine.startsWith("data: ")).toBe(true);
+  const parsed = liveEventSchema.safeParse(JSON.parse(dataLine.slice("data: ".length)));
+  expect(parsed.success, `data of ${JSON.stringify(frame)}`).toBe(true);
+  const event = parsed.data as LiveEvent;
+  expect(idLine.slice("id: ".length)).toBe(event.id);
+  return event;
+}
 
 describe("the live feed on one process", () => {
   let server: RunningServer;
@@ -100,6 +160,90 @@ describe("the live feed on one process", () => {
       sse.close();
       await guest.leave();
       await host.leave();
+    }
+  });
+});
+
+describe("the GET /events stream", () => {
+  // A server of its own with no arena: the announcements below are its only events.
+  let server: RunningServer;
+  let processId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ adminToken: ADMIN });
+    processId = ((await (await fetch(`${server.url}/healthz`)).json()) as { processId: string }).processId;
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const announce = async (text: string): Promise<void> => {
+    const res = await fetch(`${server.url}/admin/announce`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${ADMIN}` },
+      body: JSON.stringify({ text }),
+    });
+    expect(res.status).toBe(202);
+  };
+
+  it("serves any origin, sends retry: 3000 first, then each event as id / event: live / data", async () => {
+    const sse = readRawSse(`${server.url}/events`, { Origin: "https://some-other-site.example" });
+    const res = await sse.opened;
+    try {
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+      expect(res.headers.get("access-control-allow-origin")).toBe("*");
+      await waitFor(() => sse.frames.length >= 1, 3000, "the first frame");
+      expect(sse.frames[0]).toBe("retry: 3000");
+
+      const texts = ["first news", "second news", "third news"];
+      for (const text of texts) await announce(text);
+      await waitFor(() => sse.frames.length >= 1 + texts.length, 3000, "three announcements");
+      const events = sse.frames.slice(1).map(liveFrame);
+      expect(events.map((e) => [e.kind, e.text])).toEqual(texts.map((t) => [LiveKind.Announcement, t]));
+      const ids = events.map((e) => e.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const id of ids) {
+        expect(id.startsWith(`${processId}-`), `${id} names process ${processId}`).toBe(true);
+        expect(id.slice(processId.length + 1)).toMatch(/^\d+$/);
+      }
+    } finally {
+      sse.close();
+    }
+  });
+
+  it("replays exactly the 20 most recent events, oldest first, to a new stream", async () => {
+    const watcher = readRawSse(`${server.url}/events`);
+    await watcher.opened;
+    const published = Array.from({ length: 25 }, (_, i) => `replay ${i + 1}`);
+    try {
+      for (const text of published) await announce(text);
+      await waitFor(
+        () => watcher.frames.some((f) => f.includes(`"text":"replay 25"`)),
+        3000,
+        "the 25 announcements on the first stream",
+      );
+      // Every event of the server so far, in the order it happened (the watcher's replay, then live).
+      const all = watcher.frames.slice(1).map(liveFrame);
+      expect(all.slice(-25).map((e) => e.text)).toEqual(published);
+
+      const later = readRawSse(`${server.url}/events`);
+      await later.opened;
+      try {
+        await waitFor(() => later.frames.length >= 1 + 20, 3000, "the replay");
+        // Anything past the 20 would have been written with them.
+        await sleep(300);
+        expect(later.frames[0]).toBe("retry: 3000");
+        const replayed = later.frames.slice(1).map(liveFrame);
+        expect(replayed).toHaveLength(20);
+        expect(replayed).toEqual(all.slice(-20));
+        expect(replayed.map((e) => e.text)).toEqual(published.slice(-20));
+      } finally {
+        later.close();
+      }
+    } finally {
+      watcher.close();
     }
   });
 });

@@ -732,16 +732,16 @@ describe.concurrent("join lifecycle: silence, replay and reconnection", () => {
       expect(await travel(viewer, ownerId, 1200), "the resumed ship does not move").toBeGreaterThan(10);
       expect(resumed.longestGapMs(), "patches to the resumed owner stopped").toBeLessThanOrEqual(250);
 
-      // The token used up by the reconnection, a made-up one, and a made-up room: 4xx, never 5xx.
+      // The token used up by the reconnection and a made-up one: 410 (a token that is used or
+      // unknown); a made-up room: 404 (an unknown room id). docs/PROTOCOL.md, Matchmaking answers.
       const spent = await expectRefused(await sdkReconnect(server.url, token), "reusing a spent token");
+      expect(spent, "reusing a spent token").toBe(410);
       const bogus = `${bystanders.roomId}:${"x".repeat(21)}`;
-      await expectRefused(await sdkReconnect(server.url, bogus), "a bogus token");
+      expect(await expectRefused(await sdkReconnect(server.url, bogus), "a bogus token")).toBe(410);
       const bogusRaw = await rawReconnect(server.url, bogus);
-      expect(bogusRaw.status).toBeGreaterThanOrEqual(400);
-      expect(bogusRaw.status).toBeLessThan(500);
+      expect(bogusRaw.status, "a bogus token over HTTP").toBe(410);
       const noRoom = await rawReconnect(server.url, `nosuchroom1:${"y".repeat(21)}`);
-      expect(noRoom.status).toBeGreaterThanOrEqual(400);
-      expect(noRoom.status).toBeLessThan(500);
+      expect(noRoom.status, "a token for an unknown room").toBe(404);
       // The resumed session's own token, while it is live: 409 again.
       expect(await expectRefused(await sdkReconnect(server.url, resumed.room.reconnectionToken), "replay")).toBe(409);
       expect(resumed.leaves).toEqual([]);
@@ -750,9 +750,9 @@ describe.concurrent("join lifecycle: silence, replay and reconnection", () => {
       await sleep(Math.max(0, leaverDroppedAt + (RECONNECT_GRACE_SECONDS + 1.5) * 1000 - performance.now()));
       expect(viewer.state.players.has(leaver.seat.sessionId), "the leaver's ship outlived the window").toBe(false);
       const late = await expectRefused(await sdkReconnect(server.url, leaverToken), "a token past the window");
+      expect(late, "a token past the window").toBe(410);
       const lateRaw = await rawReconnect(server.url, leaverToken);
-      expect(lateRaw.status).toBeGreaterThanOrEqual(400);
-      expect(lateRaw.status).toBeLessThan(500);
+      expect(lateRaw.status, "a token past the window over HTTP").toBe(410);
 
       const figures = await server.figures();
       console.log(
