@@ -12,7 +12,7 @@ export const LiveKind = {
   Announcement: "announcement",
   /** A match began in some arena. */
   MatchStart: "match-start",
-  /** A match ended: `winner` and `kills` are its top pilot and that pilot's kills. */
+  /** A match ended: `pilot` and `kills` are its top pilot and that pilot's kills. */
   MatchEnd: "match-end",
   /** A pilot reached a kill streak worth telling everyone about. */
   KillStreak: "kill-streak",

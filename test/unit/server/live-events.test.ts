@@ -148,6 +148,17 @@ describe("match-end live events", () => {
     live.phaseChanged(world, Phase.Playing);
     expect(events().filter((e) => e.kind === LiveKind.MatchEnd)).toMatchObject([{ pilot: "Cid", kills: 4 }]);
   });
+
+  it("on a tie names the tied pilot who joined first", async () => {
+    const { feed, live, world, events } = await arena();
+    feeds.push(feed);
+    world.ships.get("a")!.kills = 1;
+    world.ships.get("b")!.kills = 4;
+    world.ships.get("c")!.kills = 4;
+    world.phase = Phase.Results;
+    live.phaseChanged(world, Phase.Playing);
+    expect(events().filter((e) => e.kind === LiveKind.MatchEnd)).toMatchObject([{ pilot: "Bob", kills: 4 }]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
