@@ -11,6 +11,7 @@ import {
   type LargeArenaState,
 } from "../../shared/schema.ts";
 import type { World } from "../../shared/sim/index.ts";
+import { readyForReuse } from "./schema-reuse.ts";
 
 /**
  * What the projector last wrote of one ship. Schema setters cost even when the value is the
@@ -47,27 +48,23 @@ export class StateProjector {
   private readonly projectiles = new Map<number, number>();
   private generation = 0;
   /**
-   * Projectile instances are reused (a standard room's state only; see the constructor): one
-   * removed from `projectiles` waits in `retired` until the patch that removed it has been
-   * encoded ({@link patchEncoded}), then in `spare` for the next launch.
+   * Projectile instances are reused: one removed from `projectiles` waits in `retired` until the
+   * patch that removed it has been encoded ({@link patchEncoded}), then in `spare` for the next
+   * launch.
    *
    * Why: every schema instance gets a refId that `@colyseus/schema` never hands out again, and
    * refIds go on the wire as variable-length numbers (1 B under 128, 3 B under 65,536, then 5).
    * A room that launched thousands of projectiles sends each new one's refId twice at 3–5 B,
    * addresses a late joiner's ship with a 3–5 B refId on every move, and keeps one `refCount`
    * entry per refId ever used in its encoder's root (≈ 10 MB per million launches, for the
-   * room's life). A re-added instance keeps its refId (`Root.add` re-stages its fields as a
-   * fresh ADD), so the refIds in use stay as few as the projectiles ever in flight at once.
+   * room's life). A re-added instance keeps its refId (schema-reuse.ts), so the refIds in use
+   * stay as few as the projectiles ever in flight at once. The library's own pooling
+   * (`Schema.reset`) saves the allocation but hands out a fresh refId each time.
    */
   private readonly retired: ProjectileState[] = [];
   private readonly spare: ProjectileState[] = [];
-  private readonly reuseProjectiles: boolean;
 
-  constructor(private readonly state: AnyArenaState) {
-    // Not in a large room: its projectiles are filtered per client (StateView), and a reused
-    // instance would carry its last life's visibility into the next.
-    this.reuseProjectiles = !("pilots" in state);
-  }
+  constructor(private readonly state: AnyArenaState) {}
 
   /**
    * The patch that followed the last projection has been encoded (or, with nobody to send it
@@ -76,7 +73,11 @@ export class StateProjector {
    * projectile and the new one.
    */
   patchEncoded(): void {
-    for (const s of this.retired) this.spare.push(s);
+    for (const s of this.retired) {
+      // Forgets the views that saw its last life (a large room's per-client filter).
+      readyForReuse(s);
+      this.spare.push(s);
+    }
     this.retired.length = 0;
   }
 
@@ -162,7 +163,7 @@ export class StateProjector {
         const key = projectileKey(id);
         const gone = state.projectiles.get(key);
         state.projectiles.delete(key);
-        if (gone !== undefined && this.reuseProjectiles) this.retired.push(gone);
+        if (gone !== undefined) this.retired.push(gone);
       }
     }
   }

@@ -1,5 +1,5 @@
 /**
- * The projector reuses a standard room's projectile instances (server/rooms/project-state.ts),
+ * The projector reuses projectile instances (server/rooms/project-state.ts, schema-reuse.ts),
  * so the refIds on the wire stay as few as the projectiles ever in flight at once, however many
  * a room has launched. Checked here against the real encoder and decoder of `@colyseus/schema`
  * (verified on 5.0.34, pinned in package.json): clients with the shared classes and clients
@@ -7,7 +7,7 @@
  * re-added instance keeps its refId (were a schema release to hand it a fresh one, the refId
  * bound below fails).
  */
-import { $refId, Decoder, Encoder, Reflection, type Schema } from "@colyseus/schema";
+import { $refId, Decoder, Encoder, Reflection, StateView, type Schema } from "@colyseus/schema";
 import { describe, expect, it } from "vitest";
 import { patchEncoded, projectWorld } from "../../../server/rooms/project-state.ts";
 import { MAPS } from "../../../shared/map.ts";
@@ -96,9 +96,51 @@ describe("projectile instances are reused", () => {
     expect(reused).toBe(0);
   });
 
-  it("makes a fresh instance for every launch in a large room (per-client views)", () => {
-    const { launches, instances } = fight(new LargeArenaState(), 900, () => undefined);
-    expect(launches).toBeGreaterThan(200);
-    expect(instances).toBe(launches);
+  it("shows a reused instance in a large room only to the views it is added to again", () => {
+    const state = new LargeArenaState();
+    const encoder = new Encoder(state);
+    // Two clients' views: one is given every projectile, the other those launched on odd ticks.
+    const every = new StateView();
+    const odd = new StateView();
+    const decoders = [new Decoder(new LargeArenaState()), new Decoder(new LargeArenaState())] as const;
+    const world: World = createWorld({ seed: 5, matchSeconds: 10_000, map: MAPS.large });
+    for (const id of ["a", "b", "c", "d"]) addShip(world, id, id.toUpperCase());
+    const script = createScript(9);
+    projectWorld(world, state);
+    const full = { offset: 0 };
+    encoder.encodeAll(full);
+    for (const [i, view] of [every, odd].entries()) {
+      decoders[i]!.decode(encoder.encodeAllView(view, full.offset, { ...full }).slice());
+    }
+    encoder.discardChanges();
+    const shared = new Set<string>();
+    const instances = new Set<ProjectileState>();
+    const expected = (keep: (s: ProjectileState) => boolean): unknown =>
+      exact(Object.fromEntries([...state.projectiles].filter(([, s]) => keep(s)).map(([k, s]) => [k, s.toJSON()])));
+    for (let tick = 1; tick <= 1800; tick++) {
+      step(world, script(world));
+      if (tick % 3 === 2) continue;
+      projectWorld(world, state);
+      for (const [key, s] of state.projectiles) {
+        instances.add(s);
+        if (shared.has(`${key}@${s.spawnTick}`)) continue;
+        shared.add(`${key}@${s.spawnTick}`);
+        every.add(s);
+        if (s.spawnTick % 2 === 1) odd.add(s);
+      }
+      const it = { offset: 0 };
+      encoder.encode(it);
+      const sharedOffset = it.offset;
+      for (const [i, view] of [every, odd].entries()) {
+        decoders[i]!.decode(encoder.encodeView(view, sharedOffset, it).slice());
+      }
+      encoder.discardChanges();
+      patchEncoded(state);
+      const [seenByEvery, seenByOdd] = decoders.map((d) => exact((d.state as LargeArenaState).projectiles.toJSON()));
+      expect(seenByEvery, `tick ${tick}`).toStrictEqual(expected(() => true));
+      expect(seenByOdd, `tick ${tick}`).toStrictEqual(expected((s) => s.spawnTick % 2 === 1));
+    }
+    expect(shared.size).toBeGreaterThan(400);
+    expect(instances.size).toBeLessThan(64);
   });
 });
