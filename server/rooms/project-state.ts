@@ -63,8 +63,15 @@ export class StateProjector {
    */
   private readonly retired: ProjectileState[] = [];
   private readonly spare: ProjectileState[] = [];
+  private readonly reuseProjectiles: boolean;
 
-  constructor(private readonly state: AnyArenaState) {}
+  /** `reuseProjectiles: false` makes a fresh instance per launch (for measurements). */
+  constructor(
+    private readonly state: AnyArenaState,
+    options: { readonly reuseProjectiles?: boolean } = {},
+  ) {
+    this.reuseProjectiles = options.reuseProjectiles ?? true;
+  }
 
   /**
    * The patch that followed the last projection has been encoded (or, with nobody to send it
@@ -163,11 +170,15 @@ export class StateProjector {
         const key = projectileKey(id);
         const gone = state.projectiles.get(key);
         state.projectiles.delete(key);
-        if (gone !== undefined) this.retired.push(gone);
+        // Bounded: were patches ever to stop being reported, the rest are left to the GC.
+        if (gone !== undefined && this.reuseProjectiles && this.retired.length < RETIRED_MAX) this.retired.push(gone);
       }
     }
   }
 }
+
+/** Most removed projectiles kept for reuse between two patches (a room has at most 384 in flight). */
+const RETIRED_MAX = 1024;
 
 const projectors = new WeakMap<AnyArenaState, StateProjector>();
 
