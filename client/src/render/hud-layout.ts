@@ -495,6 +495,28 @@ export function boxesOverlap(a: Box, b: Box): boolean {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 
+/** How long the controls hint shows after the match screen opens, its last second fading (ms). */
+export const HINT_MS = 10_000;
+/** The hint's opacity while it lies over your ship: the ship shows through. */
+export const HINT_OVER_SHIP_ALPHA = 0.2;
+
+/**
+ * The controls hint's opacity `shownMs` after it appeared. The layout keeps the middle of the
+ * screen free for your ship, but the camera stops at the map's edges, where your ship is drawn
+ * off the middle (often just after a spawn, while the hint shows): the hint, wherever it lies
+ * over `ship` (your ship's place on screen, {@link SHIP_CLEARANCE} around it), turns faint.
+ */
+export function hintOpacity(shownMs: number, hint: Box | null, ship: { x: number; y: number } | null): number {
+  const alpha = Math.max(0, Math.min(1, (HINT_MS - shownMs) / 1000));
+  if (hint === null || ship === null) return alpha;
+  const around: Box = {
+    x: ship.x - SHIP_CLEARANCE.width / 2,
+    y: ship.y - SHIP_CLEARANCE.height / 2,
+    ...SHIP_CLEARANCE,
+  };
+  return boxesOverlap(hint, around) ? Math.min(alpha, HINT_OVER_SHIP_ALPHA) : alpha;
+}
+
 /** Whether `b` lies wholly inside a `width` × `height` screen. */
 export function insideScreen(b: Box, width: number, height: number): boolean {
   return b.x >= 0 && b.y >= 0 && b.x + b.width <= width && b.y + b.height <= height;

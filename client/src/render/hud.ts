@@ -11,6 +11,8 @@ import { ellipsize, formatClock, formatPing, secondsUntil } from "./format.ts";
 import { colorOfPlayer, cssColor, UI, UI_FONT } from "./palette.ts";
 import {
   FEED_LINES,
+  HINT_MS,
+  hintOpacity,
   hudMargin,
   hudScale,
   layoutHud,
@@ -24,7 +26,6 @@ const FONT = UI_FONT;
 const HUD_DEPTH = 1000;
 const FEED_SHOW_MS = 5000;
 const FEED_FADE_MS = 800;
-const HINT_MS = 10000;
 /** The hint on touch screens (the thumb sticks, client/src/input/touch-sticks.ts). */
 export const TOUCH_HINT = "Left thumb: drag to move   ·   Right thumb: drag to aim, hold to fire";
 /** A spectator's hint on a touch screen (no sticks: a tap follows the next pilot). */
@@ -278,7 +279,8 @@ export class Hud {
   }
 
   /** Refreshes every readout from `s`. */
-  update(s: GameSnapshot, nowMs: number): void {
+  /** `ownShip`: where your ship is drawn on screen (CSS px), or null without one. */
+  update(s: GameSnapshot, nowMs: number, ownShip: { x: number; y: number } | null = null): void {
     const self = s.players.find((p) => p.isSelf);
     if (this.watching !== null) this.showWatching(this.watching.name);
     else this.score.setText(self ? `Kills ${self.kills}    Deaths ${self.deaths}` : "Joining…");
@@ -300,9 +302,10 @@ export class Hud {
 
     this.banner.setVisible(s.connection === "reconnecting");
     this.startedMs ??= nowMs;
-    this.hint.setAlpha(Math.max(0, Math.min(1, (HINT_MS - (nowMs - this.startedMs)) / 1000)));
+    const shownMs = nowMs - this.startedMs;
+    this.hint.setAlpha(hintOpacity(shownMs, this.placed?.hint ?? null, ownShip));
     // Faded out: its place goes to the kill feed.
-    this.hintGone = this.hint.alpha <= 0;
+    this.hintGone = shownMs >= HINT_MS;
     this.fadeFeed(nowMs);
     if (this.sizeKey() !== this.laidOutFor) this.place();
   }

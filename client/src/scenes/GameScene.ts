@@ -239,7 +239,13 @@ export class GameScene extends Phaser.Scene {
         : null;
     this.ships.sync(snap.players, this.time.now, liveAim);
     this.shots.sync(snap.projectiles, this.colors);
-    this.hud.update(snap, this.time.now);
+    // Where your ship is on screen: the controls hint turns faint over it.
+    const cam = this.cameras.main;
+    const onScreen =
+      self?.alive === true
+        ? { x: (self.x - cam.worldView.x) * cam.zoom, y: (self.y - cam.worldView.y) * cam.zoom }
+        : null;
+    this.hud.update(snap, this.time.now, onScreen);
     const placed = this.hud.current();
     this.touchInput.draw({ move: placed?.moveStick ?? null, aim: placed?.aimStick ?? null }, this.hud.hintAlpha());
     this.arrows.update(snap.pilots);

@@ -9,6 +9,9 @@ import {
   type HudLayout,
   type HudLayoutInput,
   type Size,
+  hintOpacity,
+  HINT_MS,
+  HINT_OVER_SHIP_ALPHA,
 } from "../../../client/src/render/hud-layout.ts";
 
 /** What the match shows: a player, a spectator (room badge "Watching…"), a private room's player. */
@@ -254,5 +257,27 @@ describe("layoutHud", () => {
     const a = { x: 0, y: 0, width: 10, height: 10 };
     expect(boxesOverlap(a, { x: 10, y: 0, width: 5, height: 5 })).toBe(false);
     expect(boxesOverlap(a, { x: 9, y: 9, width: 5, height: 5 })).toBe(true);
+  });
+});
+
+describe("hintOpacity", () => {
+  const hint = { x: 100, y: 400, width: 300, height: 40 };
+
+  it("shows the hint fully for 9 s, fades it over the 10th, then hides it", () => {
+    expect(hintOpacity(0, hint, null)).toBe(1);
+    expect(hintOpacity(HINT_MS - 1000, hint, null)).toBe(1);
+    expect(hintOpacity(HINT_MS - 500, hint, null)).toBeCloseTo(0.5);
+    expect(hintOpacity(HINT_MS, hint, null)).toBe(0);
+    expect(hintOpacity(HINT_MS + 5000, hint, null)).toBe(0);
+  });
+
+  it("turns the hint faint while your ship is under it, and back when it moves away", () => {
+    expect(hintOpacity(1000, hint, { x: 250, y: 420 })).toBe(HINT_OVER_SHIP_ALPHA);
+    // The ship's clearance box (its name and the YOU label) reaching under the hint counts too.
+    expect(hintOpacity(1000, hint, { x: 250, y: 480 })).toBe(HINT_OVER_SHIP_ALPHA);
+    expect(hintOpacity(1000, hint, { x: 250, y: 600 })).toBe(1);
+    expect(hintOpacity(1000, hint, { x: 700, y: 420 })).toBe(1);
+    // Fading below the faint level: the fade wins.
+    expect(hintOpacity(HINT_MS - 100, hint, { x: 250, y: 420 })).toBeCloseTo(0.1);
   });
 });
