@@ -346,7 +346,9 @@ describe.concurrent("server settings of the README, on the production entry", ()
   it("MAX_CONNECTIONS=2: a third TCP connection is not served while two WebSockets are open, and is once one closes", async ({
     expect,
   }) => {
-    expect(readmeMeaning("MAX_CONNECTIONS")).toBe("Open TCP connections of the process");
+    expect(readmeMeaning("MAX_CONNECTIONS")).toBe(
+      "Open TCP connections of the process; one more is closed as soon as it is accepted, without an answer",
+    );
     const url = maxConnections2.url;
     // Three seats reserved one connection at a time, then two of them connected.
     const seats = [];
@@ -357,7 +359,7 @@ describe.concurrent("server settings of the README, on the production entry", ()
     const roomA = track(await client.consumeSeatReservation<AnyRoom["state"]>(a));
     track(await client.consumeSeatReservation<AnyRoom["state"]>(b));
 
-    // Two open: a third connection gets no answer, neither HTTP nor the WebSocket of a valid seat.
+    // Two open: a third connection is closed without an answer, HTTP and the WebSocket of a valid seat alike.
     await expect(requestOnce(url, "GET", "/healthz")).rejects.toThrow();
     const refused = await Promise.race([
       client.consumeSeatReservation<AnyRoom["state"]>(c).then(
