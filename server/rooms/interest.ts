@@ -100,8 +100,16 @@ function segmentDistanceSq(px: number, py: number, ax: number, ay: number, bx: n
 
 export class InterestManager {
   private readonly watchers = new Map<string, Watcher>();
+  /**
+   * The spectators' shared view, filled only while someone watches (`spectators`): a view
+   * queues every `add` until a client holding it is sent a patch, so one filled for nobody
+   * would grow by an entry per projectile for the room's life, and hand its first spectator
+   * all of that at once. The first spectator's view is seeded with what is there.
+   */
   private readonly spectatorView = new StateView();
   private readonly spectatorSeen = new Set<string>();
+  /** Spectators of this room (session ids), until they leave for good. */
+  private readonly spectators = new Set<string>();
   /** Projectiles already shared out (each is decided once, at launch). */
   private readonly projectilesSent = new Set<number>();
 
@@ -119,11 +127,24 @@ export class InterestManager {
 
   /** A spectator: the shared view of every ship. */
   watch(client: Client): void {
+    if (this.spectators.size === 0) this.seedSpectatorView();
+    this.spectators.add(client.sessionId);
     client.view = this.spectatorView;
+  }
+
+  /** Every ship and projectile there is now, into the spectators' view. */
+  private seedSpectatorView(): void {
+    this.spectatorSeen.clear();
+    for (const [id, entity] of this.state.players) {
+      this.spectatorView.add(entity);
+      this.spectatorSeen.add(id);
+    }
+    for (const entity of this.state.projectiles.values()) this.spectatorView.add(entity);
   }
 
   /** A client left for good. */
   forget(client: Client): void {
+    this.spectators.delete(client.sessionId);
     const watcher = this.watchers.get(client.sessionId);
     this.watchers.delete(client.sessionId);
     if (watcher !== undefined && client.view !== undefined && client.view !== this.spectatorView) {
@@ -150,7 +171,7 @@ export class InterestManager {
       const entity = projectiles.get(projectileKey(p.id));
       if (entity === undefined) continue;
       this.projectilesSent.add(p.id);
-      this.spectatorView.add(entity);
+      if (this.spectators.size > 0) this.spectatorView.add(entity);
       const flight = p.expireTick - p.spawnTick;
       const endX = p.originX + p.vx * flight;
       const endY = p.originY + p.vy * flight;
@@ -182,8 +203,9 @@ export class InterestManager {
   /** Brings every view in line with the world: call after the state was projected. */
   update(world: World): void {
     const players = this.state.players;
-    // Spectators: every ship.
+    // Spectators: every ship (while someone watches; the first one seeds the view).
     for (const id of world.ships.keys()) {
+      if (this.spectators.size === 0) break;
       if (this.spectatorSeen.has(id)) continue;
       const entity = players.get(id);
       if (entity === undefined) continue;
