@@ -254,7 +254,7 @@ export class HttpGuard {
         typeof code === "number"
           ? (MATCHMAKE_STATUS[code] ?? (Number.isInteger(code) && code >= 400 && code <= 599 ? code : 500))
           : 500;
-      return jsonError(status, message, retryHeaders(status, message));
+      return roomLimitOr(status, message);
     }
   }
 
@@ -271,7 +271,7 @@ export class HttpGuard {
     } catch {
       // Keep the generic message.
     }
-    return jsonError(status, error, retryHeaders(status, error));
+    return roomLimitOr(status, error);
   };
 }
 
@@ -281,9 +281,14 @@ export class HttpGuard {
  */
 const ROOM_LIMIT_HEADERS: Readonly<Record<string, string>> = { "Retry-After": "10" };
 
-/** The headers of a matchmaking error answer: `Retry-After` when it is the room limit's. */
-function retryHeaders(status: number, error: string): Record<string, string> {
-  return status === 503 && error === ROOM_LIMIT_MESSAGE ? { ...ROOM_LIMIT_HEADERS } : {};
+/**
+ * A matchmaking error answer; the room limit's is always 503 with `Retry-After`. Matched on its
+ * message: a room that refused to open on another process comes back over Colyseus's IPC as a
+ * message without its code (`IPC.ts` of @colyseus/core 0.18.17), which would read as a 500.
+ */
+function roomLimitOr(status: number, error: string): Response {
+  if (error === ROOM_LIMIT_MESSAGE) return jsonError(503, error, { ...ROOM_LIMIT_HEADERS });
+  return jsonError(status, error);
 }
 
 /** A JSON error answer `{ error, code }`, the shape the SDK reads. */

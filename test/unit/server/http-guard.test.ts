@@ -4,7 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { FaultLog } from "../../../server/log/fault-log.ts";
-import { ADDRESS_HEADER, HttpGuard, type OptionsValidator } from "../../../server/security/http-guard.ts";
+import {
+  ADDRESS_HEADER,
+  HttpGuard,
+  ROOM_LIMIT_MESSAGE,
+  type OptionsValidator,
+} from "../../../server/security/http-guard.ts";
 import { DEFAULT_LIMITS, type ServerLimits } from "../../../server/security/limits.ts";
 
 const quiet = { info() {}, warn() {}, error() {} };
@@ -260,6 +265,18 @@ describe("HttpGuard answering matchmaking itself", () => {
         status: expected,
         body: { error: message, code: expected },
       });
+    }
+  });
+
+  it("answers the room limit with 503 and Retry-After: 10, also when it came over IPC without its code", async () => {
+    const limited = (code: number | undefined) => Object.assign(new Error(ROOM_LIMIT_MESSAGE), { code });
+    // 503 from a room on this process; no code when the room refused to open on another.
+    for (const thrown of [limited(503), limited(undefined)]) {
+      const { g } = answering(thrown, true);
+      const res = (await g.onRequest(post("/matchmake/joinOrCreate/arena", "{}"))) as Response;
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("10");
+      expect(await res.json()).toEqual({ error: ROOM_LIMIT_MESSAGE, code: 503 });
     }
   });
 });
