@@ -25,6 +25,8 @@ import {
 const FONT = UI_FONT;
 const HUD_DEPTH = 1000;
 const FEED_SHOW_MS = 5000;
+/** Time for the hint to go from fully shown to hidden when your ship comes under it. */
+const HINT_EASE_MS = 150;
 const FEED_FADE_MS = 800;
 /** The hint on touch screens (the thumb sticks, client/src/input/touch-sticks.ts). */
 export const TOUCH_HINT = "Left thumb: drag to move   ·   Right thumb: drag to aim, hold to fire";
@@ -72,6 +74,10 @@ export class Hud {
   private soundSize: Size | null = null;
   /** Whether the controls hint has faded out (the layout then gives its place away). */
   private hintGone = false;
+  /** The hint's opacity as its time alone makes it (over your ship it is drawn fainter). */
+  private hintTimeAlpha = 1;
+  /** When the hint's opacity was last set (it eases toward a new one over ~150 ms). */
+  private hintSetMs: number | null = null;
   private placed: HudLayout | null = null;
   /** Counts layouts: a new one means the DOM widgets and the camera must follow. */
   version = 0;
@@ -184,6 +190,14 @@ export class Hud {
   /** How visible the controls hint is now (0 once it has faded, or while it is not shown). */
   hintAlpha(): number {
     return this.hint.visible ? this.hint.alpha : 0;
+  }
+
+  /**
+   * How far the hint has faded with time alone (0 once gone, or while it is not shown): what
+   * the thumb sticks' resting marks follow, wherever your ship is.
+   */
+  hintFade(): number {
+    return this.hint.visible ? this.hintTimeAlpha : 0;
   }
 
   /** The text of the controls hint. */
@@ -303,7 +317,14 @@ export class Hud {
     this.banner.setVisible(s.connection === "reconnecting");
     this.startedMs ??= nowMs;
     const shownMs = nowMs - this.startedMs;
-    this.hint.setAlpha(hintOpacity(shownMs, this.placed?.hint ?? null, ownShip));
+    this.hintTimeAlpha = hintOpacity(shownMs, null, null);
+    // Toward the opacity for where your ship is, eased so a ship at the hint's edge does not
+    // make it flicker.
+    const target = hintOpacity(shownMs, this.placed?.hint ?? null, ownShip);
+    const stepMax = this.hintSetMs === null ? 1 : Math.max(0, nowMs - this.hintSetMs) / HINT_EASE_MS;
+    this.hintSetMs = nowMs;
+    const alpha = this.hint.alpha + Math.max(-stepMax, Math.min(stepMax, target - this.hint.alpha));
+    this.hint.setAlpha(Math.min(alpha, this.hintTimeAlpha));
     // Faded out: its place goes to the kill feed.
     this.hintGone = shownMs >= HINT_MS;
     this.fadeFeed(nowMs);

@@ -247,7 +247,7 @@ export class GameScene extends Phaser.Scene {
         : null;
     this.hud.update(snap, this.time.now, onScreen);
     const placed = this.hud.current();
-    this.touchInput.draw({ move: placed?.moveStick ?? null, aim: placed?.aimStick ?? null }, this.hud.hintAlpha());
+    this.touchInput.draw({ move: placed?.moveStick ?? null, aim: placed?.aimStick ?? null }, this.hud.hintFade());
     this.arrows.update(snap.pilots);
     const topBottom = this.hud.current()?.topBottom ?? 48;
     this.debug.update(() => this.session.debugInfo(now), this.game.loop.actualFps, topBottom + 8);
