@@ -72,6 +72,8 @@ export interface Seat {
   readonly welcomes: WelcomeMessage[];
   /** Close code once the connection closed, else undefined. */
   closeCode: number | undefined;
+  /** The close's reason text, once closed. */
+  closeReason: string | undefined;
   /** Resolves with the close code. */
   readonly closed: Promise<number>;
   /** This seat's ship, as this client sees it. */
@@ -95,9 +97,11 @@ export function watch(room: Room<unknown, ArenaState>): Seat {
     chat: [],
     welcomes: [],
     closeCode: undefined,
+    closeReason: undefined,
     closed: new Promise<number>((resolve) =>
-      room.onLeave((code) => {
+      room.onLeave((code, reason) => {
         seat.closeCode = code;
+        seat.closeReason = reason;
         openRooms.delete(room);
         resolve(code);
       }),

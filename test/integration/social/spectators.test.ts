@@ -120,12 +120,14 @@ describe("spectators", () => {
     input.data.moveX = 1;
     input.send();
     expect(await Promise.race([spectator.closed, sleep(3000).then(() => -1)])).toBe(CloseCodes.ProtocolError);
+    expect(spectator.closeReason).toBe("spectators send no inputs");
     // A batch of input frames (docs/PROTOCOL.md "Batched inputs") from a spectator: the same.
     const batcher = await watchRoom(await newGuest(served.server.url, "Batcher"), roomId);
     await waitFor(() => batcher.room.state.players.size === 2, 3000, "the two ships");
     const frame = (seq: number): Uint8Array => Uint8Array.from([Protocol.ROOM_INPUT_RELIABLE, 0x80, seq, 0, 0, 0]);
     batcher.room.connection.send(pack([frame(1), frame(2)]));
     expect(await Promise.race([batcher.closed, sleep(3000).then(() => -1)])).toBe(CloseCodes.ProtocolError);
+    expect(batcher.closeReason).toBe("spectators send no inputs");
     await sleep(200);
     expect(a.room.connection.isOpen).toBe(true);
     expect(b.room.connection.isOpen).toBe(true);
