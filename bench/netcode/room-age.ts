@@ -13,7 +13,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { Encoder } from "@colyseus/schema";
+import { $refId, Encoder } from "@colyseus/schema";
 import { StateProjector } from "../../server/rooms/project-state.ts";
 import { ArenaState, PlayerState } from "../../shared/schema.ts";
 import { addShip, createWorld, step, type InputFrame, type World } from "../../shared/sim/index.ts";
@@ -123,8 +123,7 @@ export function runVariant(variant: Variant, launches: number): AgeResult {
 }
 
 function refIdOf(instance: object): number {
-  const symbol = Object.getOwnPropertySymbols(instance).find((s) => s.description === "$refId");
-  const value = symbol === undefined ? undefined : (instance as Record<symbol, unknown>)[symbol];
+  const value = (instance as Record<symbol, unknown>)[$refId];
   return typeof value === "number" ? value : -1;
 }
 

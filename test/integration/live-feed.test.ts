@@ -12,49 +12,10 @@ import type { RunningServer } from "../../server/app.ts";
 import { LiveKind, liveEventSchema, type LiveEvent } from "../../shared/live.ts";
 import { RoomName } from "../../shared/protocol.ts";
 import { ArenaState } from "../../shared/schema.ts";
-import { readSse } from "../scale/helpers.ts";
+import { readSse, readSseFrames } from "../scale/helpers.ts";
 import { arenaMessages, guestClient, joinPlayer, sleep, startTestServer, waitFor, type TestPlayer } from "./harness.ts";
 
 const ADMIN = "integration-admin-token-42";
-
-/** A `GET /events` stream read as raw SSE frames (the text between blank lines), headers kept. */
-interface RawSse {
-  /** Resolves with the response once its headers arrived. */
-  readonly opened: Promise<Response>;
-  /** Every complete frame so far, in order, without its closing blank line. */
-  readonly frames: string[];
-  close(): void;
-}
-
-function readRawSse(url: string, headers: Record<string, string> = {}): RawSse {
-  const frames: string[] = [];
-  const abort = new AbortController();
-  const opened = (async () => {
-    const res = await fetch(url, { signal: abort.signal, headers: { Accept: "text/event-stream", ...headers } });
-    if (res.body === null) throw new Error(`GET ${url}: ${res.status} without a body`);
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    void (async () => {
-      let buffer = "";
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          buffer += value;
-          let end: number;
-          while ((end = buffer.indexOf("\n\n")) >= 0) {
-            frames.push(buffer.slice(0, end));
-            buffer = buffer.slice(end + 2);
-          }
-        }
-      } catch {
-        // aborted
-      }
-    })();
-    return res;
-  })();
-  opened.catch(() => undefined);
-  return { opened, frames, close: () => abort.abort() };
-}
 
 /**
  * An event frame as the protocol has it: exactly `id: <id>`, `event: live`, `data: <JSON
@@ -188,7 +149,7 @@ describe("the GET /events stream", () => {
   };
 
   it("serves any origin, sends retry: 3000 first, then each event as id / event: live / data", async () => {
-    const sse = readRawSse(`${server.url}/events`, { Origin: "https://some-other-site.example" });
+    const sse = readSseFrames(`${server.url}/events`, { Origin: "https://some-other-site.example" });
     const res = await sse.opened;
     try {
       expect(res.status).toBe(200);
@@ -214,7 +175,7 @@ describe("the GET /events stream", () => {
   });
 
   it("replays exactly the 20 most recent events, oldest first, to a new stream", async () => {
-    const watcher = readRawSse(`${server.url}/events`);
+    const watcher = readSseFrames(`${server.url}/events`);
     await watcher.opened;
     const published = Array.from({ length: 25 }, (_, i) => `replay ${i + 1}`);
     try {
@@ -228,7 +189,7 @@ describe("the GET /events stream", () => {
       const all = watcher.frames.slice(1).map(liveFrame);
       expect(all.slice(-25).map((e) => e.text)).toEqual(published);
 
-      const later = readRawSse(`${server.url}/events`);
+      const later = readSseFrames(`${server.url}/events`);
       await later.opened;
       try {
         await waitFor(() => later.frames.length >= 1 + 20, 3000, "the replay");

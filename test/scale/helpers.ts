@@ -14,26 +14,29 @@ export async function guestToken(baseUrl: string, name: string): Promise<string>
   return ((await res.json()) as { token: string }).token;
 }
 
-/** An open `GET /events` stream and the live events read from it so far. */
-export interface SseReader {
-  readonly opened: Promise<void>;
-  readonly events: LiveEvent[];
+/** A `GET /events` stream read as raw SSE frames (the text between blank lines), headers kept. */
+export interface RawSse {
+  /** Resolves with the response once its headers arrived. */
+  readonly opened: Promise<Response>;
+  /** Every complete frame so far, in order, without its closing blank line. */
+  readonly frames: string[];
   close(): void;
 }
 
-/** Reads Server-Sent Events from `url` (fetch streaming, as a page's EventSource would). */
-export function readSse(url: string): SseReader {
-  const events: LiveEvent[] = [];
+/** Reads `url` as Server-Sent Events frames (fetch streaming), calling `onFrame` on each. */
+export function readSseFrames(
+  url: string,
+  headers: Record<string, string> = {},
+  onFrame: (frame: string) => void = () => undefined,
+): RawSse {
+  const frames: string[] = [];
   const abort = new AbortController();
   const opened = (async () => {
-    const res = await fetch(url, { signal: abort.signal, headers: { Accept: "text/event-stream" } });
-    if (!res.ok || res.body === null) throw new Error(`GET ${url}: ${res.status}`);
-    if (!String(res.headers.get("content-type")).startsWith("text/event-stream")) {
-      throw new Error(`GET ${url}: content-type ${res.headers.get("content-type")}`);
-    }
+    const res = await fetch(url, { signal: abort.signal, headers: { Accept: "text/event-stream", ...headers } });
+    if (res.body === null) throw new Error(`GET ${url}: ${res.status} without a body`);
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
     void (async () => {
+      let buffer = "";
       try {
         for (;;) {
           const { value, done } = await reader.read();
@@ -43,23 +46,48 @@ export function readSse(url: string): SseReader {
           while ((end = buffer.indexOf("\n\n")) >= 0) {
             const frame = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
-            const data = frame
-              .split("\n")
-              .filter((l) => l.startsWith("data: "))
-              .map((l) => l.slice(6))
-              .join("\n");
-            if (data === "" || !frame.includes("event: live")) continue;
-            const parsed = liveEventSchema.safeParse(JSON.parse(data));
-            if (parsed.success) events.push(parsed.data as LiveEvent);
+            frames.push(frame);
+            onFrame(frame);
           }
         }
       } catch {
         // aborted
       }
     })();
+    return res;
   })();
   opened.catch(() => undefined);
-  return { opened, events, close: () => abort.abort() };
+  return { opened, frames, close: () => abort.abort() };
+}
+
+/** An open `GET /events` stream and the live events read from it so far. */
+export interface SseReader {
+  readonly opened: Promise<void>;
+  readonly events: LiveEvent[];
+  close(): void;
+}
+
+/** Reads the live events of `url` (as a page's EventSource would): `opened` checks the answer. */
+export function readSse(url: string): SseReader {
+  const events: LiveEvent[] = [];
+  const raw = readSseFrames(url, {}, (frame) => {
+    const data = frame
+      .split("\n")
+      .filter((l) => l.startsWith("data: "))
+      .map((l) => l.slice(6))
+      .join("\n");
+    if (data === "" || !frame.includes("event: live")) return;
+    const parsed = liveEventSchema.safeParse(JSON.parse(data));
+    if (parsed.success) events.push(parsed.data as LiveEvent);
+  });
+  const opened = raw.opened.then((res) => {
+    if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
+    if (!String(res.headers.get("content-type")).startsWith("text/event-stream")) {
+      throw new Error(`GET ${url}: content-type ${res.headers.get("content-type")}`);
+    }
+  });
+  opened.catch(() => undefined);
+  return { opened, events, close: raw.close };
 }
 
 /** The listings of one process, optionally of one room type. */

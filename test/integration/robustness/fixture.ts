@@ -417,6 +417,31 @@ export async function joinRaw(url: string, name = "Raw"): Promise<RawPlayer> {
   return { ...socket, seat, reconnectionToken: parseJoinRoom(join).reconnectionToken };
 }
 
+/** Whatever a socket reads when it closes: code and reason. */
+export interface Closed {
+  readonly code: number;
+  readonly reason: string;
+}
+
+/** The close `ws` reads (code -1 if it was closed before this was asked). */
+export function closeOf(ws: WebSocket): Promise<Closed> {
+  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve({ code: -1, reason: "closed before watched" });
+  return new Promise((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+}
+
+/** The promise's value, or undefined when it did not settle within `ms`. */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Resolves after `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -29,32 +29,12 @@ import {
   startServerProcess,
   type RawSocket,
   type ServerProcess,
+  closeOf,
+  within,
+  type Closed,
 } from "./fixture.ts";
 
 const CLOSE_WITHIN_MS = 3000;
-
-/** Whatever a socket reads when it closes: code and reason. */
-interface Closed {
-  readonly code: number;
-  readonly reason: string;
-}
-
-function closeOf(ws: WebSocket): Promise<Closed> {
-  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve({ code: -1, reason: "closed before watched" });
-  return new Promise((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
-}
-
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Sends `count` one-byte PING frames as fast as the socket takes them; returns how many went. */
 async function pingFlood(ws: WebSocket, count: number): Promise<number> {

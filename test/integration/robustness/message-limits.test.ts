@@ -34,6 +34,9 @@ import {
   tokenClient,
   type RawSocket,
   type ServerProcess,
+  closeOf,
+  within,
+  type Closed,
 } from "./fixture.ts";
 
 /** The server runs at the doc's reference rate ("300/s at 30 Hz"). */
@@ -52,29 +55,6 @@ const LOBBY_BURST = 20;
 const INPUT_LIMIT_REASON = "input frames over the rate limit";
 /** How soon a violating lobby client must be closed. */
 const CLOSE_WITHIN_MS = 2000;
-
-/** Whatever a socket reads when it closes: code and reason. */
-interface Closed {
-  readonly code: number;
-  readonly reason: string;
-}
-
-function closeOf(ws: WebSocket): Promise<Closed> {
-  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve({ code: -1, reason: "closed before watched" });
-  return new Promise((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
-}
-
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** An SDK player quick-played into the arena, with what its connection read when it closed. */
 interface SdkPlayer {

@@ -38,6 +38,7 @@ import {
   tokenClient,
   type RawPlayer,
   type ServerProcess,
+  within,
 } from "./fixture.ts";
 import { LOOPBACK_LOAD_ENV } from "../../../server/config.ts";
 
@@ -348,19 +349,6 @@ function hex(bytes: Uint8Array, max = 20): string {
 
 // ---------------------------------------------------------------------------------------------
 // Waiting
-
-/** The promise's value, or undefined when it did not settle within `ms`. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Polls `check` every 5 ms; false if it did not hold within `ms`. */
 async function until(check: () => boolean, ms: number): Promise<boolean> {
