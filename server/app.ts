@@ -187,7 +187,10 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
         .sortBy({ clients: -1 })
         .enableRealtimeListing(),
       [RoomName.Lobby]: defineRoom(guardedLobbyRoom(faults, hasRoomCapacity)),
-      [RoomName.Ranked]: defineRoom(rankedQueueRoom(tokens, store, faults, hasRoomCapacity), RANKED_QUEUE_OPTIONS),
+      [RoomName.Ranked]: defineRoom(
+        rankedQueueRoom(tokens, store, faults, hasRoomCapacity, () => scale.draining),
+        RANKED_QUEUE_OPTIONS,
+      ),
     },
     transport,
     // With REDIS_URL: Redis presence and driver shared with sibling processes (scale/).

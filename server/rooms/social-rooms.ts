@@ -70,12 +70,17 @@ export function fitsRatingBand(client: QueueClientData, group: QueueMatchGroup):
 /** The ranked queue rooms of this process (at most one). */
 const liveQueues = new Set<QueueRoom>();
 
-/** The ranked queue room type: token-checked, rating from the store. */
+/**
+ * The ranked queue room type: token-checked, rating from the store. `draining` tells whether
+ * this process is draining (SIGTERM): it then hands out no seats, so its queue seats no group
+ * (see `processGroupsReady`).
+ */
 export function rankedQueueRoom(
   tokens: GuestTokens,
   store: PlayerStore,
   faults: FaultLog,
   capacity: RoomCapacity,
+  draining: () => boolean,
 ): typeof QueueRoom {
   return class RankedQueueRoom extends QueueRoom {
     static override async onAuth(token: string): Promise<RankedAuth> {
@@ -102,6 +107,19 @@ export function rankedQueueRoom(
 
     override onDispose(): void {
       liveQueues.delete(this);
+    }
+
+    /**
+     * While the process drains, no group is seated: matchmaking refuses new seats with 503, and
+     * the queue would otherwise open a ranked arena that the shutdown closes seconds later
+     * (with one process alone, or no other live one, Colyseus places it here). The players wait
+     * on, and the shutdown closes the queue with 4001 ("the server is restarting"), after which
+     * the client may queue again, on another process. (A drain is never called off, so a
+     * group held here is never seated later.)
+     */
+    override processGroupsReady(): void {
+      if (draining()) return;
+      super.processGroupsReady();
     }
 
     override onJoin(client: Client, _options: unknown, auth?: unknown): void {
