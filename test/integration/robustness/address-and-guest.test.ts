@@ -7,7 +7,9 @@
  *   address; with `TRUST_PROXY=1` the address is `X-Real-IP` (nginx overwrites it), so requests
  *   carrying different values are limited separately and one value is limited together, whatever
  *   `X-Forwarded-For` says. Both the matchmaking routes (Colyseus's router, `http-guard.ts`) and
- *   the API routes (express, `player-api.ts`) are checked: they find the address in two places.
+ *   the API routes (express, `player-api.ts`) are checked: they find the address in two places;
+ *   so are the other two per-address limits of PROTOCOL.md, open WebSockets (refused with 429 at
+ *   the upgrade) and rooms made with `create`.
  * - `POST /auth/guest` (docs/PROTOCOL.md, HTTP routes): a body of at most 1 KiB (1024 bytes: 1024
  *   is taken, 1025 refused, declared or chunked), 429 over the matchmaking rate limit, and the
  *   documented 400 shape for a 17-character name. Renewal under the old token's player id and 401
@@ -27,6 +29,7 @@ import type { RunningServer } from "../../../server/app.ts";
 import { configFromEnv } from "../../../server/config.ts";
 import type { ServerLimits } from "../../../server/security/limits.ts";
 import { startTestServer } from "../harness.ts";
+import { rawUpgrade, type UpgradeAttempt } from "./raw-http.ts";
 
 /** The per-address matchmaking burst these servers run with (`MATCHMAKE_BURST_PER_ADDRESS`). */
 const BURST = 5;
@@ -91,10 +94,22 @@ function post(url: string, path: string, options: PostOptions = {}): Promise<Ans
   });
 }
 
-/** The limits of a server started with `env` plus the small matchmaking burst of these tests. */
+/** Open WebSockets per address these servers allow (`MAX_CONNECTIONS_PER_ADDRESS`). */
+const SOCKETS = 3;
+/** Their `create` burst per address (`CREATE_BURST_PER_ADDRESS`), with the same slow refill. */
+const CREATES = 2;
+
+/** The limits of a server started with `env` plus the small bursts of these tests. */
 function limitsFrom(env: Record<string, string>): ServerLimits {
   const limits = configFromEnv(
-    { ...env, MATCHMAKE_RATE_PER_ADDRESS: String(RATE), MATCHMAKE_BURST_PER_ADDRESS: String(BURST) },
+    {
+      ...env,
+      MATCHMAKE_RATE_PER_ADDRESS: String(RATE),
+      MATCHMAKE_BURST_PER_ADDRESS: String(BURST),
+      MAX_CONNECTIONS_PER_ADDRESS: String(SOCKETS),
+      CREATE_RATE_PER_ADDRESS: String(RATE),
+      CREATE_BURST_PER_ADDRESS: String(CREATES),
+    },
     null,
   ).limits;
   if (limits === undefined) throw new Error("configFromEnv gave no limits");
@@ -130,9 +145,41 @@ function expectMatchmakePassed(answer: Answer, what: string): void {
   expect(answer.body, what).toEqual({ error: 'unknown room type "no-such-room"', code: 404 });
 }
 
+/** `create` with no token: past the create limit it is refused 429, under it 401 (no room made). */
+const CREATE_PATH = "/matchmake/create/arena";
+
+/** Expects the create limiter's 429, with its body and Retry-After. */
+function expectCreateLimited(answer: Answer, what: string): void {
+  expect(answer.status, what).toBe(429);
+  expect(answer.body, what).toEqual({ error: "too many rooms created; slow down", code: 429 });
+  expect(Number(answer.headers["retry-after"]), what).toBeGreaterThanOrEqual(1);
+}
+
+/** Expects a `create` that passed the create limiter: Colyseus then asks for the token. */
+function expectCreatePassed(answer: Answer, what: string): void {
+  expect(answer.status, what).toBe(401);
+}
+
 let server: RunningServer | undefined;
+/** Accepted upgrades, held open by the tests that make them. */
+const upgrades: UpgradeAttempt[] = [];
+
+/** A WebSocket upgrade to a made-up room, `headers` added: the per-address cap is checked first. */
+async function upgrade(headers: Record<string, string> = {}): Promise<number> {
+  const { port } = new URL(server!.url);
+  const attempt = await rawUpgrade(
+    Number(port),
+    `/no-such-process/no-such-room?sessionId=S${upgrades.length}`,
+    5000,
+    headers,
+  );
+  if (attempt.status === 101) upgrades.push(attempt);
+  else expect(Number(attempt.headers.get("retry-after")), "Retry-After of a refused upgrade").toBeGreaterThanOrEqual(1);
+  return attempt.status;
+}
 
 afterEach(async () => {
+  for (const u of upgrades.splice(0)) u.socket.destroy();
   await server?.stop();
   server = undefined;
 });
@@ -168,6 +215,19 @@ describe("TRUST_PROXY unset (README: default 0): the limits key on the socket's 
     expectGuestLimited(await post(url, GUEST_PATH, { headers: spoofed(BURST) }), "request past the burst");
     // One budget: the matchmaking routes are closed to this address too.
     expectMatchmakeLimited(await post(url, MATCHMAKE_PATH, { headers: spoofed(BURST + 1) }), "matchmaking after");
+  });
+
+  it("counts a client's open WebSockets by its real address, whatever X-Real-IP each claims", async () => {
+    for (let i = 0; i < SOCKETS; i++) expect(await upgrade(spoofed(i)), `upgrade ${i + 1}`).toBe(101);
+    expect(await upgrade(spoofed(SOCKETS)), "one more, claiming another address").toBe(429);
+    expect(await upgrade(), "one more, claiming none").toBe(429);
+  });
+
+  it("counts a client's create calls by its real address, whatever X-Real-IP each claims", async () => {
+    const url = server!.url;
+    for (let i = 0; i < CREATES; i++)
+      expectCreatePassed(await post(url, CREATE_PATH, { headers: spoofed(i) }), `create ${i + 1}`);
+    expectCreateLimited(await post(url, CREATE_PATH, { headers: spoofed(CREATES) }), "create past the burst");
   });
 });
 
@@ -217,6 +277,24 @@ describe("TRUST_PROXY=1: the limits key on X-Real-IP", () => {
     // Another address behind the same proxy (same socket address) is not affected.
     const other = await post(url, GUEST_PATH, { headers: { "X-Real-IP": "203.0.113.31" } });
     expect(other.status).toBe(200);
+  });
+
+  it("caps open WebSockets per X-Real-IP: one address's full cap leaves another's whole", async () => {
+    const full = { "X-Real-IP": "203.0.113.40" };
+    for (let i = 0; i < SOCKETS; i++) expect(await upgrade(full), `upgrade ${i + 1}`).toBe(101);
+    expect(await upgrade({ ...full, "X-Forwarded-For": "198.51.100.40" }), "one more from that address").toBe(429);
+    for (let i = 0; i < SOCKETS; i++) {
+      expect(await upgrade({ "X-Real-IP": "203.0.113.41" }), `another address, upgrade ${i + 1}`).toBe(101);
+    }
+  });
+
+  it("limits create calls per X-Real-IP", async () => {
+    const url = server!.url;
+    const spender = { "X-Real-IP": "203.0.113.50" };
+    for (let i = 0; i < CREATES; i++)
+      expectCreatePassed(await post(url, CREATE_PATH, { headers: spender }), `create ${i + 1}`);
+    expectCreateLimited(await post(url, CREATE_PATH, { headers: spender }), "spender past its burst");
+    expectCreatePassed(await post(url, CREATE_PATH, { headers: { "X-Real-IP": "203.0.113.51" } }), "another address");
   });
 });
 

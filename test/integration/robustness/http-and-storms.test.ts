@@ -19,7 +19,7 @@
  * attacker's valid token, so each is refused for what it is testing and never for a missing
  * token; the refusals of missing and forged tokens (401) are cases of their own.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import net, { type Socket } from "node:net";
 import os from "node:os";
@@ -40,6 +40,7 @@ import {
   type RawPlayer,
   type ServerProcess,
 } from "./fixture.ts";
+import { parseAnswer, rawUpgrade, type UpgradeAttempt } from "./raw-http.ts";
 import { LOOPBACK_LOAD_ENV } from "../../../server/config.ts";
 
 const MB = 1024 * 1024;
@@ -83,59 +84,6 @@ interface RawAnswer {
   /** What ended the exchange: a whole answer, the server closing the connection, or our wait. */
   readonly endedBy: "answer" | "server" | "timeout";
   readonly ms: number;
-}
-
-interface ParsedAnswer {
-  readonly status: number;
-  readonly headers: ReadonlyMap<string, string>;
-  readonly body: Buffer;
-  readonly raw: string;
-  /** The head arrived. */
-  readonly headDone: boolean;
-  /** The whole answer arrived (by content-length or the last chunk). */
-  readonly complete: boolean;
-}
-
-/** The body of a chunked answer, and whether its last chunk arrived. */
-function dechunk(data: Buffer): { body: Buffer; complete: boolean } {
-  const parts: Buffer[] = [];
-  let at = 0;
-  for (let guard = 0; guard < 100_000; guard++) {
-    const lineEnd = data.indexOf("\r\n", at);
-    if (lineEnd < 0) break;
-    const size = Number.parseInt(data.subarray(at, lineEnd).toString("latin1"), 16);
-    if (!Number.isFinite(size)) break;
-    if (size === 0) return { body: Buffer.concat(parts), complete: true };
-    const start = lineEnd + 2;
-    if (data.length < start + size + 2) break;
-    parts.push(data.subarray(start, start + size));
-    at = start + size + 2;
-  }
-  return { body: Buffer.concat(parts), complete: false };
-}
-
-/** Parses what a server sent so far. */
-function parseAnswer(data: Buffer): ParsedAnswer {
-  const raw = data.toString("latin1");
-  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(raw)?.[1] ?? 0);
-  const headers = new Map<string, string>();
-  const headEnd = data.indexOf("\r\n\r\n");
-  if (headEnd < 0) return { status, headers, body: Buffer.alloc(0), raw, headDone: false, complete: false };
-  for (const line of data.subarray(0, headEnd).toString("latin1").split("\r\n").slice(1)) {
-    const colon = line.indexOf(":");
-    if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
-  }
-  const rest = data.subarray(headEnd + 4);
-  if (headers.get("transfer-encoding")?.toLowerCase().includes("chunked")) {
-    const { body, complete } = dechunk(rest);
-    return { status, headers, body, raw, headDone: true, complete };
-  }
-  const length = headers.get("content-length");
-  if (length !== undefined) {
-    const n = Number(length);
-    return { status, headers, body: rest.subarray(0, n), raw, headDone: true, complete: rest.length >= n };
-  }
-  return { status, headers, body: rest, raw, headDone: true, complete: false };
 }
 
 interface RawOptions {
@@ -308,51 +256,6 @@ async function matchmakingStorm(
   };
   await Promise.all(Array.from({ length: concurrency }, () => worker()));
   return { sent, elapsedMs: performance.now() - started, byStatus, byError, badRetryAfter, maxRetryAfter, seats };
-}
-
-/** One WebSocket upgrade on a raw socket: the answer's head, and the socket (open after a 101). */
-interface UpgradeAttempt {
-  readonly status: number;
-  readonly headers: ReadonlyMap<string, string>;
-  readonly body: string;
-  readonly socket: Socket;
-}
-
-/** Asks for a WebSocket upgrade of `target`; resolves at the 101, or with the whole refusal. */
-function rawUpgrade(port: number, target: string, timeoutMs = 5000): Promise<UpgradeAttempt> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    const chunks: Buffer[] = [];
-    let done = false;
-    const finish = (): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      const parsed = parseAnswer(Buffer.concat(chunks));
-      if (parsed.status !== 101) socket.destroy();
-      resolve({ status: parsed.status, headers: parsed.headers, body: parsed.body.toString("utf8"), socket });
-    };
-    const timer = setTimeout(finish, timeoutMs);
-    socket.on("data", (chunk: Buffer) => {
-      chunks.push(chunk);
-      const parsed = parseAnswer(Buffer.concat(chunks));
-      if ((parsed.status === 101 && parsed.headDone) || parsed.complete) finish();
-    });
-    socket.on("error", () => undefined);
-    socket.on("close", finish);
-    socket.write(
-      [
-        `GET ${target} HTTP/1.1`,
-        "Host: 127.0.0.1",
-        "Upgrade: websocket",
-        "Connection: Upgrade",
-        `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}`,
-        "Sec-WebSocket-Version: 13",
-        "",
-        "",
-      ].join("\r\n"),
-    );
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
