@@ -21,7 +21,7 @@ import {
 import { FrameGuard, type FrameFault } from "./frame-guard.ts";
 import { createInputFrameValidator } from "./input-guard.ts";
 import type { ServerLimits } from "./limits.ts";
-import { MessageWindow, TOO_MANY_MESSAGES } from "./rate-limiter.ts";
+import { MessageWindow, TOO_MANY_MESSAGES, type TokenBucket } from "./rate-limiter.ts";
 
 const inputBody = createInputFrameValidator(PlayerInput);
 /** Largest reliable input frame: code byte, a stamp of up to 5 + 2 bytes, every field once. */
@@ -33,15 +33,33 @@ export interface ClientGuardOptions {
   readonly faults: FaultLog;
 }
 
+/** What the guard keeps of one client (one connection: a reconnected client gets a new one). */
+interface GuardRecord {
+  /** Closed for a fault: no seat is held for it, its frames are ignored. */
+  faulted: boolean;
+  /** A spectator: it has no ship, so an input frame from it is a violation. */
+  watcher: boolean;
+  /** Its input frames' rate (frame-guard.ts). */
+  readonly inputRate: TokenBucket;
+  /** Frames it had delivered to Colyseus, per second (any kind; a batch's frames each). */
+  readonly messages: MessageWindow;
+}
+
+/**
+ * The record is a property of the Colyseus client object itself, under a symbol of ours, read
+ * once per frame. Why not a WeakMap: this runs for every frame of every player, and at 1,000
+ * players the objects it touches are mostly out of cache. With a WeakSet, a Set, a WeakMap and
+ * a Map per frame (and an object behind each) screening a two-input message took 3.3 µs; with
+ * one record, see docs/PERFORMANCE.md ("the guard's per-client state in one record").
+ */
+const RECORD = Symbol("tick-arena.client-guard");
+type Guarded = Client & { [RECORD]?: GuardRecord };
+
 /** One room's guard over its clients. */
 export class ClientGuard {
   private readonly frames: FrameGuard;
-  /** Clients closed for a fault: no seat is held for them, their frames are ignored. */
-  private readonly faulted = new WeakSet<Client>();
-  /** Sessions that watch: they have no ship, so an input frame from one is a violation. */
+  /** Sessions that watch (kept by session, so a spectator's reconnection still watches). */
   private readonly watchers = new Set<string>();
-  /** Frames each client had delivered to Colyseus, per second (any kind; a batch's frames each). */
-  private readonly messageWindows = new WeakMap<Client, MessageWindow>();
 
   /** Hooks the guard into `room`; call it in `onCreate`, after `allowRewindState` if used. */
   constructor(
@@ -69,7 +87,7 @@ export class ClientGuard {
    */
   seated(client: Client): void {
     client.ref.once("error", (error: Error) => {
-      this.faulted.add(client);
+      this.recordOf(client).faulted = true;
       this.options.faults.report({ kind: "socket-error", offender: client.sessionId, detail: error.message });
     });
     // The room's clock: the deadline stops with the room.
@@ -82,17 +100,18 @@ export class ClientGuard {
 
   /** True when the client was closed for a fault (no seat is held for it). */
   isFaulted(client: Client): boolean {
-    return this.faulted.has(client);
+    return (client as Guarded)[RECORD]?.faulted === true;
   }
 
   /** Marks a session as a spectator: it may chat but sends no inputs. */
   watching(sessionId: string): void {
     this.watchers.add(sessionId);
+    const client = this.room.clients.getById(sessionId);
+    if (client !== undefined) this.recordOf(client).watcher = true;
   }
 
   /** Forgets a session that left for good. */
   forget(sessionId: string): void {
-    this.frames.forget(sessionId);
     this.watchers.delete(sessionId);
   }
 
@@ -120,26 +139,43 @@ export class ClientGuard {
     }
   }
 
+  /** The client's record, made at its first frame (or when it is first marked). */
+  private recordOf(client: Client): GuardRecord {
+    const guarded = client as Guarded;
+    let record = guarded[RECORD];
+    if (record === undefined) {
+      record = {
+        faulted: false,
+        watcher: this.watchers.has(client.sessionId),
+        inputRate: this.frames.inputRate(),
+        messages: new MessageWindow(MAX_MESSAGES_PER_SECOND),
+      };
+      guarded[RECORD] = record;
+    }
+    return record;
+  }
+
   /** The verdict on one client frame; a violation closes that client alone. */
   private screen(client: Client, frame: Uint8Array): FrameVerdict {
-    if (this.faulted.has(client)) return "drop";
+    const record = this.recordOf(client);
+    if (record.faulted) return "drop";
     const head = frame[0] ?? 0;
     const code = head & 0x1f;
     if (
-      this.watchers.has(client.sessionId) &&
+      record.watcher &&
       (code === Protocol.ROOM_INPUT_RELIABLE || code === Protocol.ROOM_INPUT_UNRELIABLE || head === INPUT_BATCH_CODE)
     ) {
       this.reject(client, "spectator-input", "spectators send no inputs");
       return "drop";
     }
     if (head === INPUT_BATCH_CODE) {
-      const frames = this.frames.checkBatch(client.sessionId, frame);
-      if (typeof frames !== "string") return this.withinMessageRate(client, frames.length) ? frames : "drop";
+      const frames = this.frames.checkBatch(record.inputRate, frame);
+      if (typeof frames !== "string") return this.withinMessageRate(client, record, frames.length) ? frames : "drop";
       this.reject(client, frames, describeFault(frames));
       return "drop";
     }
-    const fault = this.frames.check(client.sessionId, frame);
-    if (fault === null) return this.withinMessageRate(client, 1) ? "deliver" : "drop";
+    const fault = this.frames.check(record.inputRate, frame);
+    if (fault === null) return this.withinMessageRate(client, record, 1) ? "deliver" : "drop";
     this.reject(client, fault, describeFault(fault));
     return "drop";
   }
@@ -149,21 +185,17 @@ export class ClientGuard {
    * clock as Colyseus's own `maxMessagesPerSecond` check does, one frame earlier than it
    * (rate-limiter.ts): a client over the limit (a PING flood, say) is closed here, with a reason.
    */
-  private withinMessageRate(client: Client, n: number): boolean {
-    let window = this.messageWindows.get(client);
-    if (window === undefined) {
-      window = new MessageWindow(MAX_MESSAGES_PER_SECOND);
-      this.messageWindows.set(client, window);
-    }
-    if (window.take(this.room.clock.currentTime, n)) return true;
+  private withinMessageRate(client: Client, record: GuardRecord, n: number): boolean {
+    if (record.messages.take(this.room.clock.currentTime, n)) return true;
     this.reject(client, "message-flood", TOO_MANY_MESSAGES);
     return false;
   }
 
   /** Closes a client for a protocol violation (4002): logged once per interval, no seat held. */
   private reject(client: Client, kind: string, reason: string): void {
-    if (this.faulted.has(client)) return;
-    this.faulted.add(client);
+    const record = this.recordOf(client);
+    if (record.faulted) return;
+    record.faulted = true;
     this.options.faults.report({ kind, offender: client.sessionId, detail: reason });
     client.leave(CloseCodes.ProtocolError, reason);
   }

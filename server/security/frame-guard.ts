@@ -49,24 +49,32 @@ export type FrameFault =
   | "input-flood"
   | "malformed-batch";
 
-/** Per-room frame checker; keeps one input-rate bucket per session. */
+/**
+ * Per-room frame checker. Each client's input-rate bucket is kept by the caller, with whatever
+ * else it keeps per client (client-guard.ts: one object per client, read once per frame), and
+ * handed in with each frame.
+ */
 export class FrameGuard {
   private readonly now: () => number;
-  private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(private readonly options: FrameGuardOptions) {
     this.now = options.now ?? (() => performance.now());
   }
 
+  /** A new client's input-rate bucket, its burst full. */
+  inputRate(): TokenBucket {
+    return new TokenBucket(this.options.inputRate, this.now());
+  }
+
   /** Returns null for a frame to deliver, or the fault that makes it a violation. */
-  check(sessionId: string, frame: Uint8Array): FrameFault | null {
+  check(rate: TokenBucket, frame: Uint8Array): FrameFault | null {
     if (frame.byteLength === 0) return "empty-frame";
     const head = frame[0]!;
     const code = head & CODE_MASK;
     const modifiers = head & ~CODE_MASK;
     switch (code) {
       case Protocol.ROOM_INPUT_RELIABLE:
-        return this.checkInput(sessionId, frame, modifiers);
+        return this.checkInput(rate, frame, modifiers, this.now());
       case Protocol.ROOM_INPUT_UNRELIABLE:
         return "unreliable-input";
       case INPUT_BATCH_CODE:
@@ -94,8 +102,9 @@ export class FrameGuard {
    * each frame as if it had come alone. Returns the frames, in order, or the first fault: a batch
    * is delivered whole or not at all.
    */
-  checkBatch(sessionId: string, batch: Uint8Array): readonly Uint8Array[] | FrameFault {
+  checkBatch(rate: TokenBucket, batch: Uint8Array): readonly Uint8Array[] | FrameFault {
     const frames: Uint8Array[] = [];
+    const now = this.now();
     let offset = 1;
     while (offset < batch.byteLength) {
       const length = batch[offset]!;
@@ -104,7 +113,7 @@ export class FrameGuard {
       if (length === 0 || end > batch.byteLength || frames.length === INPUT_BATCH_MAX) return "malformed-batch";
       const frame = batch.subarray(start, end);
       if ((frame[0]! & CODE_MASK) !== Protocol.ROOM_INPUT_RELIABLE) return "malformed-batch";
-      const fault = this.checkInput(sessionId, frame, frame[0]! & ~CODE_MASK);
+      const fault = this.checkInput(rate, frame, frame[0]! & ~CODE_MASK, now);
       if (fault !== null) return fault;
       frames.push(frame);
       offset = end;
@@ -112,12 +121,7 @@ export class FrameGuard {
     return frames.length >= 2 ? frames : "malformed-batch";
   }
 
-  /** Forgets a session's rate bucket (when it leaves for good). */
-  forget(sessionId: string): void {
-    this.buckets.delete(sessionId);
-  }
-
-  private checkInput(sessionId: string, frame: Uint8Array, modifiers: number): FrameFault | null {
+  private checkInput(rate: TokenBucket, frame: Uint8Array, modifiers: number, now: number): FrameFault | null {
     if (modifiers !== 0 && modifiers !== TIMED) return "unexpected-modifier";
     if (frame.byteLength > this.options.maxInputFrameBytes) return "input-too-large";
     let offset = 1;
@@ -128,12 +132,7 @@ export class FrameGuard {
       offset = end;
     }
     if (!this.options.isValidInputBody(frame.subarray(offset))) return "malformed-input";
-    let bucket = this.buckets.get(sessionId);
-    if (bucket === undefined) {
-      bucket = new TokenBucket(this.options.inputRate, this.now());
-      this.buckets.set(sessionId, bucket);
-    }
-    return bucket.take(this.now()) ? null : "input-flood";
+    return rate.take(now) ? null : "input-flood";
   }
 }
 

@@ -101,22 +101,28 @@ function refill(bucket: Bucket, limit: RateLimit, t: number): void {
   bucket.updatedAt = t;
 }
 
-/** One token bucket without keys (e.g. one client's input frames). */
-export class TokenBucket {
-  private readonly bucket: Bucket;
+/**
+ * One token bucket without keys (e.g. one client's input frames). Its counts are its own fields,
+ * not a nested object: one per client is read per frame, and at a thousand clients each object
+ * touched is a likely cache miss.
+ */
+export class TokenBucket implements Bucket {
+  tokens: number;
+  updatedAt: number;
 
   constructor(
     private readonly limit: RateLimit,
     now: number,
   ) {
-    this.bucket = { tokens: limit.burst, updatedAt: now };
+    this.tokens = limit.burst;
+    this.updatedAt = now;
   }
 
   /** Takes a token at time `now` (ms); false when the bucket is empty. */
   take(now: number): boolean {
-    refill(this.bucket, this.limit, now);
-    if (this.bucket.tokens < 1) return false;
-    this.bucket.tokens -= 1;
+    refill(this, this.limit, now);
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
     return true;
   }
 }
