@@ -44,9 +44,17 @@ const AIM_DEADBAND_COS = Math.cos(AIM_DEADBAND_RAD);
  */
 export class StateProjector {
   private readonly ships = new Map<string, ShipEntry>();
-  /** Projectile id → the generation that last saw it in the world. */
-  private readonly projectiles = new Map<number, number>();
-  private generation = 0;
+  /**
+   * The projectiles the state holds, in id order: their ids and instances, side by side, and a
+   * second pair the next projection fills (the two pairs swap). The world keeps its projectiles
+   * in id order too (launched in id order, removed in place: shared/sim/step.ts), so one walk
+   * over both lists finds the launched and the gone without a lookup per projectile in flight
+   * (two `Map` operations each, every patch, before).
+   */
+  private shotIds: number[] = [];
+  private shotStates: ProjectileState[] = [];
+  private nextShotIds: number[] = [];
+  private nextShotStates: ProjectileState[] = [];
   /**
    * Projectile instances are reused: one removed from `projectiles` waits in `retired` until the
    * patch that removed it has been encoded ({@link patchEncoded}), then in `spare` for the next
@@ -149,12 +157,22 @@ export class StateProjector {
       for (const id of state.players.keys()) if (!world.ships.has(id)) state.players.delete(id);
     }
 
-    // Projectiles never change after launch: add the new ones, drop the gone ones.
-    const generation = ++this.generation;
+    // Projectiles never change after launch: add the new ones, drop the gone ones, walking the
+    // world's list and ours side by side (both in id order).
+    const ids = this.shotIds;
+    const states = this.shotStates;
+    const keptIds = this.nextShotIds;
+    const keptStates = this.nextShotStates;
+    keptIds.length = 0;
+    keptStates.length = 0;
+    let i = 0;
     for (const pr of world.projectiles) {
-      const seen = this.projectiles.get(pr.id);
-      this.projectiles.set(pr.id, generation);
-      if (seen !== undefined) continue;
+      while (i < ids.length && ids[i]! < pr.id) this.drop(ids[i]!, states[i++]!);
+      if (i < ids.length && ids[i] === pr.id) {
+        keptIds.push(pr.id);
+        keptStates.push(states[i++]!);
+        continue;
+      }
       const s = this.spare.pop() ?? new ProjectileState();
       s.owner = pr.ownerSlot;
       s.x = pr.originX;
@@ -162,18 +180,21 @@ export class StateProjector {
       s.heading = pr.heading;
       s.spawnTick = pr.spawnTick;
       state.projectiles.set(projectileKey(pr.id), s);
+      keptIds.push(pr.id);
+      keptStates.push(s);
     }
-    if (this.projectiles.size > world.projectiles.length) {
-      for (const [id, seen] of this.projectiles) {
-        if (seen === generation) continue;
-        this.projectiles.delete(id);
-        const key = projectileKey(id);
-        const gone = state.projectiles.get(key);
-        state.projectiles.delete(key);
-        // Bounded: were patches ever to stop being reported, the rest are left to the GC.
-        if (gone !== undefined && this.reuseProjectiles && this.retired.length < RETIRED_MAX) this.retired.push(gone);
-      }
-    }
+    while (i < ids.length) this.drop(ids[i]!, states[i++]!);
+    this.shotIds = keptIds;
+    this.shotStates = keptStates;
+    this.nextShotIds = ids;
+    this.nextShotStates = states;
+  }
+
+  /** Removes a projectile that left the world from the state; its instance waits for reuse. */
+  private drop(id: number, gone: ProjectileState): void {
+    this.state.projectiles.delete(projectileKey(id));
+    // Bounded: were patches ever to stop being reported, the rest are left to the GC.
+    if (this.reuseProjectiles && this.retired.length < RETIRED_MAX) this.retired.push(gone);
   }
 }
 

@@ -143,4 +143,31 @@ describe("projectile keys", () => {
     expect(world.nextProjectileId).toBeGreaterThan(3 * PROJECTILE_KEY_SPACE);
     expect(mostInFlight).toBeGreaterThan(64);
   });
+
+  it("the world keeps them in launch (id) order as they hit walls and ships: the projector walks the list in step", () => {
+    // server/rooms/project-state.ts finds launched and gone projectiles in one walk over the
+    // world's list and its own, both in id order.
+    const world = createWorld({ seed: 5, matchSeconds: 600 });
+    for (let i = 0; i < 16; i++) addShip(world, `s${i}`, `P${i}`);
+    const rng = createRng(3);
+    let removedMidList = 0;
+    for (let t = 0; t < 20 * world.config.tickRate; t++) {
+      const before = world.projectiles.map((p) => p.id);
+      const frames = new Map(
+        [...world.ships.keys()].map((id) => {
+          const a = nextFloat(rng) * 2 * Math.PI;
+          const aim = { aimX: Math.round(Math.cos(a) * AIM_SCALE), aimY: Math.round(Math.sin(a) * AIM_SCALE) };
+          return [id, frame({ ...aim, moveX: nextFloat(rng) < 0.5 ? 1 : -1, fire: nextFloat(rng) < 0.5 })];
+        }),
+      );
+      step(world, frames);
+      const ids = world.projectiles.map((p) => p.id);
+      for (let i = 1; i < ids.length; i++) expect(ids[i - 1]!).toBeLessThan(ids[i]!);
+      // Gone while an older one flies on: removal from the middle of the list, not just its head.
+      const kept = new Set(ids);
+      const gone = before.filter((id) => !kept.has(id));
+      if (gone.some((id) => before.some((other) => other < id && kept.has(other)))) removedMidList += 1;
+    }
+    expect(removedMidList).toBeGreaterThan(10);
+  });
 });
