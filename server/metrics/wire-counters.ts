@@ -11,6 +11,7 @@
  */
 import { Protocol } from "@colyseus/core";
 import WebSocket from "ws";
+import { writeBinaryFrame, type WsSendOptions } from "../transport/ws-seam.ts";
 
 /** Running totals since the server started. */
 export interface WireCounters {
@@ -39,16 +40,16 @@ export function newWireCounters(): WireCounters {
 /** The low five bits of a Colyseus frame's first byte; the high three are modifiers (TIMED...). */
 const PROTOCOL_CODE_MASK = 0x1f;
 
-type SendOptions = { mask?: boolean; binary?: boolean; compress?: boolean; fin?: boolean };
 type SendCallback = (err?: Error) => void;
 
 /**
  * A `WebSocket` class for the transport's `WebSocket` option: every socket of that transport
- * counts its traffic into `wire`.
+ * counts its traffic into `wire`, and writes binary messages as one frame per write
+ * (transport/ws-seam.ts).
  */
 export function countingWebSocket(wire: WireCounters): typeof WebSocket {
   return class CountingWebSocket extends WebSocket {
-    override send(data: WebSocketData, options?: SendOptions | SendCallback, cb?: SendCallback): void {
+    override send(data: WebSocketData, options?: WsSendOptions | SendCallback, cb?: SendCallback): void {
       if (this.readyState === WebSocket.OPEN) {
         const bytes = byteLengthOf(data);
         wire.messagesOut += 1;
@@ -59,9 +60,13 @@ export function countingWebSocket(wire: WireCounters): typeof WebSocket {
           else if (code === Protocol.ROOM_STATE) wire.stateBytesOut += bytes;
         }
       }
+      if (typeof options === "function") {
+        if (!writeBinaryFrame(this, data, undefined, options)) super.send(data, options);
+        return;
+      }
+      if (writeBinaryFrame(this, data, options, cb)) return;
       // The two overloads of ws's send, passed through as they came.
-      if (typeof options === "function") super.send(data, options);
-      else if (options === undefined) super.send(data, cb);
+      if (options === undefined) super.send(data, cb);
       else super.send(data, options, cb);
     }
 
