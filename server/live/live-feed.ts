@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Presence } from "@colyseus/core";
 import { LIVE_HISTORY, LIVE_SSE_EVENT, LIVE_TEXT_MAX, liveEventSchema, type LiveEvent } from "../../shared/live.ts";
 import { jsonLogSink } from "../log/logger.ts";
+import { PlayerLiveShare } from "./player-share.ts";
 
 /** The pub/sub topic (its own prefix: the presence's keys are shared with Colyseus's). */
 export const LIVE_TOPIC = "tick-arena:live";
@@ -22,7 +23,11 @@ const MAX_SSE_CLIENTS = 2000;
 /** What a publisher supplies; the feed stamps the id and the time. */
 export type LiveEventInput = Omit<LiveEvent, "id" | "at">;
 
-type Listener = (event: LiveEvent) => void;
+/**
+ * An arena's listener: every event, with whether players of arenas other than its own get it
+ * (`admitted`, decided once per event for the whole process: player-share.ts).
+ */
+type Listener = (event: LiveEvent, admitted: boolean) => void;
 
 export class LiveFeed {
   private presence: Presence | null = null;
@@ -37,6 +42,8 @@ export class LiveFeed {
     /** Prefix of event ids (the process id), so ids are unique across processes. */
     private readonly origin: () => string,
     private readonly log: (line: string) => void = jsonLogSink.error,
+    /** How much of the feed reaches players of other arenas (pages get everything). */
+    private readonly share: PlayerLiveShare = new PlayerLiveShare(),
   ) {}
 
   /** Subscribes to the topic; call once the server's presence is set up. */
@@ -47,8 +54,12 @@ export class LiveFeed {
     this.pingTimer.unref();
   }
 
-  /** Publishes an event to every process; failures (Redis away) are logged, never thrown. */
-  publish(input: LiveEventInput): void {
+  /**
+   * Publishes an event to every process; failures (Redis away) are logged, never thrown.
+   * `onId` gets the event's id before it goes out (an in-process presence delivers it back at
+   * once, inside this call).
+   */
+  publish(input: LiveEventInput, onId?: (id: string) => void): void {
     const presence = this.presence;
     if (presence === null) return;
     this.counter += 1;
@@ -58,6 +69,7 @@ export class LiveFeed {
       id: `${this.origin()}-${this.counter}`,
       at: Date.now(),
     };
+    onId?.(event.id);
     try {
       const sent: unknown = presence.publish(LIVE_TOPIC, event);
       if (sent instanceof Promise) sent.catch((error: unknown) => this.failed("publish", error));
@@ -66,7 +78,10 @@ export class LiveFeed {
     }
   }
 
-  /** Calls `listener` with every event from now on; returns the unsubscribe function. */
+  /**
+   * Calls `listener` with every event from now on and whether players of other arenas get it;
+   * returns the unsubscribe function.
+   */
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -138,9 +153,10 @@ export class LiveFeed {
     const event = parsed.data as LiveEvent;
     this.recent.push(event);
     if (this.recent.length > LIVE_HISTORY) this.recent.shift();
+    const admitted = this.share.admit(event);
     for (const listener of this.listeners) {
       try {
-        listener(event);
+        listener(event, admitted);
       } catch (error) {
         this.failed("listener", error);
       }

@@ -1,8 +1,10 @@
 /**
  * An arena's part in the server-wide live feed (shared/live.ts): it publishes its match starts
- * and ends and its kill streaks, and hands every live event from any process to its players as
- * the `live` message. Private and ranked arenas publish without their room id: a private room's
- * id is its join code.
+ * and ends and its kill streaks, and hands live events to its players as the `live` message:
+ * its own events and announcements always, other arenas' events when the process's share for
+ * players admits them (server/live/player-share.ts). Private and ranked arenas publish without
+ * their room id (a private room's id is its join code), so an arena knows its own events by the
+ * ids it published.
  */
 import { KILL_STREAK_ANNOUNCED, LIVE_MESSAGE, LiveKind, type LiveEvent } from "../../shared/live.ts";
 import type { ArenaMode } from "../../shared/protocol.ts";
@@ -15,15 +17,34 @@ export interface LiveRoom {
   readonly broadcast: (type: string, event: LiveEvent) => void;
 }
 
+/** Ids of its own events an arena remembers until they come back (bounded if they never do). */
+const OWN_IDS_MAX = 32;
+
 export class RoomLiveEvents {
   private readonly streaks = new Map<string, number>();
   private readonly unsubscribe: () => void;
+  /** Ids of the events this arena published that have not come back through the feed yet. */
+  private readonly own = new Set<string>();
 
   constructor(
     private readonly feed: LiveFeed,
     private readonly room: LiveRoom,
   ) {
-    this.unsubscribe = feed.subscribe((event) => room.broadcast(LIVE_MESSAGE, event));
+    this.unsubscribe = feed.subscribe((event, admitted) => {
+      // Its own: published here (private and ranked arenas carry no room id), or naming it.
+      const own = this.own.delete(event.id) || (event.roomId !== undefined && event.roomId === room.roomId());
+      if (admitted || own) room.broadcast(LIVE_MESSAGE, event);
+    });
+  }
+
+  private publish(input: Parameters<LiveFeed["publish"]>[0]): void {
+    this.feed.publish(input, (id) => {
+      if (this.own.size >= OWN_IDS_MAX) {
+        const oldest = this.own.values().next();
+        if (oldest.done !== true) this.own.delete(oldest.value);
+      }
+      this.own.add(id);
+    });
   }
 
   /** Where the event happened, as everyone may read it. */
@@ -42,7 +63,7 @@ export class RoomLiveEvents {
     if (streak < KILL_STREAK_ANNOUNCED || streak % KILL_STREAK_ANNOUNCED !== 0) return;
     const pilot = world.ships.get(killerId)?.name ?? "someone";
     const { place, roomId } = this.where();
-    this.feed.publish({
+    this.publish({
       kind: LiveKind.KillStreak,
       text: `${pilot} is on a ${streak}-kill streak in ${place}`,
       pilot,
@@ -58,7 +79,7 @@ export class RoomLiveEvents {
     if (world.phase === Phase.Playing && previous !== Phase.Playing) {
       this.streaks.clear();
       const pilots = world.ships.size;
-      this.feed.publish({ kind: LiveKind.MatchStart, text: `A match began in ${place} with ${pilots} pilots`, ...at });
+      this.publish({ kind: LiveKind.MatchStart, text: `A match began in ${place} with ${pilots} pilots`, ...at });
     } else if (previous === Phase.Playing && world.phase !== Phase.Playing) {
       let top: { name: string; kills: number } | null = null;
       for (const ship of world.ships.values()) {
@@ -68,7 +89,7 @@ export class RoomLiveEvents {
         top === null
           ? `A match ended in ${place}`
           : `${top.name} won a match in ${place} with ${top.kills} kill${top.kills === 1 ? "" : "s"}`;
-      this.feed.publish({
+      this.publish({
         kind: LiveKind.MatchEnd,
         text,
         ...at,

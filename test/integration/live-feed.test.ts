@@ -125,6 +125,80 @@ describe("the live feed on one process", () => {
   });
 });
 
+describe("the players' share of the live feed", () => {
+  // Its own server (no match would start: one pilot per arena), so its only events are these.
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ adminToken: ADMIN });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("gives players every announcement and every event of their own arena, but only a share of the rest; pages get all", async () => {
+    const sse = readSse(`${server.url}/events`);
+    await sse.opened;
+    const ann = await joinPlayer(server.url, "Ann");
+    const host = await (await guestClient(server.url, "Hal")).create(RoomName.Arena, { private: true }, ArenaState);
+    const hal = arenaMessages(host);
+    try {
+      const annRoom = ann.room.roomId;
+      expect(host.roomId).not.toBe(annRoom);
+      // Ten streaks elsewhere (another process's arena, as Redis would bring them).
+      for (let n = 1; n <= 10; n++) {
+        server.live.publish({
+          kind: LiveKind.KillStreak,
+          text: `Zed is on a streak ${n}`,
+          roomId: "Elsewhere",
+          kills: 5 * n,
+        });
+      }
+      // Five results of Ann's own arena.
+      for (let n = 1; n <= 5; n++) {
+        server.live.publish({
+          kind: LiveKind.MatchEnd,
+          text: `Ann won match ${n}`,
+          roomId: annRoom,
+          pilot: "Ann",
+          kills: n,
+        });
+      }
+      const notice = await fetch(`${server.url}/admin/announce`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${ADMIN}` },
+        body: JSON.stringify({ text: "Share test notice" }),
+      });
+      expect(notice.status).toBe(202);
+      const isNotice = (e: LiveEvent) => e.kind === LiveKind.Announcement && e.text === "Share test notice";
+      await waitFor(
+        () => sse.events.some(isNotice) && ann.live.some(isNotice) && hal.live.some(isNotice),
+        5000,
+        "the notice",
+      );
+      await sleep(300);
+
+      const streaksOf = (list: LiveEvent[]) => list.filter((e) => e.roomId === "Elsewhere").map((e) => e.text);
+      const resultsOf = (list: LiveEvent[]) => list.filter((e) => e.roomId === annRoom).map((e) => e.text);
+      // The page: everything, in order.
+      expect(streaksOf(sse.events)).toHaveLength(10);
+      expect(resultsOf(sse.events)).toHaveLength(5);
+      // Players: the first three of the streaks (the burst), in order.
+      const firstThree = ["Zed is on a streak 1", "Zed is on a streak 2", "Zed is on a streak 3"];
+      expect(streaksOf(ann.live)).toEqual(firstThree);
+      expect(streaksOf(hal.live)).toEqual(firstThree);
+      // Ann: all five of her own arena's results; Hal, in another arena: none (the share is spent).
+      expect(resultsOf(ann.live)).toEqual([1, 2, 3, 4, 5].map((n) => `Ann won match ${n}`));
+      expect(resultsOf(hal.live)).toEqual([]);
+    } finally {
+      sse.close();
+      await host.leave();
+      await ann.room.leave();
+    }
+  });
+});
+
 describe("the GET /events stream", () => {
   // A server of its own with no arena: the announcements below are its only events.
   let server: RunningServer;

@@ -44,6 +44,7 @@ import {
   SPAWN_PROTECTION_S,
 } from "../../shared/constants.ts";
 import { KILL_STREAK_ANNOUNCED, LIVE_HISTORY } from "../../shared/live.ts";
+import { LIVE_SHARE_BURST, LIVE_SHARE_EVERY_MS } from "../../server/live/player-share.ts";
 import { LARGE_MAP_HEIGHT, LARGE_MAP_WIDTH } from "../../shared/map.ts";
 import { INPUT_BATCH_CODE, INPUT_BATCH_MAX } from "../../shared/protocol.ts";
 import { NICKNAME_MAX_CODE_UNITS } from "../../shared/names.ts";
@@ -205,6 +206,11 @@ const ROWS: [string, RegExp, number[]][] = [
     [PING_INTERVAL_MS / 1000],
   ],
   ["live feed replay", /then up to (\d+) recent events \(oldest first\)/, [LIVE_HISTORY]],
+  [
+    "players' share of the live feed",
+    /a burst of (\d+), then at most one per (\d+) s \(a token bucket, one per\s+process for all its arenas, refilled one token per (\d+) s up to (\d+)\)/,
+    [LIVE_SHARE_BURST, LIVE_SHARE_EVERY_MS / 1000, LIVE_SHARE_EVERY_MS / 1000, LIVE_SHARE_BURST],
+  ],
   [
     "kill streaks",
     /A pilot destroyed (\d+), (\d+), (\d+)… ships without being destroyed/,

@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { LocalPresence } from "@colyseus/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { LiveFeed } from "../../../server/live/live-feed.ts";
+import { LIVE_SHARE_BURST, LIVE_SHARE_EVERY_MS, PlayerLiveShare } from "../../../server/live/player-share.ts";
 import { RoomLiveEvents } from "../../../server/rooms/live-events.ts";
 import { LiveKind, type LiveEvent } from "../../../shared/live.ts";
 import type { ArenaMode } from "../../../shared/protocol.ts";
@@ -158,6 +159,99 @@ describe("match-end live events", () => {
     world.phase = Phase.Results;
     live.phaseChanged(world, Phase.Playing);
     expect(events().filter((e) => e.kind === LiveKind.MatchEnd)).toMatchObject([{ pilot: "Bob", kills: 4 }]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The players' share of the feed (docs/PROTOCOL.md, "Live feed": every announcement, every event
+// of your own arena, of other arenas' events a burst of 3 then one per 4 s at most, match starts
+// first to go; `GET /events` gets everything)
+// ---------------------------------------------------------------------------------------------
+
+function liveEvent(kind: LiveKind, n: number, roomId?: string): LiveEvent {
+  return { id: `p-${n}`, kind, text: `event ${n}`, at: 0, ...(roomId !== undefined ? { roomId } : {}) };
+}
+
+describe("PlayerLiveShare", () => {
+  it("admits a burst of 3, then one event per 4 s", () => {
+    expect([LIVE_SHARE_BURST, LIVE_SHARE_EVERY_MS]).toEqual([3, 4000]);
+    const share = new PlayerLiveShare(3, 4000, 0);
+    const admitted = (at: number, n: number) => share.admit(liveEvent(LiveKind.MatchEnd, n), at);
+    expect([0, 1, 2, 3, 4].map((n) => admitted(10, n))).toEqual([true, true, true, false, false]);
+    expect(admitted(3_900, 5)).toBe(false);
+    expect(admitted(4_100, 6)).toBe(true);
+    expect(admitted(4_200, 7)).toBe(false);
+    expect(admitted(8_200, 8)).toBe(true);
+    // A long quiet refills the burst, never more than the burst.
+    expect([9, 10, 11, 12].map((n) => admitted(60_000, n))).toEqual([true, true, true, false]);
+  });
+
+  it("always admits announcements, without spending the budget", () => {
+    const share = new PlayerLiveShare(3, 4000, 0);
+    for (let n = 0; n < 10; n++) expect(share.admit(liveEvent(LiveKind.Announcement, n), 1)).toBe(true);
+    expect([0, 1, 2].map((n) => share.admit(liveEvent(LiveKind.KillStreak, n), 1))).toEqual([true, true, true]);
+    expect(share.admit(liveEvent(LiveKind.KillStreak, 3), 1)).toBe(false);
+    expect(share.admit(liveEvent(LiveKind.Announcement, 11), 1)).toBe(true);
+  });
+
+  it("lets a match start through only while a token would remain for better news", () => {
+    const share = new PlayerLiveShare(3, 4000, 0);
+    const start = (n: number) => share.admit(liveEvent(LiveKind.MatchStart, n), 1);
+    expect([0, 1, 2].map(start)).toEqual([true, true, false]);
+    // The token kept back goes to a result.
+    expect(share.admit(liveEvent(LiveKind.MatchEnd, 3), 1)).toBe(true);
+    expect(share.admit(liveEvent(LiveKind.MatchEnd, 4), 1)).toBe(false);
+  });
+});
+
+describe("the players' share of the feed, arena by arena", () => {
+  /** Two arenas on one real feed (one process), each recording what its players got. */
+  async function twoArenas(modeA: ArenaMode = "quick") {
+    const feed = new LiveFeed(
+      () => "proc1",
+      () => undefined,
+    );
+    feeds.push(feed);
+    await feed.attach(new LocalPresence());
+    const got = { A: [] as LiveEvent[], B: [] as LiveEvent[] };
+    const make = (id: "A" | "B", mode: ArenaMode) =>
+      new RoomLiveEvents(feed, { roomId: () => id, mode: () => mode, broadcast: (_t, e) => got[id].push(e) });
+    const a = make("A", modeA);
+    make("B", "quick");
+    const world = createWorld({ seed: 7, matchSeconds: 1, resultsSeconds: 1 });
+    addShip(world, "x", "Xen");
+    addShip(world, "y", "Yul");
+    return { feed, a, world, got };
+  }
+
+  it("gives an arena's players all of its own events, and other arenas' players only a share", async () => {
+    const { feed, a, world, got } = await twoArenas();
+    // 20 streaks in arena A at once: far more than the share.
+    for (let kill = 1; kill <= 100; kill++) a.kill(world, "x", "y");
+    const published = feed.history().filter((e) => e.kind === LiveKind.KillStreak);
+    expect(published).toHaveLength(20);
+    expect(got.A.filter((e) => e.kind === LiveKind.KillStreak)).toHaveLength(20);
+    expect(got.B.filter((e) => e.kind === LiveKind.KillStreak)).toHaveLength(LIVE_SHARE_BURST);
+    // In order, the first ones.
+    expect(got.B.map((e) => e.id)).toEqual(published.slice(0, LIVE_SHARE_BURST).map((e) => e.id));
+  });
+
+  it("knows a private arena's own events by their ids (they carry no room id)", async () => {
+    const { a, world, got } = await twoArenas("private");
+    for (let kill = 1; kill <= 50; kill++) a.kill(world, "x", "y");
+    const mine = got.A.filter((e) => e.kind === LiveKind.KillStreak);
+    expect(mine).toHaveLength(10);
+    for (const e of mine) expect(e).not.toHaveProperty("roomId");
+    expect(got.B.filter((e) => e.kind === LiveKind.KillStreak)).toHaveLength(LIVE_SHARE_BURST);
+  });
+
+  it("gives every arena every announcement, however busy the feed", async () => {
+    const { feed, a, world, got } = await twoArenas();
+    for (let kill = 1; kill <= 50; kill++) a.kill(world, "x", "y");
+    for (let n = 0; n < 5; n++) feed.publish({ kind: LiveKind.Announcement, text: `notice ${n}` });
+    const notices = (list: LiveEvent[]) => list.filter((e) => e.kind === LiveKind.Announcement).map((e) => e.text);
+    expect(notices(got.A)).toEqual(["notice 0", "notice 1", "notice 2", "notice 3", "notice 4"]);
+    expect(notices(got.B)).toEqual(["notice 0", "notice 1", "notice 2", "notice 3", "notice 4"]);
   });
 });
 
