@@ -11,7 +11,8 @@
  *
  * So players get a share: every operator announcement, every event of their own arena, and of
  * the rest at most a burst of {@link LIVE_SHARE_BURST} then one per {@link LIVE_SHARE_EVERY_MS}
- * (a token bucket, per process, decided once per event for all its arenas). A match start, the
+ * (a token bucket, per process, decided once per event for all its arenas, on the monotonic
+ * clock). A match start, the
  * least news, passes only while a token would remain, so streaks and results keep their place.
  * Pages (`GET /events`) and the recent history keep every event.
  */
@@ -29,7 +30,7 @@ export class PlayerLiveShare {
   constructor(
     private readonly burst = LIVE_SHARE_BURST,
     private readonly everyMs = LIVE_SHARE_EVERY_MS,
-    now = Date.now(),
+    now = performance.now(),
   ) {
     this.tokens = burst;
     this.refilledAt = now;
@@ -39,7 +40,7 @@ export class PlayerLiveShare {
    * Whether players of arenas other than the event's own get `event` (its own arena's players
    * always do: server/rooms/live-events.ts). Announcements always pass and cost nothing.
    */
-  admit(event: LiveEvent, now = Date.now()): boolean {
+  admit(event: LiveEvent, now = performance.now()): boolean {
     if (event.kind === LiveKind.Announcement) return true;
     if (now > this.refilledAt) {
       this.tokens = Math.min(this.burst, this.tokens + (now - this.refilledAt) / this.everyMs);

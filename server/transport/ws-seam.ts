@@ -15,13 +15,14 @@
  * - the socket is OPEN, and ws's sender is idle (`_state` DEFAULT: nothing queued behind a
  *   compression or a Blob read) and not in the middle of a fragmented message;
  * - no permessage-deflate was negotiated (Colyseus's transport turns it off by default);
- * - the message is binary, final, unmasked (a server's), and its data a `Uint8Array`.
- * Then the bytes on the wire are exactly ws's (test/unit/ws-seam.test.ts compares them), the
+ * - the socket is a server's (a client's frames are masked), and the message is binary, final,
+ *   unmasked, its data a `Uint8Array`.
+ * Then the bytes on the wire are exactly ws's (test/unit/server/ws-seam.test.ts compares them), the
  * order of frames is kept (every write, ws's or ours, is one whole frame appended to the same
  * socket, synchronously), and the callback is called when the write completes or fails, as
  * ws's is. A copy also means the transport never holds a buffer its caller may reuse.
  *
- * Verified on ws 8.23.0 (pinned exactly in package.json); `test/unit/ws-seam.test.ts` fails
+ * Verified on ws 8.23.0 (pinned exactly in package.json); `test/unit/server/ws-seam.test.ts` fails
  * loudly when the installed version or any internal used here changes.
  */
 import { createRequire } from "node:module";
@@ -44,6 +45,7 @@ const DEFLATE = "permessage-deflate";
 
 /** The internals of a ws `WebSocket` this module reads (all private in ws). */
 export interface WsInternals {
+  _isServer?: boolean;
   _socket?: Socket;
   _extensions?: Record<string, unknown>;
   _sender?: { _state?: number; _firstFragment?: boolean } | null;
@@ -69,11 +71,20 @@ export function writeBinaryFrame(
   cb: ((err?: Error) => void) | undefined,
 ): boolean {
   if (!(data instanceof Uint8Array)) return false;
-  if (options !== undefined && (options.binary === false || options.fin === false || options.mask === true)) {
+  // ws spreads the caller's options over its defaults, so a key given as undefined overrides
+  // them (`{ binary: undefined }` is a text frame): only true (or absent) is ours.
+  if (
+    options !== undefined &&
+    (("binary" in options && options.binary !== true) ||
+      ("fin" in options && options.fin !== true) ||
+      options.mask === true)
+  ) {
     return false;
   }
   if (ws.readyState !== WebSocket.OPEN) return false;
   const inner = ws as unknown as WsInternals;
+  // A client's frames are masked: only a server's socket is ours.
+  if (inner._isServer !== true) return false;
   const sender = inner._sender;
   const socket = inner._socket;
   if (

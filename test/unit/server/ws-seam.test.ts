@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import net, { type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer, type ServerOptions } from "ws";
-import { countingWebSocket, newWireCounters } from "../../../server/metrics/wire-counters.ts";
+import { countingWebSocket, newWireCounters, type WireCounters } from "../../../server/metrics/wire-counters.ts";
 import { frameOf, installedWs, VERIFIED_WS, type WsInternals } from "../../../server/transport/ws-seam.ts";
 
 const servers: WebSocketServer[] = [];
@@ -24,16 +24,48 @@ afterEach(async () => {
 });
 
 /** A loopback ws server, with our socket class unless `plain`. */
-async function listen(options: ServerOptions = {}, plain = false): Promise<{ server: WebSocketServer; port: number }> {
+async function listen(
+  options: ServerOptions = {},
+  plain = false,
+): Promise<{ server: WebSocketServer; port: number; wire: WireCounters }> {
+  const wire = newWireCounters();
   const server = new WebSocketServer({
     port: 0,
     host: "127.0.0.1",
-    ...(plain ? {} : { WebSocket: countingWebSocket(newWireCounters()) }),
+    ...(plain ? {} : { WebSocket: countingWebSocket(wire) }),
     ...options,
   });
   servers.push(server);
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-  return { server, port: (server.address() as AddressInfo).port };
+  return { server, port: (server.address() as AddressInfo).port, wire };
+}
+
+/** Counts the writes and corks on a server socket's TCP socket from now on. */
+function spyWrites(ws: WebSocket): { writes: number; corks: number } {
+  const socket = (ws as unknown as WsInternals)._socket!;
+  const counts = { writes: 0, corks: 0 };
+  const cork = socket.cork.bind(socket);
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+  socket.cork = () => {
+    counts.corks += 1;
+    cork();
+  };
+  socket.write = ((...args: unknown[]) => {
+    counts.writes += 1;
+    return write(...args);
+  }) as typeof socket.write;
+  return counts;
+}
+
+/** Resolves with the first `n` messages `client` receives. */
+function messages(client: WebSocket, n: number): Promise<Buffer[]> {
+  const received: Buffer[] = [];
+  return new Promise((resolve) =>
+    client.on("message", (data: Buffer) => {
+      received.push(data);
+      if (received.length === n) resolve(received);
+    }),
+  );
 }
 
 function nextConnection(server: WebSocketServer): Promise<WebSocket> {
@@ -112,31 +144,12 @@ describe("the ws seam", () => {
     const { server, port } = await listen();
     const connected = nextConnection(server);
     const client = await openClient(port);
-    const received: Buffer[] = [];
-    const all = new Promise<void>((resolve) =>
-      client.on("message", (data: Buffer) => {
-        received.push(data);
-        if (received.length === 10) resolve();
-      }),
-    );
+    const all = messages(client, 10);
     const ws = await connected;
-    const socket = (ws as unknown as WsInternals)._socket!;
-    let corks = 0;
-    let writes = 0;
-    const cork = socket.cork.bind(socket);
-    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
-    socket.cork = () => {
-      corks += 1;
-      cork();
-    };
-    socket.write = ((...args: unknown[]) => {
-      writes += 1;
-      return write(...args);
-    }) as typeof socket.write;
+    const counts = spyWrites(ws);
     for (let i = 0; i < 10; i++) ws.send(Uint8Array.of(i, i + 1, i + 2));
-    await all;
-    expect(writes).toBe(10);
-    expect(corks).toBe(0);
+    const received = await all;
+    expect(counts).toEqual({ writes: 10, corks: 0 });
     expect(received.map((b) => [...b])).toEqual(Array.from({ length: 10 }, (_, i) => [i, i + 1, i + 2]));
   });
 
@@ -159,7 +172,8 @@ describe("the ws seam", () => {
     const finished = new Promise<void>((resolve) => {
       client.on("message", (data: Buffer, isBinary: boolean) => {
         seen.push(isBinary ? `b${data[0]}` : `t${data.toString()}`);
-        if (seen.length === 7) resolve();
+        // Seven messages and the ping.
+        if (seen.length === 8) resolve();
       });
       client.on("ping", () => seen.push("ping"));
     });
@@ -195,25 +209,82 @@ describe("the ws seam", () => {
     );
     const ws = await connected;
     expect(Object.keys((ws as unknown as WsInternals)._extensions!)).toEqual(["permessage-deflate"]);
+    const counts = spyWrites(ws);
     const big = payloadOf(5000);
     ws.send(big);
     ws.send(Uint8Array.of(1, 2, 3));
     ws.send(big);
     await all;
+    // ws framed all three (compressed, header and payload corked together), none went our way.
+    expect(counts.corks).toBe(3);
     expect(received[0]!.equals(big)).toBe(true);
     expect([...received[1]!]).toEqual([1, 2, 3]);
     expect(received[2]!.equals(big)).toBe(true);
   });
 
   it("sends nothing, and counts nothing, on a closed socket (ws's own error path)", async () => {
-    const { server, port } = await listen();
+    const { server, port, wire } = await listen();
     const connected = nextConnection(server);
     const client = await openClient(port);
     const ws = await connected;
     const closed = new Promise((resolve) => ws.once("close", resolve));
     client.close();
     await closed;
+    const before = wire.messagesOut;
     const error = await new Promise<Error | undefined>((resolve) => ws.send(Uint8Array.of(1), resolve));
     expect(error).toBeInstanceOf(Error);
+    expect(wire.messagesOut).toBe(before);
+  });
+
+  it("keeps a message behind one ws is still reading from a Blob (its sender is busy)", async () => {
+    const { server, port } = await listen();
+    const connected = nextConnection(server);
+    const client = await openClient(port);
+    const all = messages(client, 2);
+    const ws = await connected;
+    ws.send(new Blob([Uint8Array.of(1, 2, 3)]));
+    ws.send(Uint8Array.of(4));
+    expect((await all).map((b) => [...b])).toEqual([[1, 2, 3], [4]]);
+  });
+
+  it("continues a fragmented message through ws instead of starting a new one inside it", async () => {
+    const { server, port } = await listen();
+    const connected = nextConnection(server);
+    const client = await openClient(port);
+    const all = messages(client, 2);
+    const ws = await connected;
+    ws.send(Uint8Array.of(1, 2), { binary: true, fin: false });
+    ws.send(Uint8Array.of(3, 4));
+    ws.send(Uint8Array.of(5));
+    expect((await all).map((b) => [...b])).toEqual([[1, 2, 3, 4], [5]]);
+  });
+
+  it("leaves a client socket's frames (masked) to ws", async () => {
+    const { server, port } = await listen({}, true);
+    const connected = nextConnection(server);
+    const Counting = countingWebSocket(newWireCounters());
+    const client = new Counting(`ws://127.0.0.1:${port}`);
+    clients.push(client);
+    client.on("error", () => undefined);
+    await new Promise((resolve) => client.once("open", resolve));
+    const ws = await connected;
+    const got = new Promise<Buffer>((resolve) => ws.once("message", (data: Buffer) => resolve(data)));
+    client.send(Uint8Array.of(7, 8, 9));
+    expect([...(await got)]).toEqual([7, 8, 9]);
+  });
+
+  it("leaves a frame to ws when an option is given as undefined (ws's defaults are then overridden)", async () => {
+    const { server, port } = await listen();
+    const connected = nextConnection(server);
+    const client = await openClient(port);
+    const ws = await connected;
+    const got = new Promise<[Buffer, boolean]>((resolve) =>
+      client.once("message", (data: Buffer, isBinary: boolean) => resolve([data, isBinary])),
+    );
+    ws.send(Buffer.from("hi"), { binary: undefined });
+    const [data, isBinary] = await got;
+    // ws sends it as text, as it would without our class.
+    expect(isBinary).toBe(false);
+    expect(data.toString()).toBe("hi");
   });
 });
