@@ -4,9 +4,10 @@
  * ws-seam.ts). A server process (on core 0 when `taskset` and two cores are there) sends a
  * 149-byte binary message, the size of a Tick Arena patch with its timing prefix, to each of
  * `--clients` sockets 20 times a second, as the room does; the clients (this process, on the
- * other core) count what arrives. Each round starts a fresh server per variant, alternating,
- * holds 8 s and reads the server's CPU (user + system) over the hold; prints each variant's
- * median and range of µs per message, and the median of the per-round ratios.
+ * other core) count what arrives. Each round starts a fresh server per variant (which goes first
+ * alternates from round to round), holds 8 s and reads the server's CPU (user + system) over
+ * the hold; prints every round, each variant's median and range of µs per message, and the
+ * median of the per-round ratios (the figure to quote: the machine drifts between rounds).
  *
  *   npx tsx bench/micro/ws-send.ts [--clients 1000] [--rounds 5] [--hold 8]
  */
@@ -106,12 +107,23 @@ async function main(): Promise<void> {
   const results: Record<Variant, number[]> = { ws: [], ours: [] };
   const ratios: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    const ws = await measure("ws", clients, holdMs, pinned);
-    const ours = await measure("ours", clients, holdMs, pinned);
+    // Alternate which variant goes first, so a machine that drifts during the run (these are
+    // shared VMs) favours neither.
+    let ws: number;
+    let ours: number;
+    if (round % 2 === 0) {
+      ws = await measure("ws", clients, holdMs, pinned);
+      ours = await measure("ours", clients, holdMs, pinned);
+    } else {
+      ours = await measure("ours", clients, holdMs, pinned);
+      ws = await measure("ws", clients, holdMs, pinned);
+    }
     results.ws.push(ws);
     results.ours.push(ours);
     ratios.push(ours / ws);
-    console.error(`round ${round + 1}: ws ${ws.toFixed(2)} µs, ours ${ours.toFixed(2)} µs per message`);
+    console.log(
+      `round ${round + 1} (${round % 2 === 0 ? "ws first" : "ours first"}): ws ${ws.toFixed(2)} µs, ours ${ours.toFixed(2)} µs per message, ratio ${(ours / ws).toFixed(3)}`,
+    );
   }
   const show = (values: number[]): string =>
     `${median(values).toFixed(2)} µs [${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}]`;
