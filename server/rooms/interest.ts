@@ -112,6 +112,8 @@ export class InterestManager {
   private readonly spectators = new Set<string>();
   /** Projectiles already shared out (each is decided once, at launch). */
   private readonly projectilesSent = new Set<number>();
+  /** The projectiles in flight at the last {@link shareProjectiles} (reused). */
+  private readonly liveProjectiles = new Set<number>();
 
   constructor(private readonly state: LargeArenaState) {}
 
@@ -164,7 +166,9 @@ export class InterestManager {
     const projectiles = this.state.projectiles;
     const radiusSq = INTEREST_RADIUS_PX * INTEREST_RADIUS_PX;
     const dangerSq = DANGER_RADIUS_PX * DANGER_RADIUS_PX;
-    const live = new Set<number>();
+    // One set for the room's life, cleared each patch: no allocation per patch.
+    const live = this.liveProjectiles;
+    live.clear();
     for (const p of world.projectiles) {
       live.add(p.id);
       if (this.projectilesSent.has(p.id)) continue;
