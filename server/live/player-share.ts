@@ -10,13 +10,14 @@
  * took up to 17 % of the server's core.)
  *
  * So players get a share: every operator announcement, every event of their own arena, and of
- * the rest at most a burst of {@link LIVE_SHARE_BURST} then one per {@link LIVE_SHARE_EVERY_MS}
- * (a token bucket, per process, decided once per event for all its arenas, on the monotonic
- * clock). A match start, the
- * least news, passes only while a token would remain, so streaks and results keep their place.
- * Pages (`GET /events`) and the recent history keep every event.
+ * the rest at most a burst of {@link LIVE_SHARE_BURST} then one per {@link LIVE_SHARE_EVERY_MS}:
+ * a token bucket (rate-limiter.ts) per process, on the monotonic clock, decided once per event
+ * for all its arenas. A match start, the least news, passes only while a token would remain,
+ * so streaks and results keep their place. Pages (`GET /events`) and the recent history keep
+ * every event.
  */
 import { LiveKind, type LiveEvent } from "../../shared/live.ts";
+import { TokenBucket } from "../security/rate-limiter.ts";
 
 /** Events of other arenas a player may get in one burst. */
 export const LIVE_SHARE_BURST = 3;
@@ -24,16 +25,10 @@ export const LIVE_SHARE_BURST = 3;
 export const LIVE_SHARE_EVERY_MS = 4000;
 
 export class PlayerLiveShare {
-  private tokens: number;
-  private refilledAt: number;
+  private readonly bucket: TokenBucket;
 
-  constructor(
-    private readonly burst = LIVE_SHARE_BURST,
-    private readonly everyMs = LIVE_SHARE_EVERY_MS,
-    now = performance.now(),
-  ) {
-    this.tokens = burst;
-    this.refilledAt = now;
+  constructor(burst = LIVE_SHARE_BURST, everyMs = LIVE_SHARE_EVERY_MS, now = performance.now()) {
+    this.bucket = new TokenBucket({ perSecond: 1000 / everyMs, burst }, now);
   }
 
   /**
@@ -42,13 +37,6 @@ export class PlayerLiveShare {
    */
   admit(event: LiveEvent, now = performance.now()): boolean {
     if (event.kind === LiveKind.Announcement) return true;
-    if (now > this.refilledAt) {
-      this.tokens = Math.min(this.burst, this.tokens + (now - this.refilledAt) / this.everyMs);
-      this.refilledAt = now;
-    }
-    const needed = event.kind === LiveKind.MatchStart ? 2 : 1;
-    if (this.tokens < needed) return false;
-    this.tokens -= 1;
-    return true;
+    return this.bucket.take(now, event.kind === LiveKind.MatchStart ? 1 : 0);
   }
 }

@@ -3,7 +3,7 @@
  * The transport is given a `WebSocket` subclass (the `WebSocket` option of ws's server, which
  * Colyseus's transport passes through) whose `send` and `emit("message")` bump plain number
  * fields; `/metrics` reads them when scraped. One subclass per server, so several servers in
- * one process (tests) count apart. Costs a few additions per message and allocates nothing.
+ * one process (tests) count apart. Counting costs a few additions per message and allocates nothing.
  *
  * What counts: WebSocket data messages on every socket of the server's transport (arena,
  * lobby, ranked queue, and the SDK's room-less ping sockets). Not counted: control frames
@@ -60,13 +60,11 @@ export function countingWebSocket(wire: WireCounters): typeof WebSocket {
           else if (code === Protocol.ROOM_STATE) wire.stateBytesOut += bytes;
         }
       }
-      if (typeof options === "function") {
-        if (!writeBinaryFrame(this, data, undefined, options)) super.send(data, options);
-        return;
-      }
-      if (writeBinaryFrame(this, data, options, cb)) return;
+      const callback = typeof options === "function" ? options : cb;
+      if (writeBinaryFrame(this, data, typeof options === "function" ? undefined : options, callback)) return;
       // The two overloads of ws's send, passed through as they came.
-      if (options === undefined) super.send(data, cb);
+      if (typeof options === "function") super.send(data, options);
+      else if (options === undefined) super.send(data, cb);
       else super.send(data, options, cb);
     }
 

@@ -272,6 +272,7 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
       tickRate: settings.tickRate,
       limits: settings.limits,
       faults: settings.faults,
+      isSpectator: (sessionId) => this.spectators.has(sessionId),
     });
     this.chat = new ChatChannel({
       broadcast: (line) => this.broadcast(ServerMessage.Chat, line),
@@ -332,7 +333,7 @@ export class ArenaRoom extends Room<{ state: AnyArenaState; input: PlayerInput; 
     for (const line of this.chat.history()) client.send(ServerMessage.Chat, line);
     if (auth.spectator === true) {
       this.spectators.add(client.sessionId);
-      this.guard.watching(client.sessionId);
+      this.guard.watching(client);
     } else {
       this.joinCount += 1;
       // Two players in one room never share a displayed name: a second "Ann" shows as "Ann 2".

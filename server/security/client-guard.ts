@@ -31,6 +31,8 @@ export interface ClientGuardOptions {
   readonly tickRate: number;
   readonly limits: Pick<ServerLimits, "joinAckTimeoutMs" | "maxOutboundBufferBytes">;
   readonly faults: FaultLog;
+  /** Whether a session is a spectator (the room keeps that list; a reconnection keeps it). */
+  readonly isSpectator: (sessionId: string) => boolean;
 }
 
 /**
@@ -62,8 +64,6 @@ type Guarded = Client & { [RECORD]?: GuardRecord };
 /** One room's guard over its clients. */
 export class ClientGuard {
   private readonly frames: FrameGuard;
-  /** Sessions that watch (kept by session, so a spectator's reconnection still watches). */
-  private readonly watchers = new Set<string>();
   /** Each session's input-rate bucket, read when a connection's record is made. */
   private readonly inputRates = new Map<string, TokenBucket>();
 
@@ -109,16 +109,16 @@ export class ClientGuard {
     return (client as Guarded)[RECORD]?.faulted === true;
   }
 
-  /** Marks a session as a spectator: it may chat but sends no inputs. */
-  watching(sessionId: string): void {
-    this.watchers.add(sessionId);
-    const client = this.room.clients.getById(sessionId);
-    if (client !== undefined) this.recordOf(client).watcher = true;
+  /**
+   * The room made this client a spectator: it may chat but sends no inputs. (A record made
+   * later reads the room's list itself; this updates one made before.)
+   */
+  watching(client: Client): void {
+    this.recordOf(client).watcher = true;
   }
 
   /** Forgets a session that left for good. */
   forget(sessionId: string): void {
-    this.watchers.delete(sessionId);
     this.inputRates.delete(sessionId);
   }
 
@@ -158,7 +158,7 @@ export class ClientGuard {
       }
       record = {
         faulted: false,
-        watcher: this.watchers.has(client.sessionId),
+        watcher: this.options.isSpectator(client.sessionId),
         inputRate,
         messages: new MessageWindow(MAX_MESSAGES_PER_SECOND),
       };

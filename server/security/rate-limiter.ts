@@ -118,10 +118,13 @@ export class TokenBucket implements Bucket {
     this.updatedAt = now;
   }
 
-  /** Takes a token at time `now` (ms); false when the bucket is empty. */
-  take(now: number): boolean {
+  /**
+   * Takes a token at time `now` (ms); false when the bucket is empty, or when taking it would
+   * leave fewer than `reserve` tokens (kept for takers that matter more).
+   */
+  take(now: number, reserve = 0): boolean {
     refill(this, this.limit, now);
-    if (this.tokens < 1) return false;
+    if (this.tokens < 1 + reserve) return false;
     this.tokens -= 1;
     return true;
   }

@@ -69,4 +69,15 @@ describe("TokenBucket", () => {
     for (let i = 1; i <= 300; i++) if (!bucket.take(10_100 + (i * 1000) / 31)) refused += 1;
     expect(refused).toBeGreaterThan(0);
   });
+
+  it("refuses a take that would leave fewer than its reserve, and spends only one token", () => {
+    const bucket = new TokenBucket({ perSecond: 1, burst: 3 }, 0);
+    expect([bucket.take(0, 1), bucket.take(0, 1), bucket.take(0, 1)]).toEqual([true, true, false]);
+    // The token held back is there for a take without reserve.
+    expect(bucket.take(0)).toBe(true);
+    expect(bucket.take(0)).toBe(false);
+    // Refilled to 2 tokens: one reserved take, then the reserve again.
+    expect(bucket.take(2000, 1)).toBe(true);
+    expect(bucket.take(2000, 1)).toBe(false);
+  });
 });
