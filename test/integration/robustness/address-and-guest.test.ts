@@ -125,18 +125,21 @@ function spoofed(i: number): Record<string, string> {
   };
 }
 
-/** Expects the matchmaking limiter's 429, with its body and Retry-After. */
-function expectMatchmakeLimited(answer: Answer, what: string): void {
+/** Expects a limiter's 429 with the body `{ error, code: 429 }` and a Retry-After. */
+function expectLimited(answer: Answer, error: string, what: string): void {
   expect(answer.status, what).toBe(429);
-  expect(answer.body, what).toEqual({ error: "too many matchmaking requests; slow down", code: 429 });
+  expect(answer.body, what).toEqual({ error, code: 429 });
   expect(Number(answer.headers["retry-after"]), what).toBeGreaterThanOrEqual(1);
 }
 
-/** Expects the API routes' 429 (player-api.ts), with its body and Retry-After. */
+/** Expects the matchmaking limiter's 429. */
+function expectMatchmakeLimited(answer: Answer, what: string): void {
+  expectLimited(answer, "too many matchmaking requests; slow down", what);
+}
+
+/** Expects the API routes' 429 (player-api.ts). */
 function expectGuestLimited(answer: Answer, what: string): void {
-  expect(answer.status, what).toBe(429);
-  expect(answer.body, what).toEqual({ error: "too many requests; slow down", code: 429 });
-  expect(Number(answer.headers["retry-after"]), what).toBeGreaterThanOrEqual(1);
+  expectLimited(answer, "too many requests; slow down", what);
 }
 
 /** Expects a matchmaking request that passed the limiter (404: the room type is unknown). */
@@ -148,11 +151,9 @@ function expectMatchmakePassed(answer: Answer, what: string): void {
 /** `create` with no token: past the create limit it is refused 429, under it 401 (no room made). */
 const CREATE_PATH = "/matchmake/create/arena";
 
-/** Expects the create limiter's 429, with its body and Retry-After. */
+/** Expects the create limiter's 429. */
 function expectCreateLimited(answer: Answer, what: string): void {
-  expect(answer.status, what).toBe(429);
-  expect(answer.body, what).toEqual({ error: "too many rooms created; slow down", code: 429 });
-  expect(Number(answer.headers["retry-after"]), what).toBeGreaterThanOrEqual(1);
+  expectLimited(answer, "too many rooms created; slow down", what);
 }
 
 /** Expects a `create` that passed the create limiter: Colyseus then asks for the token. */

@@ -73,12 +73,30 @@ function nextConnection(server: WebSocketServer): Promise<WebSocket> {
 }
 
 /** A client connected to `port`, open; errors after the test are its own (it is terminated). */
-async function openClient(port: number, options: WebSocket.ClientOptions = {}): Promise<WebSocket> {
-  const client = new WebSocket(`ws://127.0.0.1:${port}`, options);
+async function openClient(
+  port: number,
+  options: WebSocket.ClientOptions = {},
+  Socket: typeof WebSocket = WebSocket,
+): Promise<WebSocket> {
+  const client = new Socket(`ws://127.0.0.1:${port}`, options);
   clients.push(client);
   client.on("error", () => undefined);
   await new Promise((resolve) => client.once("open", resolve));
   return client;
+}
+
+/**
+ * A loopback server (`serverOptions`, our socket class), one `ws` client open on it, and the
+ * server's side of that connection.
+ */
+async function pair(
+  serverOptions: ServerOptions = {},
+  clientOptions: WebSocket.ClientOptions = {},
+): Promise<{ client: WebSocket; ws: WebSocket; wire: WireCounters }> {
+  const { server, port, wire } = await listen(serverOptions);
+  const connected = nextConnection(server);
+  const client = await openClient(port, clientOptions);
+  return { client, ws: await connected, wire };
 }
 
 /** Payload lengths across the three header sizes and their edges. */
@@ -128,10 +146,7 @@ describe("the ws seam", () => {
   });
 
   it("finds the private fields it reads on a live server socket", async () => {
-    const { server, port } = await listen();
-    const connected = nextConnection(server);
-    await openClient(port);
-    const inner = (await connected) as unknown as WsInternals;
+    const inner = (await pair()).ws as unknown as WsInternals;
     expect(inner._socket).toBeInstanceOf(net.Socket);
     expect(inner._sender).toBeTruthy();
     // Idle (ws/lib/sender.js `DEFAULT = 0`) and at a message boundary.
@@ -141,11 +156,8 @@ describe("the ws seam", () => {
   });
 
   it("writes each binary message once, without ws's cork/uncork (the fast path is live)", async () => {
-    const { server, port } = await listen();
-    const connected = nextConnection(server);
-    const client = await openClient(port);
+    const { client, ws } = await pair();
     const all = messages(client, 10);
-    const ws = await connected;
     const counts = spyWrites(ws);
     for (let i = 0; i < 10; i++) ws.send(Uint8Array.of(i, i + 1, i + 2));
     const received = await all;
@@ -165,9 +177,7 @@ describe("the ws seam", () => {
   });
 
   it("keeps the order of its frames among ws's own (text, ping), and calls every callback", async () => {
-    const { server, port } = await listen();
-    const connected = nextConnection(server);
-    const client = await openClient(port);
+    const { client, ws } = await pair();
     const seen: string[] = [];
     const finished = new Promise<void>((resolve) => {
       client.on("message", (data: Buffer, isBinary: boolean) => {
@@ -177,7 +187,6 @@ describe("the ws seam", () => {
       });
       client.on("ping", () => seen.push("ping"));
     });
-    const ws = await connected;
     let callbacks = 0;
     const cb = (err?: Error): void => {
       if (err === undefined || err === null) callbacks += 1;
@@ -197,24 +206,15 @@ describe("the ws seam", () => {
   });
 
   it("leaves framing to ws when permessage-deflate was negotiated", async () => {
-    const { server, port } = await listen({ perMessageDeflate: { threshold: 0 } });
-    const connected = nextConnection(server);
-    const client = await openClient(port, { perMessageDeflate: true });
-    const received: Buffer[] = [];
-    const all = new Promise<void>((resolve) =>
-      client.on("message", (data: Buffer) => {
-        received.push(data);
-        if (received.length === 3) resolve();
-      }),
-    );
-    const ws = await connected;
+    const { client, ws } = await pair({ perMessageDeflate: { threshold: 0 } }, { perMessageDeflate: true });
+    const all = messages(client, 3);
     expect(Object.keys((ws as unknown as WsInternals)._extensions!)).toEqual(["permessage-deflate"]);
     const counts = spyWrites(ws);
     const big = payloadOf(5000);
     ws.send(big);
     ws.send(Uint8Array.of(1, 2, 3));
     ws.send(big);
-    await all;
+    const received = await all;
     // ws framed all three (compressed, header and payload corked together), none went our way.
     expect(counts.corks).toBe(3);
     expect(received[0]!.equals(big)).toBe(true);
@@ -223,10 +223,7 @@ describe("the ws seam", () => {
   });
 
   it("sends nothing, and counts nothing, on a closed socket (ws's own error path)", async () => {
-    const { server, port, wire } = await listen();
-    const connected = nextConnection(server);
-    const client = await openClient(port);
-    const ws = await connected;
+    const { client, ws, wire } = await pair();
     const closed = new Promise((resolve) => ws.once("close", resolve));
     client.close();
     await closed;
@@ -237,22 +234,16 @@ describe("the ws seam", () => {
   });
 
   it("keeps a message behind one ws is still reading from a Blob (its sender is busy)", async () => {
-    const { server, port } = await listen();
-    const connected = nextConnection(server);
-    const client = await openClient(port);
+    const { client, ws } = await pair();
     const all = messages(client, 2);
-    const ws = await connected;
     ws.send(new Blob([Uint8Array.of(1, 2, 3)]));
     ws.send(Uint8Array.of(4));
     expect((await all).map((b) => [...b])).toEqual([[1, 2, 3], [4]]);
   });
 
   it("continues a fragmented message through ws instead of starting a new one inside it", async () => {
-    const { server, port } = await listen();
-    const connected = nextConnection(server);
-    const client = await openClient(port);
+    const { client, ws } = await pair();
     const all = messages(client, 2);
-    const ws = await connected;
     ws.send(Uint8Array.of(1, 2), { binary: true, fin: false });
     ws.send(Uint8Array.of(3, 4));
     ws.send(Uint8Array.of(5));
@@ -262,11 +253,7 @@ describe("the ws seam", () => {
   it("leaves a client socket's frames (masked) to ws", async () => {
     const { server, port } = await listen({}, true);
     const connected = nextConnection(server);
-    const Counting = countingWebSocket(newWireCounters());
-    const client = new Counting(`ws://127.0.0.1:${port}`);
-    clients.push(client);
-    client.on("error", () => undefined);
-    await new Promise((resolve) => client.once("open", resolve));
+    const client = await openClient(port, {}, countingWebSocket(newWireCounters()));
     const ws = await connected;
     const got = new Promise<Buffer>((resolve) => ws.once("message", (data: Buffer) => resolve(data)));
     client.send(Uint8Array.of(7, 8, 9));
@@ -274,10 +261,7 @@ describe("the ws seam", () => {
   });
 
   it("leaves a frame to ws when an option is given as undefined (ws's defaults are then overridden)", async () => {
-    const { server, port } = await listen();
-    const connected = nextConnection(server);
-    const client = await openClient(port);
-    const ws = await connected;
+    const { client, ws } = await pair();
     const got = new Promise<[Buffer, boolean]>((resolve) =>
       client.once("message", (data: Buffer, isBinary: boolean) => resolve([data, isBinary])),
     );
